@@ -1,0 +1,1 @@
+"""DJI DroneID: over Wi-Fi (vendor information element) and over OcuSync radio bursts."""

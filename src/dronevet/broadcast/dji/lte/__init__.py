@@ -1,0 +1,1 @@
+"""LTE channel coding used by DroneID bursts: CRC, Gold scrambler, turbo code, rate matching."""

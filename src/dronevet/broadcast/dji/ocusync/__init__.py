@@ -1,0 +1,1 @@
+"""DJI OcuSync DroneID receiver chain: from IQ samples to decoded flight-info frames."""

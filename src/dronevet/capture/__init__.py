@@ -1,0 +1,1 @@
+"""Capture readers: pcap/pcapng packets, link layers, and IQ recordings (raw, SigMF)."""

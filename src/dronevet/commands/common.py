@@ -1,0 +1,78 @@
+"""What every command shares: turning errors into one sentence and an exit code, output formats.
+
+Exit codes: 0 ok, 2 usage error (Typer's own), 3 bad input (`DronevetError`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from dronevet.errors import BadInputError, DronevetError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(str, Enum):
+    """Output formats; each command accepts the subset that fits it."""
+
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    geojson = "geojson"
+    html = "html"
+
+
+def guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a command; show a `DronevetError` as one clear sentence and exit with its code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except DronevetError as error:
+            err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+            raise typer.Exit(code=error.exit_code) from None
+
+    return wrapper
+
+
+def parse_date(text: str | None, *, option: str = "--as-of") -> date:
+    """Parse an ISO date given on the command line; today when absent."""
+    if text is None or text == "today":
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInputError(
+            f"{option} {text!r} is not a date; write it as YYYY-MM-DD, for example 2025-12-22."
+        ) from None
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dump_json(data: Any, *, indent: int | None = 2) -> str:
+    """Serialise to JSON with dates as ISO strings and non-ASCII kept readable."""
+    return json.dumps(data, indent=indent, ensure_ascii=False, default=_default)
+
+
+def write_json(data: Any) -> None:
+    """Print one JSON document to standard output."""
+    sys.stdout.write(dump_json(data) + "\n")

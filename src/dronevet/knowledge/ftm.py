@@ -1,0 +1,304 @@
+"""Read FollowTheMoney JSON lines into entities, links and designations.
+
+This reader is deliberately independent of the `followthemoney` package at run time
+(importing it costs about a second; loading the knowledge base must take well under half a
+second). `dronevet kb check` and `dronevet kb import` validate the same records against
+the real FtM model (`validate.py`), so what this reader accepts is genuine FtM.
+
+Mapping from FtM schemata:
+- LegalEntity, Company, Organization, PublicBody, Person -> `Entity`; the
+  `parent` property -> `Link(subsidiary_of)`.
+- Ownership (asset, owner) -> `Link(owned_by)`, or `controlled_by` when its role or
+  ownershipType says control.
+- UnknownLink (subject, object, role) -> the `LinkKind` its role names; any other role is
+  kept as `associated_with`, which screening treats as a reason to review, not to cover.
+- Succession (predecessor, successor) -> `Link(successor_of)`.
+- Sanction (entity, programId/program, listingDate, startDate, endDate) -> `Designation`.
+
+Provenance: built-in records carry a top-level `source` (a source id or inline mapping)
+and optionally `verified: false`; imported records without it get a source built from
+their `sourceUrl` / `publisher` and dates, marked unverified (dronevet has not checked it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from dronevet.errors import KnowledgeError
+from dronevet.knowledge.model import Designation, Entity, Link, LinkKind, Source
+from dronevet.knowledge.sources import SourceRegistry, parse_date
+
+ENTITY_SCHEMATA = frozenset({"LegalEntity", "Company", "Organization", "PublicBody", "Person"})
+LINK_SCHEMATA = frozenset({"Ownership", "UnknownLink", "Succession"})
+
+# Roles of UnknownLink, matched on lower-cased words, most specific first.
+_ROLE_KINDS: tuple[tuple[str, LinkKind], ...] = (
+    ("licens", LinkKind.licensee_of),
+    ("reseller", LinkKind.reseller_of),
+    ("rebadg", LinkKind.reseller_of),
+    ("brand", LinkKind.brand_of),
+    ("subsidiary", LinkKind.subsidiary_of),
+    ("control", LinkKind.controlled_by),
+    ("affiliate", LinkKind.affiliate_of),
+    ("joint venture", LinkKind.affiliate_of),
+)
+
+
+@dataclass(slots=True)
+class FtmRecords:
+    """What a set of FtM lines yielded, plus what was skipped and why."""
+
+    entities: list[Entity] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    designations: list[Designation] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _first(props: Mapping[str, list[str]], name: str) -> str:
+    values = props.get(name) or []
+    return str(values[0]) if values else ""
+
+
+def _values(props: Mapping[str, list[str]], *names: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for name in names:
+        for value in props.get(name) or []:
+            text = str(value).strip()
+            if text:
+                seen.setdefault(text, None)
+    return tuple(seen)
+
+
+def role_kind(role: str) -> LinkKind | None:
+    """The `LinkKind` an UnknownLink role names, or None for a role we do not interpret."""
+    lowered = role.lower()
+    for needle, kind in _ROLE_KINDS:
+        if needle in lowered:
+            return kind
+    return None
+
+
+class FtmReader:
+    """Turns FtM records (dicts) into knowledge values; one reader per file."""
+
+    def __init__(self, origin: str, sources: SourceRegistry, *, default_day: date):
+        self.origin = origin
+        self.sources = sources
+        self.default_day = default_day
+
+    def _source(self, record: Mapping[str, Any], where: str) -> Source:
+        verified = record.get("verified")
+        if "source" in record:
+            return self.sources.resolve(
+                record["source"], where=where, verified=verified if verified is False else None
+            )
+        props = record.get("properties") or {}
+        citation = _first(props, "sourceUrl") or _first(props, "publisher")
+        citation = citation or f"imported from {Path(self.origin).name}"
+        day = None
+        for key in ("modifiedAt", "retrievedAt"):
+            day = day or parse_date(_first(props, key), where=where)
+        for key in ("last_change", "last_seen", "first_seen"):
+            day = day or parse_date(record.get(key), where=where)
+        return Source(citation, day or self.default_day, verified=False, note="imported")
+
+    def read(self, record: Mapping[str, Any], *, where: str, out: FtmRecords) -> None:
+        """Add what one FtM record says to `out`; unknown schemata are counted as skipped."""
+        entity_id = record.get("id")
+        schema = record.get("schema")
+        props = record.get("properties")
+        if not isinstance(entity_id, str) or not entity_id:
+            raise KnowledgeError(f"{where}: record has no 'id'.")
+        if not isinstance(schema, str) or not isinstance(props, Mapping):
+            raise KnowledgeError(f"{where}: record {entity_id!r} needs 'schema' and 'properties'.")
+        handler = _HANDLERS.get(schema)
+        if handler is None:
+            out.skipped.append(f"{where}: schema {schema} is not used for screening")
+            return
+        handler(self, entity_id, schema, props, self._source(record, where), where, out, record)
+
+
+def _entity(
+    reader: FtmReader,
+    entity_id: str,
+    schema: str,
+    props: Mapping[str, list[str]],
+    source: Source,
+    where: str,
+    out: FtmRecords,
+    record: Mapping[str, Any],
+) -> None:
+    names = _values(props, "name")
+    if not names:
+        raise KnowledgeError(f"{where}: entity {entity_id!r} has no name.")
+    previous = _values(props, "previousName")
+    weak = _values(props, "weakAlias")
+    all_names = _values(props, "name", "alias", "abbreviation", "previousName", "weakAlias")
+    countries = tuple(
+        c.lower() for c in _values(props, "jurisdiction", "country", "mainCountry")
+    )
+    kept = {k: tuple(str(v) for v in vs) for k, vs in props.items() if vs}
+    out.entities.append(
+        Entity(
+            id=entity_id,
+            schema=schema,
+            name=names[0],
+            names=all_names,
+            countries=countries,
+            source=source,
+            previous_names=previous,
+            weak_names=weak,
+            properties=MappingProxyType(kept),
+            origin=reader.origin,
+        )
+    )
+    for parent in _values(props, "parent"):
+        out.links.append(
+            Link(
+                id=f"{entity_id}>parent>{parent}",
+                kind=LinkKind.subsidiary_of,
+                subject=entity_id,
+                object=parent,
+                source=source,
+                role="parent",
+            )
+        )
+
+
+def _dates(props: Mapping[str, list[str]], where: str) -> tuple[date | None, date | None]:
+    start = parse_date(_first(props, "startDate") or _first(props, "date"), where=where)
+    end = parse_date(_first(props, "endDate"), where=where)
+    return start, end
+
+
+def _link(
+    reader: FtmReader,
+    entity_id: str,
+    schema: str,
+    props: Mapping[str, list[str]],
+    source: Source,
+    where: str,
+    out: FtmRecords,
+    record: Mapping[str, Any],
+) -> None:
+    role = _first(props, "role")
+    start, end = _dates(props, where)
+    percentage = None
+    if schema == "Ownership":
+        subject, obj = _first(props, "asset"), _first(props, "owner")
+        text = f"{role} {_first(props, 'ownershipType')}".lower()
+        kind = LinkKind.controlled_by if "control" in text else LinkKind.owned_by
+        raw_pct = _first(props, "percentage").rstrip("%")
+        try:
+            percentage = float(raw_pct) if raw_pct else None
+        except ValueError:
+            raise KnowledgeError(f"{where}: percentage {raw_pct!r} is not a number.") from None
+    elif schema == "Succession":
+        subject, obj = _first(props, "successor"), _first(props, "predecessor")
+        kind = LinkKind.successor_of
+    else:
+        subject, obj = _first(props, "subject"), _first(props, "object")
+        kind = role_kind(role) or LinkKind.associated_with
+    if not subject or not obj:
+        raise KnowledgeError(f"{where}: {schema} {entity_id!r} needs both ends.")
+    out.links.append(
+        Link(
+            id=entity_id,
+            kind=kind,
+            subject=subject,
+            object=obj,
+            source=source,
+            start=start,
+            end=end,
+            percentage=percentage,
+            role=role,
+            disputed=str(record.get("disputed") or ""),
+        )
+    )
+
+
+def _sanction(
+    reader: FtmReader,
+    entity_id: str,
+    schema: str,
+    props: Mapping[str, list[str]],
+    source: Source,
+    where: str,
+    out: FtmRecords,
+    record: Mapping[str, Any],
+) -> None:
+    target = _first(props, "entity")
+    list_id = _first(props, "programId") or _first(props, "program") or _first(props, "authority")
+    if not target or not list_id:
+        raise KnowledgeError(f"{where}: Sanction {entity_id!r} needs an entity and a programId.")
+    start, end = _dates(props, where)
+    out.designations.append(
+        Designation(
+            id=entity_id,
+            entity_id=target,
+            list_id=list_id,
+            source=source,
+            listed=parse_date(_first(props, "listingDate"), where=where),
+            start=start,
+            end=end,
+            reason=_first(props, "reason"),
+            provisions=_first(props, "provisions"),
+        )
+    )
+
+
+_Handler = Callable[
+    [FtmReader, str, str, Mapping[str, list[str]], Source, str, FtmRecords, Mapping[str, Any]],
+    None,
+]
+_HANDLERS: dict[str, _Handler] = {
+    **{name: _entity for name in ENTITY_SCHEMATA},
+    **{name: _link for name in LINK_SCHEMATA},
+    "Sanction": _sanction,
+}
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, record) for each non-blank line; a bad line names file and line."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                raise KnowledgeError(
+                    f"not valid JSON ({error})", path=str(path), line=number
+                ) from None
+            if not isinstance(record, dict):
+                raise KnowledgeError("each line must be a JSON object", path=str(path), line=number)
+            yield number, record
+
+
+def read_ftm_file(
+    path: Path, sources: SourceRegistry, *, origin: str, default_day: date
+) -> FtmRecords:
+    """Read one FtM JSON-lines file (or a JSON array file) into `FtmRecords`."""
+    reader = FtmReader(origin, sources, default_day=default_day)
+    out = FtmRecords()
+    for number, record in _records(path):
+        reader.read(record, where=f"{path}, line {number}", out=out)
+    return out
+
+
+def _records(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
+    with path.open("rb") as handle:
+        head = handle.read(64).lstrip()
+    if head.startswith(b"["):
+        try:
+            data = json.loads(path.read_bytes())
+        except json.JSONDecodeError as error:
+            raise KnowledgeError(f"not valid JSON ({error})", path=str(path)) from None
+        return ((i + 1, r) for i, r in enumerate(data))
+    return iter_json_lines(path)

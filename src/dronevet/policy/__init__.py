@@ -1,0 +1,1 @@
+"""Policy vetting: evaluate products or bills of materials against policies as of a date."""

@@ -1,0 +1,134 @@
+"""Screening's values: matches, reasons, covered-entity criteria and determinations.
+
+A `CoveredDetermination` answers "is this entity a covered foreign entity on date D under
+these criteria?" with a status and the chain of reasons behind it. Policies supply their
+own `CoveredCriteria` (which countries, which lists, which links count); `dronevet screen`
+uses `DEFAULT_CRITERIA`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from dronevet.knowledge.model import LinkKind, Source
+
+
+class CoveredStatus(StrEnum):
+    """Outcome of a determination.
+
+    - `covered`: the criteria reach the entity (domicile, designation, or a link to one).
+    - `not_covered`: the entity is known and nothing in the criteria reaches it.
+    - `review`: something points towards coverage but is not conclusive (a disputed or
+      unverified link, an uninterpreted tie, a partial stake): a person must decide.
+    - `unknown`: the name matched nothing, or nothing is known about where it is domiciled.
+    """
+
+    covered = "covered"
+    not_covered = "not_covered"
+    review = "review"
+    unknown = "unknown"
+
+
+class ReasonKind(StrEnum):
+    """What a reason rests on."""
+
+    match = "match"
+    domicile = "domicile"
+    law = "law"
+    designation = "designation"
+    clearance = "clearance"
+    link = "link"
+    no_match = "no_match"
+    no_data = "no_data"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One step of the explanation, with the sourced fact it rests on (if any)."""
+
+    kind: ReasonKind
+    text: str
+    source: Source | None = None
+    entity_id: str | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.source.verified if self.source else True
+
+
+DEFAULT_FOLLOW = frozenset(
+    {
+        LinkKind.owned_by,
+        LinkKind.controlled_by,
+        LinkKind.subsidiary_of,
+        LinkKind.affiliate_of,
+        LinkKind.licensee_of,
+        LinkKind.brand_of,
+        LinkKind.reseller_of,
+        LinkKind.successor_of,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CoveredCriteria:
+    """What makes an entity covered: domicile countries, adverse lists, links followed.
+
+    `lists=None` means every adverse list in the knowledge base. `follow` names the link
+    kinds through which coverage passes from a covered entity to the dependent one;
+    `min_ownership` is the stake (percent) at which `owned_by` passes coverage on (below it,
+    the link gives `review`). `associated_with` links always give `review` at most.
+    """
+
+    name: str
+    countries: frozenset[str]
+    lists: frozenset[str] | None = None
+    follow: frozenset[LinkKind] = DEFAULT_FOLLOW
+    min_ownership: float = 50.0
+    max_depth: int = 4
+
+
+DEFAULT_CRITERIA = CoveredCriteria(
+    name="foreign-government direction (PRC, Russia, Iran, North Korea)",
+    countries=frozenset({"cn", "ru", "ir", "kp"}),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CoveredDetermination:
+    """Whether an entity is covered on `as_of` under `criteria`, and why.
+
+    `chain` lists entity ids from the screened entity to the one whose domicile or
+    designation makes it covered (just the entity itself when it is covered directly).
+    """
+
+    entity_id: str
+    as_of: date
+    criteria: str
+    status: CoveredStatus
+    reasons: tuple[Reason, ...]
+    chain: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A knowledge-base entity that a free-text name resolved to."""
+
+    entity_id: str
+    name: str
+    matched_name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    """The answer to `dronevet screen NAME --as-of DATE`."""
+
+    query: str
+    as_of: date
+    match: Match | None
+    status: CoveredStatus
+    reasons: tuple[Reason, ...]
+    candidates: tuple[Match, ...] = field(default_factory=tuple)

@@ -1,0 +1,42 @@
+"""Test helpers: locating `../shared` captures and external tools.
+
+A test that needs a shared capture or an external tool (tshark, mosquitto) skips with a
+reason when it is absent, and fails instead when `DRONEVET_REQUIRE_SHARED=1` (CI sets it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("DRONEVET_SHARED", ROOT.parent / "shared"))
+
+
+def _required() -> bool:
+    return os.environ.get("DRONEVET_REQUIRE_SHARED") == "1"
+
+
+def shared_path(relative: str) -> Path:
+    """Path of a file under `../shared`; skip (or fail in CI) when it is missing."""
+    path = SHARED / relative
+    if not path.exists():
+        message = f"{relative} not found under {SHARED} (the shared captures sit beside the repo)"
+        if _required():
+            pytest.fail(message + "; DRONEVET_REQUIRE_SHARED=1 demands it")
+        pytest.skip(message)
+    return path
+
+
+def require_tool(name: str) -> str:
+    """Path of an external program; skip (or fail in CI) when it is not installed."""
+    found = shutil.which(name)
+    if not found:
+        message = f"{name} is not installed (CI installs it from Debian)"
+        if _required():
+            pytest.fail(message + "; DRONEVET_REQUIRE_SHARED=1 demands it")
+        pytest.skip(message)
+    return found
