@@ -1,0 +1,320 @@
+"""Candidate retrieval for screening: an inverted index of normalised name tokens.
+
+Built once per knowledge base (`index_for(kb)`), it answers "which few names could this
+query be?" in well under a millisecond even with a million imported entities:
+
+- Postings are numpy CSR arrays (token id -> name ids); a query sums the inverse document
+  frequency (IDF) of its tokens per name in a small numba loop, so rare tokens (`dji`,
+  `autel`) decide and common ones (`technology`) barely count. Tokens carried by more
+  than `common_cap` names are left out of the sum whenever the query has a rarer one.
+- Typos: every vocabulary token of 4+ letters is stored with its one-letter deletions
+  (symmetric-delete neighbourhood, as 64-bit hashes in a sorted array); a query token
+  reaches the vocabulary tokens within one edit (two for 9+ letters), verified with
+  rapidfuzz's optimal-string-alignment distance.
+- Split words: adjacent query tokens are also tried joined (`da jiang` -> `dajiang`).
+- Whole-name keys: the sorted token set and its phonetic skeleton, hashed, find exact and
+  sound-alike names whatever their tokens' frequency.
+
+Scoring of the candidates is `score.py`'s job.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz.distance import OSA
+
+from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.screening.normalize import (
+    name_key,
+    name_tokens_uncached,
+    phonetic_key,
+)
+
+TYPO_MIN_LEN = 4
+TYPO_WEIGHT = 0.8
+RETRIEVE_K = 24
+
+I32 = NDArray[np.int32]
+I64 = NDArray[np.int64]
+F32 = NDArray[np.float32]
+
+
+@numba.njit(cache=True)
+def _top_names(
+    post_ptr: I64,
+    post: I32,
+    q_tok: I32,
+    q_w: F32,
+    acc: F32,
+    touched: I32,
+    k: int,
+) -> I32:  # pragma: no cover - compiled
+    """Sum the query weights per name over the postings; return the k best names, best first."""
+    n = 0
+    for i in range(q_tok.shape[0]):
+        t = q_tok[i]
+        w = q_w[i]
+        for j in range(post_ptr[t], post_ptr[t + 1]):
+            name = post[j]
+            if acc[name] == 0.0:
+                touched[n] = name
+                n += 1
+            acc[name] += w
+    kk = min(k, n)
+    best = np.empty(kk, dtype=np.int32)
+    best_s = np.full(kk, -1.0, dtype=np.float32)
+    for i in range(n):
+        name = touched[i]
+        s = acc[name]
+        acc[name] = 0.0
+        if kk == 0 or s <= best_s[kk - 1]:
+            continue
+        pos = kk - 1
+        while pos > 0 and best_s[pos - 1] < s:
+            best_s[pos] = best_s[pos - 1]
+            best[pos] = best[pos - 1]
+            pos -= 1
+        best_s[pos] = s
+        best[pos] = name
+    return best
+
+
+def _deletes(token: str) -> set[str]:
+    return {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
+
+
+def _sorted_pairs(keys: array[int], values: array[int]) -> tuple[I64, I32]:
+    hashes = np.frombuffer(keys, dtype=np.int64)
+    order = np.argsort(hashes, kind="stable")
+    return hashes[order], np.frombuffer(values, dtype=np.int32)[order]
+
+
+def _lookup(hashes: I64, values: I32, key: int) -> I32:
+    lo = int(np.searchsorted(hashes, key, side="left"))
+    hi = int(np.searchsorted(hashes, key, side="right"))
+    return values[lo:hi]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """What a normalised query looks up: weighted token ids and whole-name key hashes."""
+
+    tokens: tuple[str, ...]
+    token_ids: I32
+    weights: F32
+    exact_hash: int
+    phonetic_hash: int
+
+
+class NameIndex:
+    """Names of all entities, indexed for retrieval. Read-only once built, apart from a
+    scratch buffer that queries borrow under a lock."""
+
+    def __init__(
+        self,
+        entity_ids: list[str],
+        name_entity: I32,
+        name_pos: NDArray[np.int16],
+        name_tok_ptr: I64,
+        name_tok: I32,
+        vocab: dict[str, int],
+        *,
+        common_cap: int | None = None,
+    ) -> None:
+        self.entity_ids = entity_ids
+        self.name_entity = name_entity
+        self.name_pos = name_pos
+        self.name_tok_ptr = name_tok_ptr
+        self.name_tok = name_tok
+        self.vocab = vocab
+        self.tokens = list(vocab)
+        n_names = int(name_entity.shape[0])
+        lengths = np.diff(name_tok_ptr)
+        owner = np.repeat(np.arange(n_names, dtype=np.int32), lengths)
+        order = np.argsort(name_tok, kind="stable")
+        self.post = owner[order]
+        df = np.bincount(name_tok, minlength=len(vocab)).astype(np.int64)
+        self.post_ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(df, out=self.post_ptr[1:])
+        self.df = df
+        self.idf = (np.log((n_names + 1) / (df + 1)) + 1.0).astype(np.float32)
+        self.unknown_idf = float(math.log(n_names + 1) + 1.0)
+        self.common_cap = common_cap or max(2000, n_names // 200)
+        self._build_keys()
+        self._acc = np.zeros(n_names, dtype=np.float32)
+        self._touched = np.zeros(n_names, dtype=np.int32)
+        self._lock = threading.Lock()
+
+    def _build_keys(self) -> None:
+        del_keys: array[int] = array("q")
+        del_vals: array[int] = array("i")
+        for tid, token in enumerate(self.tokens):
+            if len(token) >= TYPO_MIN_LEN:
+                for variant in _deletes(token):
+                    del_keys.append(hash(variant))
+                    del_vals.append(tid)
+        self.del_hash, self.del_tok = _sorted_pairs(del_keys, del_vals)
+        exact: array[int] = array("q")
+        phon: array[int] = array("q")
+        tokens = self.tokens
+        ptr = self.name_tok_ptr.tolist()
+        flat = self.name_tok.tolist()
+        for i in range(len(ptr) - 1):
+            words = [tokens[t] for t in flat[ptr[i] : ptr[i + 1]]]
+            exact.append(hash(name_key(words)))
+            phon.append(hash(phonetic_key(words)))
+        ids = array("i", range(len(ptr) - 1))
+        self.exact_hash, self.exact_name = _sorted_pairs(exact, ids)
+        self.phon_hash, self.phon_name = _sorted_pairs(phon, ids)
+
+    @property
+    def size(self) -> int:
+        return int(self.name_entity.shape[0])
+
+    def idf_of(self, token: str) -> float:
+        tid = self.vocab.get(token)
+        return self.unknown_idf if tid is None else float(self.idf[tid])
+
+    def name_tokens_of(self, name_id: int) -> tuple[str, ...]:
+        lo, hi = self.name_tok_ptr[name_id], self.name_tok_ptr[name_id + 1]
+        return tuple(self.tokens[t] for t in self.name_tok[lo:hi])
+
+    def typo_neighbours(self, token: str) -> list[int]:
+        """Vocabulary tokens within one edit of `token` (two for 9+ letters), not itself."""
+        if len(token) < TYPO_MIN_LEN:
+            return []
+        keys = np.fromiter((hash(v) for v in _deletes(token)), dtype=np.int64)
+        lo = np.searchsorted(self.del_hash, keys, side="left")
+        hi = np.searchsorted(self.del_hash, keys, side="right")
+        found: set[int] = set()
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            found.update(self.del_tok[a:b].tolist())
+        limit = 2 if len(token) >= 9 else 1
+        own = self.vocab.get(token)
+        return [
+            t
+            for t in found
+            if t != own and OSA.distance(token, self.tokens[t], score_cutoff=limit) <= limit
+        ]
+
+    def plan(self, tokens: Sequence[str]) -> QueryPlan:
+        """Token ids and weights a query sums over, with its whole-name key hashes."""
+        weights: dict[int, float] = {}
+
+        def add(tid: int, weight: float) -> None:
+            if weights.get(tid, 0.0) < weight:
+                weights[tid] = weight
+
+        for token in dict.fromkeys(tokens):
+            tid = self.vocab.get(token)
+            if tid is not None:
+                add(tid, float(self.idf[tid]))
+            for near in self.typo_neighbours(token):
+                add(near, float(self.idf[near]) * TYPO_WEIGHT)
+        for left, right in itertools.pairwise(tokens):
+            tid = self.vocab.get(left + right)
+            if tid is not None:
+                add(tid, float(self.idf[tid]))
+        rare = {t: w for t, w in weights.items() if self.df[t] <= self.common_cap}
+        if not rare and weights:
+            rarest = min(weights, key=lambda t: int(self.df[t]))
+            rare = {rarest: weights[rarest]}
+        return QueryPlan(
+            tokens=tuple(tokens),
+            token_ids=np.fromiter(rare.keys(), dtype=np.int32, count=len(rare)),
+            weights=np.fromiter(rare.values(), dtype=np.float32, count=len(rare)),
+            exact_hash=hash(name_key(tokens)),
+            phonetic_hash=hash(phonetic_key(tokens)),
+        )
+
+    def candidates(self, tokens: Sequence[str], k: int = RETRIEVE_K) -> list[int]:
+        """Name ids worth scoring for a normalised query: whole-name hits first, then by IDF sum."""
+        if not tokens:
+            return []
+        plan = self.plan(tokens)
+        out = dict.fromkeys(_lookup(self.exact_hash, self.exact_name, plan.exact_hash).tolist())
+        sound_alike = _lookup(self.phon_hash, self.phon_name, plan.phonetic_hash)[:k]
+        out.update(dict.fromkeys(sound_alike.tolist()))
+        if plan.token_ids.size:
+            with self._lock:
+                best = _top_names(
+                    self.post_ptr, self.post, plan.token_ids, plan.weights,
+                    self._acc, self._touched, k,
+                )
+            out.update(dict.fromkeys(best.tolist()))
+        return list(out)
+
+
+def build_index(
+    entities: Iterable[tuple[str, Sequence[str]]], *, common_cap: int | None = None
+) -> NameIndex:
+    """Index every name of every (entity id, names) pair; identical normalised names of one
+    entity are stored once."""
+    entity_ids: list[str] = []
+    name_entity: array[int] = array("i")
+    name_pos: array[int] = array("h")
+    name_tok: array[int] = array("i")
+    name_len: array[int] = array("q", [0])
+    vocab: dict[str, int] = {}
+    total = 0
+    for entity_id, names in entities:
+        e_idx = len(entity_ids)
+        entity_ids.append(entity_id)
+        seen: set[tuple[str, ...]] = set()
+        for pos, name in enumerate(names[:32767]):
+            tokens = tuple(dict.fromkeys(name_tokens_uncached(name)))
+            if not tokens or tokens in seen:
+                continue
+            seen.add(tokens)
+            name_entity.append(e_idx)
+            name_pos.append(pos)
+            for token in tokens:
+                tid = vocab.get(token)
+                if tid is None:
+                    tid = vocab[token] = len(vocab)
+                name_tok.append(tid)
+            total += len(tokens)
+            name_len.append(total)
+    return NameIndex(
+        entity_ids,
+        np.frombuffer(name_entity, dtype=np.int32),
+        np.frombuffer(name_pos, dtype=np.int16),
+        np.frombuffer(name_len, dtype=np.int64),
+        np.frombuffer(name_tok, dtype=np.int32),
+        vocab,
+        common_cap=common_cap,
+    )
+
+
+_CACHE_LOCK = threading.Lock()
+_CACHE: dict[int, tuple[KnowledgeBase, tuple[int, int], NameIndex]] = {}
+_CACHE_SIZE = 4
+
+
+def kb_stamp(kb: KnowledgeBase) -> tuple[int, int]:
+    """A cheap version mark: changes when entities or FtM files are added to the base."""
+    return len(kb.entities), len(kb.origins)
+
+
+def index_for(kb: KnowledgeBase) -> NameIndex:
+    """The name index of a knowledge base, built on first use and kept for the next calls."""
+    key = id(kb)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] is kb and hit[1] == kb_stamp(kb):
+            return hit[2]
+    index = build_index((e.id, e.names or (e.name,)) for e in kb.entities.values())
+    with _CACHE_LOCK:
+        _CACHE[key] = (kb, kb_stamp(kb), index)
+        while len(_CACHE) > _CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
+    return index

@@ -1,0 +1,224 @@
+"""Name normalisation for screening: the comparable form of a company or person name.
+
+`name_tokens(text)` turns a name as written anywhere (a procurement record, an FCC filing,
+a Chinese registry extract) into a tuple of plain ASCII tokens:
+
+1. Unicode NFKC, then case folding (full-width letters, ligatures, `ß` -> `ss`).
+2. Legal forms written in their own script are removed (有限公司, 株式会社, 주식회사...).
+3. Transliteration: Han characters become one pinyin syllable each (through ICU, cached
+   per character), kana and Hangul become romanised runs, Cyrillic and Greek use fixed
+   tables, diacritics are dropped (`Müller` -> `muller`, `Łódź` -> `lodz`).
+4. `&` and `+` become `and`; hyphens, apostrophes and dots inside abbreviations join
+   (`Da-Jiang` -> `dajiang`, `S.A.` -> `sa`); any other punctuation separates.
+5. Stop words (`the`, `and`, `of`) and legal-form tokens in many languages (`co ltd`,
+   `gmbh`, `sas`, `ooo`, `kabushiki kaisha`...) are removed, repeatedly until nothing
+   changes, so normalising twice gives the same result. A name made only of legal forms
+   keeps them (`Limited` stays `limited`), so no name becomes empty.
+
+`name_key(tokens)` is the order-insensitive form (sorted distinct tokens) used for exact
+whole-name lookups; `phonetic_token` gives a consonant skeleton for sound-alike lookups.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_NATIVE_LEGAL_FORMS = re.compile(
+    r"股份有限公司|有限责任公司|有限責任公司|有限公司|股份公司|公司"
+    r"|株式会社|有限会社|合同会社|合資会社|合名会社|\(株\)|（株）"
+    r"|주식회사|유한회사|\(주\)"
+)
+
+# Single tokens that only state a legal form, in many languages (after transliteration).
+LEGAL_FORM_TOKENS = frozenset(
+    """
+    co company corp corporation inc incorporated ltd limited llc llp lp plc pllc pte pty
+    gmbh ag kg ohg ug mbh ev gbr kgaa sa sas sasu sarl eurl sca snc spa srl sapa sl slu
+    bv nv vof cv ab oy oyj as asa aps hf ehf kft zrt nyrt sro spol sp zoo doo dd ad ead
+    ood eood oao ooo zao pao ao tov pat ip kk yk gk bhd sdn tbk pt cjsc ojsc jsc ae epe ike
+    kabushiki kaisha gaisha yugen godo gongsi youxian zeren gufen jushikaisha
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+# Multi-token legal forms, removed as a sequence wherever they occur.
+LEGAL_FORM_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "limited liability company",
+        "limited liability partnership",
+        "public limited company",
+        "joint stock company",
+        "private limited",
+        "sociedad anonima",
+        "societe anonyme",
+        "societe par actions simplifiee",
+        "societa per azioni",
+        "gesellschaft mit beschrankter haftung",
+        "obshchestvo s ogranichennoy otvetstvennostyu",
+        "aktsionernoe obshchestvo",
+        "publichnoe aktsionernoe obshchestvo",
+        "sp z o o",
+        "sp z oo",
+        "s r o",
+        "s a",
+        "s l",
+        "s p a",
+        "b v",
+        "n v",
+        "a s",
+        "k k",
+        "you xian gong si",
+        "gu fen you xian gong si",
+        "you xian ze ren gong si",
+    )
+)
+
+STOP_WORDS = frozenset({"the", "and", "of"})
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i yi ye g u".split(),  # noqa: E501, SIM905
+        strict=True,
+    )
+)
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        "a v g d e z i th i k l m n x o p r s s t y f ch ps o".split(),  # noqa: SIM905
+        strict=True,
+    )
+)
+_LATIN_SPECIAL = {
+    "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    "ħ": "h", "ŋ": "ng", "ſ": "s",
+}
+_TABLE: dict[int, str] = {
+    ord(k): ("" if v == "_" else v)
+    for k, v in {**_CYRILLIC, **_GREEK, **_LATIN_SPECIAL}.items()
+}
+_TABLE.update({ord("&"): " and ", ord("+"): " and "})
+
+_ABBREVIATION = re.compile(r"\b(?:[a-z0-9]\.){2,}(?![a-z0-9])")
+_JOINERS = re.compile(r"(?<=[a-z0-9])[-'‐‑’`](?=[a-z0-9])")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x3040 <= code <= 0x30FF  # kana
+        or 0x3400 <= code <= 0x9FFF  # Han
+        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x2FA1F
+    )
+
+
+@functools.cache
+def _icu_transliterator() -> object:
+    import icu  # pyicu, installed with followthemoney; imported only for CJK text
+
+    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+
+
+@functools.cache
+def _cjk_syllable(char: str) -> str:
+    """One CJK character in Latin letters: Han as a separate syllable, kana/Hangul joined."""
+    latin: str = _icu_transliterator().transliterate(char)  # type: ignore[attr-defined]
+    latin = _SEPARATORS.sub("", latin.casefold())
+    code = ord(char)
+    is_han = 0x3400 <= code <= 0x9FFF or code >= 0x20000 or 0xF900 <= code <= 0xFAFF
+    return f" {latin} " if is_han else latin
+
+
+def _transliterate(text: str) -> str:
+    if any(_is_cjk(c) for c in text):
+        text = _NATIVE_LEGAL_FORMS.sub(" ", text)
+        text = "".join(_cjk_syllable(c) if _is_cjk(c) else c for c in text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.translate(_TABLE)
+
+
+def _strip_phrases(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for phrase in LEGAL_FORM_PHRASES:
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def strip_legal_forms(tokens: Iterable[str]) -> tuple[str, ...]:
+    """Remove stop words and legal forms until nothing changes; keep them if nothing is left."""
+    original = [t for t in tokens if t]
+    current = original
+    while True:
+        stripped = _strip_phrases(current)
+        stripped = [t for t in stripped if t not in LEGAL_FORM_TOKENS and t not in STOP_WORDS]
+        if stripped == current:
+            break
+        current = stripped
+    return tuple(current) if current else tuple(original)
+
+
+def _split(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_TABLE) if text.isascii() else _transliterate(text)
+    text = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+    text = _JOINERS.sub("", text)
+    return _SEPARATORS.sub(" ", text).split()
+
+
+def name_tokens_uncached(text: str) -> tuple[str, ...]:
+    """The normalised tokens of a name, in their original order (see the module docstring)."""
+    return strip_legal_forms(_split(text))
+
+
+@functools.lru_cache(maxsize=131072)
+def name_tokens(text: str) -> tuple[str, ...]:
+    """`name_tokens_uncached`, cached: screening sees the same query names again and again."""
+    return name_tokens_uncached(text)
+
+
+def normalize_name(text: str) -> str:
+    """The normalised name as one string (tokens joined by single spaces)."""
+    return " ".join(name_tokens(text))
+
+
+def name_key(tokens: Iterable[str]) -> str:
+    """Word-order-insensitive key: the distinct tokens, sorted, joined by spaces."""
+    return " ".join(sorted(set(tokens)))
+
+
+_PHONETIC_CLASSES = str.maketrans(
+    "bpfvwckqgxszdtlmnrjaeiouyh", "ppfffkkkkkssttlnnrj" + "_" * 7
+)
+
+
+@functools.lru_cache(maxsize=262144)
+def phonetic_token(token: str) -> str:
+    """Consonant skeleton of a token (`autel` and `otel` -> `atl`); digits are kept as they are."""
+    if token.isdigit():
+        return token
+    head = "a" if token[0] in "aeiouy" else token[0].translate(_PHONETIC_CLASSES)
+    body = token[1:].replace("ph", "f").replace("x", "ks").translate(_PHONETIC_CLASSES)
+    out = [head]
+    for char in body:
+        if char != "_" and char != out[-1]:
+            out.append(char)
+    return "".join(out)
+
+
+def phonetic_key(tokens: Iterable[str]) -> str:
+    """Word-order-insensitive sound-alike key of a whole name."""
+    return " ".join(sorted({phonetic_token(t) for t in tokens}))
