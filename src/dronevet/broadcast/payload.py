@@ -1,0 +1,28 @@
+"""What a transport hands to the decoders: which transport, which transmitter, which bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+WIFI_BEACON: Final = "wifi-beacon"
+WIFI_NAN: Final = "wifi-nan"
+BT_LEGACY: Final = "bt-legacy"
+BT_EXTENDED: Final = "bt-extended"
+DJI_WIFI: Final = "dji-wifi"
+TRANSPORTS: Final = (WIFI_BEACON, WIFI_NAN, BT_LEGACY, BT_EXTENDED, DJI_WIFI)
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastPayload:
+    """Broadcast bytes lifted out of one frame, before message decoding.
+
+    For Remote ID, `data` is what follows the transport's message counter: one 25-byte
+    message (Bluetooth 4 legacy) or a message pack. For DJI, it is the vendor element
+    after its OUI, starting at the bytes 58 62 13.
+    """
+
+    transport: str
+    mac: str
+    data: bytes
+    counter: int | None = None
