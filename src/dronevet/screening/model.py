@@ -132,3 +132,4 @@ class ScreeningResult:
     status: CoveredStatus
     reasons: tuple[Reason, ...]
     candidates: tuple[Match, ...] = field(default_factory=tuple)
+    chain: tuple[str, ...] = ()

@@ -1,0 +1,107 @@
+"""Screening a free-text name: resolve it to an entity, then determine whether it is covered.
+
+`screen(kb, query, as_of)` is the one-shot form behind `dronevet screen`; `Screener` keeps
+the name index of one knowledge base and a cache of recent answers for batch work
+(screening a supplier list, attributing thousands of traffic destinations).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from datetime import date
+
+from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.screening.control import determine
+from dronevet.screening.index import NameIndex, index_for
+from dronevet.screening.model import (
+    DEFAULT_CRITERIA,
+    CoveredCriteria,
+    CoveredStatus,
+    Match,
+    Reason,
+    ReasonKind,
+    ScreeningResult,
+)
+from dronevet.screening.normalize import name_tokens
+from dronevet.screening.score import ALGORITHM, DEFAULT_THRESHOLD, rank
+
+
+def _match_reason(kb: KnowledgeBase, query: str, match: Match) -> Reason:
+    entity = kb.entities[match.entity_id]
+    how = "its name" if match.matched_name == entity.name else f"the name {match.matched_name!r}"
+    if match.matched_name in entity.previous_names:
+        how = f"its former name {match.matched_name!r}"
+    return Reason(
+        ReasonKind.match,
+        f"{query!r} matched {entity.name} through {how} "
+        f"(score {match.score:.2f}, algorithm {ALGORITHM}).",
+        entity.source,
+        entity.id,
+    )
+
+
+def _no_match(query: str, threshold: float, near: tuple[Match, ...]) -> Reason:
+    text = f"{query!r} matched no entity in the knowledge base at score {threshold:.2f} or above."
+    if near:
+        text += " Closest: " + ", ".join(f"{m.name} ({m.score:.2f})" for m in near[:3]) + "."
+    return Reason(ReasonKind.no_match, text)
+
+
+class Screener:
+    """Screens names against one knowledge base; holds its index and recent matches."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        criteria: CoveredCriteria = DEFAULT_CRITERIA,
+        cache_size: int = 65536,
+    ):
+        self.kb = kb
+        self.threshold = threshold
+        self.criteria = criteria
+        self._ranked = functools.lru_cache(maxsize=cache_size)(self._rank_uncached)
+
+    @property
+    def index(self) -> NameIndex:
+        return index_for(self.kb)
+
+    def _rank_uncached(self, query: str) -> tuple[Match, ...]:
+        return tuple(rank(self.kb, self.index, name_tokens(query)))
+
+    def candidates(self, query: str) -> tuple[Match, ...]:
+        """The best-scoring entities for a name, whatever their score, best first."""
+        return self._ranked(query)
+
+    def resolve(self, query: str) -> Match | None:
+        """The entity a name refers to, or None below the threshold."""
+        ranked = self._ranked(query)
+        return ranked[0] if ranked and ranked[0].score >= self.threshold else None
+
+    def screen(self, query: str, as_of: date) -> ScreeningResult:
+        """Resolve a name and determine whether its entity is covered on `as_of`."""
+        ranked = self._ranked(query)
+        match = ranked[0] if ranked and ranked[0].score >= self.threshold else None
+        if match is None:
+            reason = _no_match(query, self.threshold, ranked)
+            return ScreeningResult(query, as_of, None, CoveredStatus.unknown, (reason,), ranked)
+        det = determine(self.kb, match.entity_id, as_of, self.criteria)
+        reasons = (_match_reason(self.kb, query, match), *det.reasons)
+        return ScreeningResult(query, as_of, match, det.status, reasons, ranked, det.chain)
+
+    def screen_many(self, queries: Iterable[str], as_of: date) -> list[ScreeningResult]:
+        return [self.screen(q, as_of) for q in queries]
+
+
+def screen(
+    kb: KnowledgeBase,
+    query: str,
+    as_of: date,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    criteria: CoveredCriteria = DEFAULT_CRITERIA,
+) -> ScreeningResult:
+    """Screen one name on one date (the index of `kb` is built once and reused)."""
+    return Screener(kb, threshold=threshold, criteria=criteria, cache_size=1).screen(query, as_of)
