@@ -95,7 +95,9 @@ def open_capture(path: str | Path) -> CaptureReader:
         with path.open("rb") as handle:
             magic = handle.read(4)
     except OSError as error:
-        raise CaptureFormatError(f"cannot read the capture: {error.strerror}", path=str(path))
+        raise CaptureFormatError(
+            f"cannot read the capture: {error.strerror}", path=str(path)
+        ) from None
     if magic in PCAP_MAGICS:
         return PcapReader(path)
     if magic == PCAPNG_MAGIC:

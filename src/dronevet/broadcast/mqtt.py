@@ -1,0 +1,82 @@
+"""Publish detections to an MQTT broker: one JSON object per message on `<topic>/<mac>`.
+
+`mqtt://host:port/base/topic` names the broker and the base topic (default
+`dronevet/detections`); each detection goes to `<base>/<mac>` at QoS 1 so that ingest
+workers can subscribe to one transmitter or to `<base>/#` (MQTT v5 shared subscriptions
+`$share/group/<base>/#` spread the load).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+
+from dronevet.errors import BadInputError
+
+DEFAULT_TOPIC = "dronevet/detections"
+DEFAULT_PORT = 1883
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerAddress:
+    """Where to publish: host, port and base topic."""
+
+    host: str
+    port: int
+    topic: str
+
+    @classmethod
+    def parse(cls, url: str) -> BrokerAddress:
+        """Read `mqtt://host[:port][/topic]`; BadInputError for anything else."""
+        parts = urlsplit(url)
+        if parts.scheme != "mqtt" or not parts.hostname:
+            raise BadInputError(
+                f"--mqtt {url!r} is not an MQTT URL; write mqtt://host:port/topic, "
+                "for example mqtt://127.0.0.1:1883/dronevet/detections"
+            )
+        try:
+            port = parts.port or DEFAULT_PORT
+        except ValueError:
+            raise BadInputError(f"--mqtt {url!r} has an invalid port") from None
+        return cls(parts.hostname, port, parts.path.strip("/") or DEFAULT_TOPIC)
+
+
+class DetectionPublisher:
+    """A connected MQTT client that publishes detection records; use as a context manager."""
+
+    def __init__(self, address: BrokerAddress, *, client_id: str = "") -> None:
+        self.address = address
+        self.published = 0
+        self._last: mqtt.MQTTMessageInfo | None = None
+        self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id)
+        try:
+            self._client.connect(address.host, address.port)
+        except OSError as error:
+            raise BadInputError(
+                f"cannot reach the MQTT broker at {address.host}:{address.port}: {error}"
+            ) from None
+        self._client.loop_start()
+
+    def publish(self, record: dict[str, Any]) -> None:
+        """Publish one detection record on `<base>/<mac>`."""
+        mac = str(record.get("mac") or "unknown")
+        payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        self._last = self._client.publish(f"{self.address.topic}/{mac}", payload, qos=1)
+        self.published += 1
+
+    def close(self) -> None:
+        """Wait until the broker acknowledged the last message, then disconnect."""
+        if self._last is not None:
+            self._last.wait_for_publish(timeout=10)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def __enter__(self) -> DetectionPublisher:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
