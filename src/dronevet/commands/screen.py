@@ -71,10 +71,13 @@ def print_result(kb: KnowledgeBase, result: ScreeningResult) -> None:
 
 
 def _knowledge(with_imports: bool) -> KnowledgeBase:
-    from dronevet.knowledge.imports import imported_files
     from dronevet.knowledge.loader import load
 
-    return load(imported_files() if with_imports else ())
+    if not with_imports:
+        return load()
+    from dronevet.knowledge.imports import imported_files
+
+    return load(imported_files())
 
 
 def register(app: typer.Typer) -> None:
