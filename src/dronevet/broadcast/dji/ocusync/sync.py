@@ -131,12 +131,22 @@ def _timing_slope(grid: NDArray[np.complex128]) -> float:
     return float(np.angle(slope) * FFT_SIZE / (2 * np.pi))
 
 
-def synchronise(samples: NDArray[np.complex128]) -> tuple[BurstTiming, NDArray[np.complex128]]:
+def zc_score(grid: NDArray[np.complex128]) -> float:
+    """Normalised differential correlation of the ZC symbols with their sequences: about 1
+    for a clean DroneID burst, about 0.04 for noise or another signal."""
+    power = sum(float(np.sum(np.abs(grid[symbol]) ** 2)) for symbol in ZC_SYMBOLS)
+    return _zc_differential(grid, 0) / max(power, np.finfo(np.float64).tiny)
+
+
+def synchronise(
+    samples: NDArray[np.complex128],
+) -> tuple[BurstTiming | None, NDArray[np.complex128]]:
     """Timing and frequency of the burst in `samples` (15.36 Msps, burst near the middle),
-    and the samples with that frequency offset removed."""
+    and the samples with that frequency offset removed; None when the window is shorter
+    than a burst."""
     metric, energy = cyclic_prefix_metric(samples)
     if len(metric) == 0:
-        raise ValueError("window shorter than a burst")
+        return None, samples
     score = np.abs(metric) / np.maximum(energy / 2, np.finfo(np.float64).tiny)
     start = int(np.argmax(np.abs(metric)))
     fractional = float(np.angle(metric[start]) * SAMPLE_RATE / (2 * np.pi * FFT_SIZE))
