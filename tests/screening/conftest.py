@@ -133,3 +133,9 @@ def write_kb(directory: Path, records: list[dict] = RECORDS) -> Path:
 @pytest.fixture(scope="module")
 def small_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     return load_from(write_kb(tmp_path_factory.mktemp("kb")))
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """A fresh copy of the small knowledge directory, for tests that add files to it."""
+    return write_kb(tmp_path / "kb")
