@@ -154,8 +154,9 @@ def _auth(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
     cols["auth_type"][good] = rec["type_page"] >> 4
     cols["auth_page"][good] = page
     cols["auth_last_page"][good] = np.where(first, last_page, -1)
-    cols["auth_length"][good] = np.where(first, rec["length"], -1)
-    cols["auth_timestamp"][good] = np.where(first, rec["timestamp"] + EPOCH_2019_UNIX, np.nan)
+    cols["auth_length"][good] = np.where(first, rec["length"].astype(np.int16), -1)
+    stamp = rec["timestamp"].astype(np.float64) + EPOCH_2019_UNIX
+    cols["auth_timestamp"][good] = np.where(first, stamp, np.nan)
 
 
 def _self_id(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
@@ -167,12 +168,13 @@ def _self_id(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
 def _system(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
     rec = _records(msgs, rows, system.LAYOUT.dtype)
     flags = rec["flags"]
-    classification = (flags >> 2) & 0x07
+    classification = ((flags >> 2) & 0x07).astype(np.int8)
+    eu_codes = rec["classification"].astype(np.int8)
     is_eu = classification == 1
     cols["operator_location_type"][rows] = flags & 0x03
     cols["classification_type"][rows] = classification
-    cols["category_eu"][rows] = np.where(is_eu, rec["classification"] >> 4, -1)
-    cols["class_eu"][rows] = np.where(is_eu, rec["classification"] & 0x0F, -1)
+    cols["category_eu"][rows] = np.where(is_eu, (eu_codes >> 4) & 0x0F, -1)
+    cols["class_eu"][rows] = np.where(is_eu, eu_codes & 0x0F, -1)
     cols["operator_lat"][rows], cols["operator_lon"][rows] = _position(
         rec["operator_lat"], rec["operator_lon"]
     )
@@ -226,8 +228,10 @@ def unpack_packs(
     m = len(start)
     status = np.zeros(m, dtype=np.int8)
     usable = (length >= 1) & (start >= 0) & (start + length <= len(data))
+    if not len(data):
+        data = np.zeros(1, dtype=np.uint8)  # nothing is usable; keeps the gathers in bounds
     safe = np.where(usable, start, 0)
-    last = max(len(data) - 1, 0)
+    last = len(data) - 1
     header = np.where(usable, data[np.minimum(safe, last)], 0)
     is_pack = (header >> 4) == PACK_TYPE
     size = data[np.minimum(safe + 1, last)]
