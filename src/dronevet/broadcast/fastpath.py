@@ -1,0 +1,306 @@
+"""Batch path: Remote ID Wi-Fi beacons of a pcap file decoded to numpy columns, in fixed memory.
+
+The file is read in chunks into one reused buffer. A numba kernel walks the pcap records
+of a chunk (radiotap or plain 802.11), the radiotap header (to its Flags field), the
+802.11 header and the beacon's elements, and gathers every message of every Remote ID
+message pack (vendor element FA:0B:BC type 0x0D) into an (N, 25) array with each
+message's frame number, capture time, transmitter address and counter. The vectorised
+decoder (`remoteid.batch.decode_messages`) turns that array into columns.
+
+Frames the kernel does not settle - NAN action frames, DJI elements, single messages,
+empty or malformed packs, bad FCS, protected or truncated frames - are handed, by
+offset, to the streaming path (`pipeline.StreamDecoder`), which decodes or counts them
+exactly as it does for any capture. Memory depends on the chunk size, not the file size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from dronevet.broadcast.pipeline import Detection, StreamDecoder
+from dronevet.broadcast.remoteid.batch import decode_messages
+from dronevet.capture import linktypes
+from dronevet.capture.packets import Packet, SkipTally
+from dronevet.capture.pcap import MAX_RECORD, PcapReader
+
+CHUNK_BYTES = 8 << 20
+MESSAGE_CAPACITY = 1 << 17
+SLOW_CAPACITY = 1 << 14
+_STOP_CORRUPT = -1
+
+FAST_LINKTYPES = frozenset({linktypes.IEEE802_11_RADIOTAP, linktypes.IEEE802_11})
+
+
+@numba.njit(cache=True)
+def _u16le(buf: npt.NDArray[np.uint8], at: int) -> int:
+    return int(buf[at]) | (int(buf[at + 1]) << 8)
+
+
+@numba.njit(cache=True)
+def _u32(buf: npt.NDArray[np.uint8], at: int, big: bool) -> int:
+    if big:
+        return (int(buf[at]) << 24) | (int(buf[at + 1]) << 16) | (int(buf[at + 2]) << 8) | int(
+            buf[at + 3]
+        )
+    return int(buf[at]) | (int(buf[at + 1]) << 8) | (int(buf[at + 2]) << 16) | (
+        int(buf[at + 3]) << 24
+    )
+
+
+@numba.njit(cache=True)
+def _beacon_frame(
+    buf: npt.NDArray[np.uint8], start: int, end: int, radiotap: bool,
+    frame: int, time_ns: int, n: int,
+    msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+) -> int:
+    """Gather one frame's Remote ID beacon messages; the new count, or -1 for the slow path."""
+    f = start
+    if radiotap:
+        if end - start < 8 or buf[start] != 0:
+            return -1
+        length = _u16le(buf, start + 2)
+        if length < 8 or start + length > end:
+            return -1
+        first = _u32(buf, start + 4, False)
+        pos = start + 8
+        word = first
+        while word & 0x80000000:
+            if pos + 4 > start + length:
+                return -1
+            word = _u32(buf, pos, False)
+            pos += 4
+        if first & 2:
+            if first & 1:
+                pos = start + (((pos - start) + 7) & ~7) + 8
+            if pos >= start + length:
+                return -1
+            flags = buf[pos]
+            if flags & 0x40:
+                return -1
+            if flags & 0x10:
+                end -= 4
+        f = start + length
+    if end - f < 24:
+        return -1
+    control = buf[f]
+    if control & 3:
+        return -1
+    if (control >> 2) & 3 != 0:
+        return n
+    subtype = control >> 4
+    fc_flags = buf[f + 1]
+    if subtype == 13 or subtype == 14:
+        return -1  # action frames: NAN goes through the streaming path
+    if subtype != 8 and subtype != 5:
+        return n
+    if fc_flags & 0x40:
+        return -1
+    header = 28 if fc_flags & 0x80 else 24
+    pos = f + header + 12
+    if pos > end:
+        return -1
+    mac = np.uint64(0)
+    for i in range(6):
+        mac = (mac << np.uint64(8)) | np.uint64(buf[f + 10 + i])
+    found = n
+    while pos < end:
+        if pos + 2 > end:
+            return -1
+        tag = buf[pos]
+        size = int(buf[pos + 1])
+        body = pos + 2
+        if body + size > end:
+            return -1
+        if tag == 221 and size >= 3:
+            o0, o1, o2 = buf[body], buf[body + 1], buf[body + 2]
+            if o0 == 0xFA and o1 == 0x0B and o2 == 0xBC and size >= 4 and buf[body + 3] == 0x0D:
+                if size < 8:
+                    return -1
+                pack = body + 5
+                count = int(buf[pack + 2])
+                if buf[pack] >> 4 != 0xF or buf[pack + 1] != 25 or count == 0 or count > 9:
+                    return -1
+                if pack + 3 + 25 * count > body + size:
+                    return -1
+                for m in range(count):
+                    src = pack + 3 + 25 * m
+                    for b in range(25):
+                        msgs[found, b] = buf[src + b]
+                    frames[found] = frame
+                    times[found] = time_ns
+                    macs[found] = mac
+                    counters[found] = buf[body + 4]
+                    found += 1
+            elif (o0 == 0x26 and o1 == 0x37 and o2 == 0x12) or (
+                o0 == 0x60 and o1 == 0x60 and o2 == 0x1F) or (
+                o0 == 0x48 and o1 == 0x1C and o2 == 0xB9) or (
+                o0 == 0x34 and o1 == 0xD2 and o2 == 0x62
+            ):
+                return -1  # possible DJI DroneID: streaming path
+        pos = body + size
+    return found
+
+
+@numba.njit(cache=True)
+def _scan(
+    buf: npt.NDArray[np.uint8], pos: int, end: int, big: bool, ns_per_tick: int,
+    radiotap: bool, frame: int,
+    msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    slow: npt.NDArray[np.int64], max_record: int,
+) -> tuple[int, int, int, int]:
+    """Walk pcap records from `pos`; returns (next position, last frame, messages, slow frames).
+
+    Stops before a record that does not fit in `buf[:end]`, when the message or slow
+    arrays could overflow, or (position -1) at a corrupt record length.
+    """
+    n = 0
+    n_slow = 0
+    capacity = msgs.shape[0]
+    while pos + 16 <= end:
+        caplen = _u32(buf, pos + 8, big)
+        if caplen > max_record:
+            return _STOP_CORRUPT, frame, n, n_slow
+        if pos + 16 + caplen > end:
+            break
+        if n + caplen // 25 + 1 > capacity or n_slow >= slow.shape[0]:
+            break
+        frame += 1
+        seconds = _u32(buf, pos, big)
+        fraction = _u32(buf, pos + 4, big)
+        time_ns = seconds * 1_000_000_000 + fraction * ns_per_tick
+        got = _beacon_frame(buf, pos + 16, pos + 16 + caplen, radiotap, frame, time_ns, n,
+                            msgs, frames, times, macs, counters)
+        if got < 0:
+            slow[n_slow, 0] = pos
+            slow[n_slow, 1] = frame
+            slow[n_slow, 2] = time_ns
+            n_slow += 1
+        else:
+            n = got
+        pos += 16 + caplen
+    return pos, frame, n, n_slow
+
+
+@dataclass(frozen=True, slots=True)
+class BeaconBatch:
+    """Decoded Remote ID beacon messages of part of a capture, one numpy column per field.
+
+    `frame`, `time_ns`, `mac` (48-bit address in an unsigned integer, first byte most
+    significant) and `counter` are per message, aligned with `columns` (see
+    `remoteid.batch.decode_messages`). `others` holds what the streaming path decoded
+    from the frames the kernel handed over.
+    """
+
+    frame: npt.NDArray[np.int64]
+    time_ns: npt.NDArray[np.int64]
+    mac: npt.NDArray[np.uint64]
+    counter: npt.NDArray[np.uint8]
+    columns: dict[str, npt.NDArray[np.generic]]
+    others: list[Detection] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return int(self.frame.shape[0]) + len(self.others)
+
+
+@dataclass(slots=True)
+class BatchDecoder:
+    """Decode a pcap file batch by batch; after iteration, counts and skips are complete."""
+
+    path: Path
+    chunk_bytes: int = CHUNK_BYTES
+    frames: int = 0
+    skipped: SkipTally = field(default_factory=SkipTally)
+    stream: StreamDecoder = field(default_factory=StreamDecoder)
+
+    def batches(self) -> Iterator[BeaconBatch]:
+        """Batches in file order; a non-802.11 capture goes wholly through the streaming path."""
+        reader = PcapReader(self.path)
+        if reader.linktype not in FAST_LINKTYPES:
+            yield from self._streamed(reader)
+            return
+        chunk = max(self.chunk_bytes, 2 * MAX_RECORD)
+        buf = np.empty(chunk, dtype=np.uint8)
+        msgs = np.empty((MESSAGE_CAPACITY, 25), dtype=np.uint8)
+        frames = np.empty(MESSAGE_CAPACITY, dtype=np.int64)
+        times = np.empty(MESSAGE_CAPACITY, dtype=np.int64)
+        macs = np.empty(MESSAGE_CAPACITY, dtype=np.uint64)
+        counters = np.empty(MESSAGE_CAPACITY, dtype=np.uint8)
+        slow = np.empty((SLOW_CAPACITY, 3), dtype=np.int64)
+        big = reader.byte_order == ">"
+        radiotap = reader.linktype == linktypes.IEEE802_11_RADIOTAP
+        frame, valid, eof = 0, 0, False
+        with self.path.open("rb") as handle:
+            handle.seek(24)
+            while True:
+                if not eof:
+                    got = handle.readinto(memoryview(buf)[valid:])
+                    eof = got == 0 or got is None
+                    valid += got or 0
+                pos = 0
+                while True:
+                    new_pos, frame, n, n_slow = _scan(
+                        buf, pos, valid, big, reader.ns_per_tick, radiotap, frame,
+                        msgs, frames, times, macs, counters, slow, MAX_RECORD,
+                    )
+                    if new_pos == _STOP_CORRUPT:
+                        self.skipped.add("corrupt record length (rest of file unreadable)",
+                                         frame + 1)
+                        self.frames = frame
+                        return
+                    if n or n_slow:
+                        yield self._batch(buf, reader, msgs, frames, times, macs, counters,
+                                          slow, n, n_slow)
+                    if new_pos == pos:
+                        break
+                    pos = new_pos
+                rest = valid - pos
+                if eof:
+                    if rest:
+                        self.skipped.add("truncated record at end of file", frame + 1)
+                    break
+                buf[:rest] = buf[pos:valid]
+                valid = rest
+        self.frames = frame
+
+    def _batch(
+        self, buf: npt.NDArray[np.uint8], reader: PcapReader,
+        msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64],
+        times: npt.NDArray[np.int64], macs: npt.NDArray[np.uint64],
+        counters: npt.NDArray[np.uint8], slow: npt.NDArray[np.int64], n: int, n_slow: int,
+    ) -> BeaconBatch:
+        others: list[Detection] = []
+        for offset, number, time_ns in slow[:n_slow].tolist():
+            caplen = int.from_bytes(buf[offset + 8 : offset + 12].tobytes(),
+                                    "big" if reader.byte_order == ">" else "little")
+            data = buf[offset + 16 : offset + 16 + caplen].tobytes()
+            packet = Packet(number, time_ns, reader.linktype, data, caplen)
+            others.extend(self.stream.packet(packet))
+        return BeaconBatch(
+            frames[:n].copy(), times[:n].copy(), macs[:n].copy(), counters[:n].copy(),
+            decode_messages(msgs[:n]), others,
+        )
+
+    def _streamed(self, reader: PcapReader) -> Iterator[BeaconBatch]:
+        empty = np.empty(0, dtype=np.int64)
+        for packet in reader:
+            found = self.stream.packet(packet)
+            if found:
+                yield BeaconBatch(empty, empty, np.empty(0, np.uint64), np.empty(0, np.uint8),
+                                  decode_messages(np.empty((0, 25), np.uint8)), found)
+        self.frames = self.stream.frames
+        self.skipped.merge(reader.skipped)
+
+    def detections_summary(self) -> SkipTally:
+        """Everything skipped: the kernel's record-level skips and the streaming path's."""
+        tally = SkipTally()
+        tally.merge(self.skipped)
+        tally.merge(self.stream.skipped)
+        return tally
