@@ -134,3 +134,14 @@ def test_huge_llrs_do_not_overflow_the_path_metrics() -> None:
     decoding = turbo_decode(1e300 * (1.0 - 2.0 * turbo_encode(bits)))
     assert np.all(np.isfinite(decoding.llrs))
     assert np.array_equal(decoding.bits, bits)
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e3, 1e9])
+def test_decisions_do_not_depend_on_the_receivers_llr_scale(scale: float) -> None:
+    rng = np.random.default_rng(10)
+    bits = rng.integers(0, 2, 1408, dtype=np.uint8)
+    llrs = bpsk_llrs(turbo_encode(bits), 1.2, rng)
+    base = turbo_decode(llrs, max_iterations=4)
+    scaled = turbo_decode(scale * llrs, max_iterations=4)
+    assert np.array_equal(scaled.bits, base.bits)
+    assert np.allclose(scaled.llrs, scale * base.llrs, rtol=1e-9, atol=0.0)

@@ -38,9 +38,6 @@ from dronevet.errors import BadInputError
 
 EXTRINSIC_SCALE = 0.7
 _NEG = -1.0e30  # "impossible" metric; finite so that sums never produce inf - inf
-# Channel LLRs are clipped to this magnitude so that path metrics stay far from overflow (real
-# LLRs are below 100; the decoder output is the same for any larger clip).
-LLR_LIMIT = 1.0e6
 
 
 def _branch_tables() -> tuple[
@@ -162,7 +159,15 @@ def turbo_decode(
         raise BadInputError(f"max_iterations must be at least 1 (got {max_iterations})")
     if not np.all(np.isfinite(streams)):
         raise BadInputError("turbo decoder input holds NaN or infinite LLRs")
-    streams = np.clip(streams.astype(np.float64), -LLR_LIMIT, LLR_LIMIT)
+    # Max-log-MAP decisions do not change when all LLRs are scaled by the same positive factor:
+    # decoding runs on LLRs scaled to a peak of 1, so that any receiver's scale (they differ by
+    # orders of magnitude) keeps path metrics far from overflow and from `_NEG`.
+    streams = streams.astype(np.float64)
+    peak = float(np.max(np.abs(streams)))
+    if peak > 0.0:
+        streams = streams / peak
+    else:
+        peak = 1.0
     k_len = streams.shape[1] - 4
     perm = qpp_permutation(k_len)
     sys = streams[0, :k_len].copy()
@@ -173,7 +178,7 @@ def turbo_decode(
 
     bits = _hard(sys)
     if stop is not None and stop(bits):
-        return TurboDecoding(sys, bits, 0, True)
+        return TurboDecoding(sys * peak, bits, 0, True)
 
     apriori1 = np.zeros(k_len)
     post1 = np.empty(k_len)
@@ -191,4 +196,4 @@ def turbo_decode(
         if stop is not None and stop(bits):
             stopped = True
             break
-    return TurboDecoding(posterior, bits, iteration, stopped)
+    return TurboDecoding(posterior * peak, bits, iteration, stopped)
