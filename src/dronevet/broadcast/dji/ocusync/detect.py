@@ -5,8 +5,8 @@ block is averaged over 2-microsecond bins (one pass over the samples), smoothed 
 microseconds, and compared with the block's noise floor (a low percentile of the bins).
 A run of bins above the floor whose length is that of a DroneID burst (643.2 us, 9
 OFDM symbols) is a candidate. Each candidate's spectrum must then show one occupied band
-7-11 MHz wide (601 subcarriers at 15 kHz span 9.015 MHz): this rejects the 20 MHz video
-downlink and narrow control bursts, and its centre is the coarse frequency offset.
+9.015 MHz wide (601 subcarriers at 15 kHz): this rejects the 20 MHz video downlink and
+narrow control bursts, and its centre is the coarse frequency offset.
 """
 
 from __future__ import annotations
@@ -16,15 +16,21 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from dronevet.broadcast.dji.ocusync.ofdm import BURST_LENGTH, SAMPLE_RATE
+from dronevet.broadcast.dji.ocusync.ofdm import (
+    BURST_LENGTH,
+    SAMPLE_RATE,
+    SUBCARRIER_SPACING,
+    USED_SUBCARRIERS,
+)
 
 BIN_SECONDS = 2e-6
 SMOOTH_BINS = 10
 BURST_SECONDS = BURST_LENGTH / SAMPLE_RATE
 DURATION_TOLERANCE = 45e-6
 NOISE_PERCENTILE = 10.0
-BAND_MIN_HZ = 7.0e6
-BAND_MAX_HZ = 11.0e6
+EDGE_HZ = 1.0e6
+MERGE_BINS = 10
+"""Runs above the floor closer than 20 us are one run (noise dips inside a weak burst)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +78,14 @@ def detect_bursts(
     floor = max(floor, np.finfo(np.float64).tiny)
     above = smooth > floor * 10 ** (1.0 / 10)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], above.view(np.int8), [0]))))
+    runs = edges.reshape(-1, 2)
+    if len(runs) > 1:
+        keep = np.concatenate(([True], runs[1:, 0] - runs[:-1, 1] > MERGE_BINS))
+        runs = np.column_stack(
+            (runs[keep, 0], np.append(runs[np.flatnonzero(keep)[1:] - 1, 1], runs[-1, 1]))
+        )
     candidates = []
-    for first, last in edges.reshape(-1, 2):
+    for first, last in runs:
         level = float(np.median(smooth[first:last]))
         # refine the edges at half the burst's level over the floor
         half = floor + (level - floor) / 2
@@ -104,29 +116,35 @@ def detect_bursts(
 def occupied_band(
     window: NDArray[np.complexfloating], sample_rate: float, noise_power: float
 ) -> tuple[float, float] | None:
-    """Centre and width (Hz) of the one 7-11 MHz band holding most power in `window`,
-    or None when there is no such band."""
+    """Centre and width (Hz) of a DroneID-wide band in `window`, or None when the power is
+    not in one such band.
+
+    The averaged spectrum is correlated with a 9.015 MHz box (the 601 subcarriers); the
+    best position is the centre. The band counts as DroneID-wide when the 1 MHz just inside
+    either edge is well above the noise (not a narrower signal) and the 1 MHz just outside
+    either edge is near it (not the 20 MHz video downlink).
+    """
     size = 1 << int(np.ceil(np.log2(sample_rate / 25e3)))
     segments = len(window) // size
     if segments == 0:
         return None
     spectra = np.fft.fft(window[: segments * size].reshape(segments, size), axis=1)
-    psd = np.fft.fftshift((np.abs(spectra) ** 2).mean(axis=0)) / size
-    smooth = np.convolve(psd, np.full(9, 1 / 9), mode="same")
-    peak = int(np.argmax(smooth))
-    level = float(np.median(smooth[smooth > (smooth[peak] + noise_power) / 4]))
-    half = noise_power + (level - noise_power) / 2
-    inside = smooth > half
-    # walk out from the peak to the first bins below half level on either side
-    below = np.flatnonzero(~inside)
-    left_edges = below[below < peak]
-    right_edges = below[below > peak]
-    if len(left_edges) == 0 or len(right_edges) == 0:
-        return None
-    left, right = left_edges[-1] + 0.5, right_edges[0] - 0.5
+    excess = np.fft.fftshift((np.abs(spectra) ** 2).mean(axis=0)) / size - noise_power
     hz_per_bin = sample_rate / size
-    width = (right - left) * hz_per_bin
-    if not BAND_MIN_HZ <= width <= BAND_MAX_HZ:
+    width = round(USED_SUBCARRIERS * SUBCARRIER_SPACING / hz_per_bin)
+    edge = max(1, round(EDGE_HZ / hz_per_bin))
+    if width + 2 * edge >= size:
         return None
-    centre = ((left + right) / 2 - size // 2) * hz_per_bin
-    return centre, width
+    running = np.concatenate(([0.0], np.cumsum(excess)))
+    box = running[width:] - running[:-width]
+    lo = int(np.argmax(box[edge : len(box) - edge])) + edge
+    inside = box[lo] / width
+    if inside <= 0:
+        return None
+    mean = lambda a, b: (running[b] - running[a]) / (b - a)  # noqa: E731
+    inner = min(mean(lo, lo + edge), mean(lo + width - edge, lo + width))
+    outer = max(mean(lo - edge, lo), mean(lo + width, lo + width + edge))
+    if inner < 0.25 * inside or outer > 0.35 * inside:
+        return None
+    centre = (lo + width / 2 - 0.5 - size // 2) * hz_per_bin
+    return centre, width * hz_per_bin

@@ -6,8 +6,10 @@ Steps, each cheap:
 2. timing and fractional frequency offset from the cyclic prefixes (van de Beek): the
    product x[n + 1024] x*[n], summed over the 9 prefixes at their known offsets, peaks at
    the burst start and its phase is 2 pi CFO 1024 / Fs (unambiguous within +-7.5 kHz);
-3. the integer number of subcarriers left is found by differential correlation of the
-   two Zadoff-Chu symbols with their known sequences (insensitive to timing and channel);
+3. the integer number of subcarriers left is found from the second ZC symbol (root 147):
+   a shift of m subcarriers turns its sequence into itself delayed by about 250 m samples
+   (ZC shift property), so the shift whose apparent delay is nearest zero is the right one
+   (the root-600 symbol cannot tell: there a shift looks like a 1.7-sample delay);
 4. the timing is refined from the phase slope across the ZC subcarriers.
 """
 
@@ -111,10 +113,10 @@ def cyclic_prefix_metric(
     return total, total_energy
 
 
-def _zc_differential(grid: NDArray[np.complex128], shift: int) -> float:
+def _zc_differential(grid: NDArray[np.complex128]) -> float:
     score = 0.0
     for symbol, root in zip(ZC_SYMBOLS, ZC_ROOTS, strict=True):
-        received = np.roll(grid[symbol], -shift)
+        received = grid[symbol]
         expected = zadoff_chu(root)
         diff_rx = received[1:] * np.conj(received[:-1])
         diff_zc = expected[1:] * np.conj(expected[:-1])
@@ -122,8 +124,20 @@ def _zc_differential(grid: NDArray[np.complex128], shift: int) -> float:
     return score
 
 
-def _timing_slope(grid: NDArray[np.complex128]) -> float:
-    """Timing error in samples from the mean phase slope across the ZC subcarriers."""
+def _apparent_delay(products: NDArray[np.complex128]) -> float:
+    """Delay in samples that the phase slope of least-squares channel values implies."""
+    return float(-np.angle(np.vdot(products[:-1], products[1:])) * FFT_SIZE / (2 * np.pi))
+
+
+def _integer_offset(grid: NDArray[np.complex128]) -> int:
+    received = grid[ZC_SYMBOLS[1]]
+    expected = np.conj(zadoff_chu(ZC_ROOTS[1]))
+    shifts = range(-INTEGER_SEARCH, INTEGER_SEARCH + 1)
+    return min(shifts, key=lambda m: abs(_apparent_delay(np.roll(received, -m) * expected)))
+
+
+def _timing_error(grid: NDArray[np.complex128]) -> float:
+    """Timing error in samples (positive: the FFT windows start late) from the ZC symbols."""
     slope = 0j
     for symbol, root in zip(ZC_SYMBOLS, ZC_ROOTS, strict=True):
         ls = grid[symbol] * np.conj(zadoff_chu(root))
@@ -135,7 +149,7 @@ def zc_score(grid: NDArray[np.complex128]) -> float:
     """Normalised differential correlation of the ZC symbols with their sequences: about 1
     for a clean DroneID burst, about 0.04 for noise or another signal."""
     power = sum(float(np.sum(np.abs(grid[symbol]) ** 2)) for symbol in ZC_SYMBOLS)
-    return _zc_differential(grid, 0) / max(power, np.finfo(np.float64).tiny)
+    return _zc_differential(grid) / max(power, np.finfo(np.float64).tiny)
 
 
 def synchronise(
@@ -152,13 +166,12 @@ def synchronise(
     fractional = float(np.angle(metric[start]) * SAMPLE_RATE / (2 * np.pi * FFT_SIZE))
     corrected = mix(samples, fractional)
     grid = extract_grid(corrected, start)
-    shifts = range(-INTEGER_SEARCH, INTEGER_SEARCH + 1)
-    best = max(shifts, key=lambda shift: _zc_differential(grid, shift))
+    best = _integer_offset(grid)
     cfo = fractional + best * SUBCARRIER_SPACING
     if best:
         corrected = mix(samples, cfo)
         grid = extract_grid(corrected, start)
-    late = round(_timing_slope(grid))
+    late = round(_timing_error(grid))
     limit = len(samples) - BURST_LENGTH
     start = min(max(start - late - FFT_BACKOFF, 0), limit)
     return BurstTiming(start=start, cfo_hz=cfo, timing_metric=float(score[start])), corrected
