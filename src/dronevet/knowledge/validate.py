@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -105,6 +105,7 @@ class FtmFileReport:
     skipped: tuple[str, ...]
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...] = ()
+    entity_ids: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -199,7 +200,7 @@ def _entity_refs(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     from followthemoney import model, registry
 
     schema = model.get(record["schema"])
-    refs = []
+    refs: list[tuple[str, str]] = []
     for name, values in record["properties"].items():
         prop = schema.get(name) if schema else None
         if prop is not None and prop.type is registry.entity:
@@ -269,6 +270,7 @@ def validate_ftm_file(
         skipped=tuple(out.skipped),
         errors=tuple(errors),
         warnings=tuple(warnings),
+        entity_ids=tuple(e.id for e in out.entities),
     )
 
 
@@ -279,7 +281,7 @@ def _item_lines(path: Path) -> list[int]:
     """Line numbers (1-based) where each item of a top-level YAML sequence starts."""
     try:
         with path.open("rb") as handle:
-            node = yaml.compose(handle, Loader=yaml.SafeLoader)  # noqa: S506 - safe loader
+            node = yaml.compose(handle, Loader=yaml.SafeLoader)
     except (OSError, yaml.YAMLError):
         return []
     if not isinstance(node, yaml.SequenceNode):
@@ -297,9 +299,8 @@ def _duplicate_top_keys(path: Path) -> list[Problem]:
             continue
         key = match.group(1).strip()
         if key in first:
-            problems.append(
-                Problem(f"source id {key!r} already defined on line {first[key]}", str(path), number)
-            )
+            message = f"source id {key!r} already defined on line {first[key]}"
+            problems.append(Problem(message, str(path), number))
         first.setdefault(key, number)
     return problems
 
@@ -418,7 +419,7 @@ class _Checker:
         path = self.directory / "products.yaml"
         raw = read_yaml(path) or []
         lines = _item_lines(path)
-        for index, item in enumerate(raw):
+        for item in raw:
             self._cite_product(item)
         for index, product in enumerate(kb.products.values()):
             line = lines[index] if index < len(lines) else None
