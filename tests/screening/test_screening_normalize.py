@@ -24,7 +24,8 @@ LEGAL = st.sampled_from(["Co., Ltd.", "Inc.", "LLC", "GmbH", "S.A.", "SAS", "AG"
 
 
 def _is_plain(words: list[str]) -> bool:
-    tokens = name_tokens_uncached(" ".join(words))
+    """No word is (or transliterates to) a legal form or stop word."""
+    tokens = [t for w in words for t in name_tokens_uncached(w)]
     return not any(t in LEGAL_FORM_TOKENS or t in STOP_WORDS for t in tokens)
 
 

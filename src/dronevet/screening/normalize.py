@@ -11,9 +11,10 @@ a Chinese registry extract) into a tuple of plain ASCII tokens:
 4. `&` and `+` become `and`; hyphens, apostrophes and dots inside abbreviations join
    (`Da-Jiang` -> `dajiang`, `S.A.` -> `sa`); any other punctuation separates.
 5. Stop words (`the`, `and`, `of`) and legal-form tokens in many languages (`co ltd`,
-   `gmbh`, `sas`, `ooo`, `kabushiki kaisha`...) are removed, repeatedly until nothing
-   changes, so normalising twice gives the same result. A name made only of legal forms
-   keeps them (`Limited` stays `limited`), so no name becomes empty.
+   `gmbh`, `sas`, `ooo`, `kabushiki kaisha`...) are removed (short ones such as `ag` only
+   where legal forms stand: at the end, beside another legal form, or `ooo`/`pt` first),
+   repeatedly until nothing changes, so normalising twice gives the same result. A name
+   made only of legal forms keeps them (`Limited` stays `limited`), so no name becomes empty.
 
 `name_key(tokens)` is the order-insensitive form (sorted distinct tokens) used for exact
 whole-name lookups; `phonetic_token` gives a consonant skeleton for sound-alike lookups.
@@ -39,7 +40,8 @@ LEGAL_FORM_TOKENS = frozenset(
     gmbh ag kg ohg ug mbh ev gbr kgaa sa sas sasu sarl eurl sca snc spa srl sapa sl slu
     bv nv vof cv ab oy oyj as asa aps hf ehf kft zrt nyrt sro spol sp zoo doo dd ad ead
     ood eood oao ooo zao pao ao tov pat ip kk yk gk bhd sdn tbk pt cjsc ojsc jsc ae epe ike
-    kabushiki kaisha gaisha yugen godo gongsi youxian zeren gufen jushikaisha
+    kabushiki kaisha gaisha yugen godo gongsi youxian zeren gufen jushikaisha aktiebolag
+    aktiengesellschaft aktieselskab osakeyhtio naamloze besloten vennootschap
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -159,13 +161,42 @@ def _strip_phrases(tokens: list[str]) -> list[str]:
     return out
 
 
+# Short legal-form tokens are also ordinary words ("Ag Eagle", "Co-op"): they are removed
+# only at the end of a name, next to an unambiguous legal form ("co ltd"), or, for the
+# forms written first (Russian ООО, Indonesian PT), at the start.
+UNAMBIGUOUS_LEGAL_TOKENS = frozenset(
+    {t for t in LEGAL_FORM_TOKENS if len(t) >= 4}
+    | {"inc", "ltd", "llc", "plc", "llp", "pty", "pte", "bhd", "sdn", "ooo", "zao", "oao", "pao",
+       "jsc"}
+)
+LEADING_LEGAL_TOKENS = frozenset({"ooo", "oao", "zao", "pao", "ao", "pt", "tov", "pat", "jsc"})
+
+
+def _strip_tokens(tokens: list[str]) -> list[str]:
+    n = len(tokens)
+    drop = [t in UNAMBIGUOUS_LEGAL_TOKENS or t in STOP_WORDS for t in tokens]
+    j = n - 1
+    while j >= 0 and (tokens[j] in LEGAL_FORM_TOKENS or tokens[j] in STOP_WORDS):
+        drop[j] = True
+        j -= 1
+    j = 0
+    while j < n and tokens[j] in LEADING_LEGAL_TOKENS:
+        drop[j] = True
+        j += 1
+    for i, token in enumerate(tokens):
+        if token in LEGAL_FORM_TOKENS and not drop[i]:
+            before = i > 0 and tokens[i - 1] in UNAMBIGUOUS_LEGAL_TOKENS
+            after = i + 1 < n and tokens[i + 1] in UNAMBIGUOUS_LEGAL_TOKENS
+            drop[i] = before or after
+    return [t for t, d in zip(tokens, drop, strict=True) if not d]
+
+
 def strip_legal_forms(tokens: Iterable[str]) -> tuple[str, ...]:
     """Remove stop words and legal forms until nothing changes; keep them if nothing is left."""
     original = [t for t in tokens if t]
     current = original
     while True:
-        stripped = _strip_phrases(current)
-        stripped = [t for t in stripped if t not in LEGAL_FORM_TOKENS and t not in STOP_WORDS]
+        stripped = _strip_tokens(_strip_phrases(current))
         if stripped == current:
             break
         current = stripped

@@ -43,9 +43,8 @@ SPELLING_SHARE = 0.1
 GENERIC_WORDS = frozenset(
     """
     technology technologies tech science sciences innovation innovations intelligent
-    international global group holding holdings industries industry industrial systems
-    system solutions enterprise enterprises trading development electronics electronic
-    network networks services service products manufacturing america american usa us uk
+    international global group holding holdings industries industry industrial
+    america american usa us uk
     china chinese hongkong hk shenzhen guangzhou beijing shanghai hangzhou dongguan zhuhai
     shi sz gz new
     """.split()  # noqa: SIM905 - a word list reads better as text
@@ -110,7 +109,12 @@ def score_names(
 
 
 def rank(
-    kb: KnowledgeBase, index: NameIndex, tokens: Sequence[str], *, limit: int = 5
+    kb: KnowledgeBase,
+    index: NameIndex,
+    tokens: Sequence[str],
+    *,
+    limit: int = 5,
+    raw: str | None = None,
 ) -> list[Match]:
     """Score the index's candidates for a normalised query; best entity first (any score)."""
     best: dict[int, tuple[float, int]] = {}
@@ -119,14 +123,27 @@ def rank(
         owner = int(index.name_entity[name_id])
         if owner not in best or best[owner][0] < score:
             best[owner] = (score, name_id)
-    ordered = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     matches = []
-    for entity_idx, (score, name_id) in ordered:
+    for entity_idx, (score, name_id) in best.items():
         entity = kb.entities[index.entity_ids[entity_idx]]
         pos = int(index.name_pos[name_id])
         matched = entity.names[pos] if pos < len(entity.names) else entity.name
         matches.append(Match(entity.id, entity.name, matched, score))
-    return matches
+    if raw is not None and len(matches) > 1:
+        # Equal scores (legal forms stripped: "DJI Technology Inc" vs "DJI Technology Co.,
+        # Ltd.") are told apart by the spelling as written, legal form included.
+        folded = raw.casefold()
+
+        def entity_names(match: Match) -> tuple[str, ...]:
+            return kb.entities[match.entity_id].names
+        spelled = {
+            m.entity_id: max(fuzz.ratio(folded, n.casefold()) for n in entity_names(m))
+            for m in matches
+        }
+        matches.sort(key=lambda m: (-m.score, -spelled[m.entity_id], m.entity_id))
+    else:
+        matches.sort(key=lambda m: (-m.score, m.entity_id))
+    return matches[:limit]
 
 
 def resolve(
@@ -134,4 +151,5 @@ def resolve(
 ) -> list[Match]:
     """Entities whose names match `query` at or above `threshold`, best first."""
     tokens = name_tokens(query)
-    return [m for m in rank(kb, index_for(kb), tokens, limit=limit) if m.score >= threshold]
+    ranked = rank(kb, index_for(kb), tokens, limit=limit, raw=query)
+    return [m for m in ranked if m.score >= threshold]

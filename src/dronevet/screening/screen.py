@@ -69,7 +69,7 @@ class Screener:
         return index_for(self.kb)
 
     def _rank_uncached(self, query: str) -> tuple[Match, ...]:
-        return tuple(rank(self.kb, self.index, name_tokens(query)))
+        return tuple(rank(self.kb, self.index, name_tokens(query), raw=query))
 
     def candidates(self, query: str) -> tuple[Match, ...]:
         """The best-scoring entities for a name, whatever their score, best first."""
