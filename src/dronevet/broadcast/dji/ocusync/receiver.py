@@ -80,7 +80,10 @@ class OcuSyncReceiver:
         self._pending: NDArray[np.complex64] = np.zeros(0, np.complex64)
         self._pending_first = 0
         self._done_until = 0
-        self._bursts = 0
+        self.bursts = 0
+        """DroneID bursts seen (ZC symbols found)."""
+        self.decoded = 0
+        """Bursts whose codeword passed the CRC-24."""
 
     def feed(self, block: IqBlock) -> list[BurstResult]:
         """Results for the bursts that are complete once `block` has arrived."""
@@ -131,17 +134,18 @@ class OcuSyncReceiver:
             return None
         channel = estimate_channel(grid)
         sample = self._pending_first + lo + round(timing.start * self.sample_rate / SAMPLE_RATE)
-        self._bursts += 1
+        self.bursts += 1
         codeword = decode_codeword(qpsk_llrs(grid, channel), max_iterations=self.max_iterations)
         flight = None
         message_type = None
         failure = None
+        self.decoded += codeword.crc24_ok
         if codeword.block is None:
             failure = f"CRC-24 failed after {codeword.iterations} turbo iterations"
         else:
             message_type = codeword.block[1]
             if message_type == FLIGHT_INFO and codeword.block[0] == PAYLOAD_BYTES - 3:
-                flight = parse_flight_info(codeword.block, path=self.path, frame=self._bursts)
+                flight = parse_flight_info(codeword.block, path=self.path, frame=self.bursts)
             else:
                 failure = f"message type 0x{message_type:02x} is not flight information"
         return BurstResult(
