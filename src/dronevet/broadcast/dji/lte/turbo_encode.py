@@ -79,9 +79,9 @@ def _rsc_encode(
 def turbo_encode(bits: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """Streams d0, d1, d2 (shape (3, K + 4), uint8) of a K-bit code block of 0/1 values."""
     bits = np.ascontiguousarray(bits, dtype=np.uint8)
-    k = bits.shape[0]
     if bits.ndim != 1 or np.any(bits > 1):
         raise BadInputError("turbo encoder input must be a 1-D array of 0/1 bits")
+    k = bits.shape[0]
     perm = qpp_permutation(k)
     z1, x1_tail, z1_tail = _rsc_encode(bits, NEXT_STATE, PARITY, TAIL_INPUT)
     z2, x2_tail, z2_tail = _rsc_encode(bits[perm], NEXT_STATE, PARITY, TAIL_INPUT)
