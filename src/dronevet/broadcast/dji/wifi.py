@@ -59,7 +59,7 @@ PREFIX = b"\x58\x62\x13"
 FLIGHT_INFO = 0x10
 FLIGHT_PURPOSE = 0x11
 DEGREES_PER_RAW = 1 / 174533.0
-ANGLE_STEP = 0.01  # degree
+ANGLE_UNITS = 100  # per degree
 
 # fields after the subcommand byte, as named below
 FLIGHT_INFO_V1 = struct.Struct("<BHH16siihhhhhhhhiiBB20s")
@@ -156,7 +156,7 @@ def _flight_info(data: bytes) -> DjiFlightInfo:
         (_, seq, state, serial, lon, lat, alt, height, vn, ve, vu, pitch, roll, yaw,
          home_lon, home_lat, product, uuid_len, uuid) = layout.unpack_from(data)  # fmt: skip
         pilot_lat_raw = pilot_lon_raw = time_ms = 0
-        attitude: tuple[float | None, float | None] = (pitch * ANGLE_STEP, roll * ANGLE_STEP)
+        attitude: tuple[float | None, float | None] = (pitch / ANGLE_UNITS, roll / ANGLE_UNITS)
     else:
         (_, seq, state, serial, lon, lat, alt, height, vn, ve, vu, yaw, time_ms,
          pilot_lat_raw, pilot_lon_raw, home_lon, home_lat, product, uuid_len,
@@ -169,7 +169,7 @@ def _flight_info(data: bytes) -> DjiFlightInfo:
     return DjiFlightInfo(
         version=version, sequence=seq, state=state, serial=_text(serial),
         lat=drone_lat, lon=drone_lon, alt=alt, height=height, v_north=vn, v_east=ve, v_up=vu,
-        yaw=yaw * ANGLE_STEP, pitch=attitude[0], roll=attitude[1],
+        yaw=yaw / ANGLE_UNITS, pitch=attitude[0], roll=attitude[1],
         time=epoch + timedelta(milliseconds=time_ms) if 0 < time_ms < 2**53 else None,
         pilot_lat=pilot_lat, pilot_lon=pilot_lon, home_lat=home[0], home_lon=home[1],
         product_type=product, uuid=_text(uuid[: min(uuid_len, 20)]),
@@ -237,13 +237,13 @@ def encode_flight_info(
     uuid_raw = uuid.encode("ascii")[:20]
     home = (_raw_position(home_lon), _raw_position(home_lat), product_type, len(uuid_raw), uuid_raw)
     if version == 1:
-        attitude = (round(pitch / ANGLE_STEP), round(roll / ANGLE_STEP), round(yaw / ANGLE_STEP))
+        attitude = (round(pitch * ANGLE_UNITS), round(roll * ANGLE_UNITS), round(yaw * ANGLE_UNITS))
         return head + FLIGHT_INFO_V1.pack(1, *common, *attitude, *home)
     if version != 2:
         raise ValueError(f"DJI flight info version {version} is not 1 or 2")
     time_ms = 0 if time is None else round(time.timestamp() * 1000)
     pilot = (_raw_position(pilot_lat), _raw_position(pilot_lon))
-    return head + FLIGHT_INFO_V2.pack(2, *common, round(yaw / ANGLE_STEP), time_ms, *pilot, *home)
+    return head + FLIGHT_INFO_V2.pack(2, *common, round(yaw * ANGLE_UNITS), time_ms, *pilot, *home)
 
 
 def encode_flight_purpose(serial: str, drone_id: str, purpose: str) -> bytes:
