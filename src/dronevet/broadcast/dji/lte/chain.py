@@ -16,6 +16,10 @@ is not known (proto17/dji_droneid saw them change between power cycles and sends
 descrambles, de-rate-matches (adding repeated copies), turbo decodes with early stop on the
 CRC-24A and returns the 173 data bytes (CRC removed) when the CRC holds.
 `systematic_llrs` is the no-turbo-decoding baseline: the combined LLRs of the 1408 block bits.
+
+Confirmed on the shared Mavic Air 2 recording: its three DroneID bursts pass the CRC-24A, and
+re-encoding each decoded block reproduces all 7200 received bits, parity and repeated bits
+included (tests/broadcast/test_lte_real_burst.py).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@
 
 DroneID bursts scramble their 7200 coded bits with c_init = 0x12345678 (x2(0) is the least
 significant bit), as used by the published decoders RUB-SysSec/DroneSecurity and
-proto17/dji_droneid (checked against their recordings by their authors; here by the shared
-recording once the receiver is in place).
+proto17/dji_droneid, and confirmed on the shared Mavic Air 2 recording (its bursts pass the
+CRC-24A after descrambling with it).
 
 The registers advance 28 bits per step: with the 31 most recent bits of a register held in an
 integer (bit j = x(n+j)), the next 28 bits only depend on bits already present.
