@@ -21,7 +21,6 @@ from dronevet.knowledge.model import Link, LinkKind
 from dronevet.screening.control import determine
 from dronevet.screening.model import CoveredCriteria, CoveredDetermination, CoveredStatus
 
-
 _TieKey = tuple[str, date, frozenset[str], frozenset[LinkKind]]
 
 

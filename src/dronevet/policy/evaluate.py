@@ -112,7 +112,11 @@ class Assessor:
             cleared = listing(ctx, rule.cleared_by)
             if cleared is not None:
                 vetted = ctx.policy.clearance_text
-                return Finding(Outcome.clear, f"{cleared.text[0].upper()}{cleared.text[1:]} {vetted}".strip(), cleared.facts)
+                return Finding(
+                    Outcome.clear,
+                    f"{cleared.text[0].upper()}{cleared.text[1:]} {vetted}".strip(),
+                    cleared.facts,
+                )
         return get_test(rule.test)(ctx, rule)
 
     def assess(
@@ -137,7 +141,8 @@ class Assessor:
             if rule.tiers and tier is None and found.outcome is Outcome.hit:
                 found = Finding(
                     Outcome.review,
-                    f"{found.text} This decides the matter only for {', '.join(sorted(rule.tiers))} "
+                    f"{found.text} This decides the matter only for "
+                    f"{', '.join(sorted(rule.tiers))} "
                     "missions: name the mission.",
                     found.facts,
                 )
@@ -157,10 +162,16 @@ class Assessor:
             if test.outcome is not Outcome.clear:
                 continue
             results = [
-                RuleResult(r.rule, Finding(Outcome.clear, f"Exempt ({route.id}): {route.text} "
-                                           f"{test.text[0].upper()}{test.text[1:]}",
-                                           r.finding.facts + test.facts))
-                if r.rule.id in route.clears and _open(r) else r
+                RuleResult(
+                    r.rule,
+                    Finding(
+                        Outcome.clear,
+                        f"Exempt ({route.id}): {route.text} {test.text[0].upper()}{test.text[1:]}",
+                        r.finding.facts + test.facts,
+                    ),
+                )
+                if r.rule.id in route.clears and _open(r)
+                else r
                 for r in results
             ]
         return results
@@ -172,7 +183,9 @@ def _open(result: RuleResult) -> bool:
 
 def _not_in_force(rule: RuleSpec, as_of: date) -> Finding:
     if rule.start and as_of < rule.start:
-        return Finding(Outcome.not_applicable, f"This rule takes effect on {rule.start.isoformat()}.")
+        return Finding(
+            Outcome.not_applicable, f"This rule takes effect on {rule.start.isoformat()}."
+        )
     end = rule.end.isoformat() if rule.end else ""
     return Finding(Outcome.not_applicable, f"This rule ended on {end}.")
 
@@ -206,28 +219,51 @@ def explain(
     regulation = policy.regulations.get(use)
     scope_citation = regulation.citation if regulation else Citation("scope", policy.source)
     if assessment.gate:
-        reasons.append(VerdictReason("scope", scope_citation, assessment.gate, Outcome.not_applicable))
+        reasons.append(
+            VerdictReason("scope", scope_citation, assessment.gate, Outcome.not_applicable)
+        )
     else:
         assert regulation is not None
         text = f"{regulation.text} Binds {policy.binds}."
         reasons.append(VerdictReason("scope", scope_citation, text, Outcome.applies))
         if mission and not policy.missions:
             note = f"This policy does not distinguish missions; {mission} changes nothing."
-            reasons.append(VerdictReason("mission", Citation("scope", policy.source), note, Outcome.not_applicable))
+            reasons.append(
+                VerdictReason(
+                    "mission", Citation("scope", policy.source), note, Outcome.not_applicable
+                )
+            )
         if policy.coverage and policy.coverage.note:
-            reasons.append(VerdictReason(
-                "covered-entity", policy.coverage.citation, policy.coverage.note, Outcome.applies
-            ))
+            reasons.append(
+                VerdictReason(
+                    "covered-entity",
+                    policy.coverage.citation,
+                    policy.coverage.note,
+                    Outcome.applies,
+                )
+            )
     for result in assessment.results:
         text = f"{result.rule.text} Finding: {result.finding.text}"
-        reasons.append(VerdictReason(
-            result.rule.id, result.rule.citation, text, result.finding.outcome, result.finding.facts
-        ))
+        reasons.append(
+            VerdictReason(
+                result.rule.id,
+                result.rule.citation,
+                text,
+                result.finding.outcome,
+                result.finding.facts,
+            )
+        )
     if policy.nature is PolicyNature.advisory:
-        reasons.append(VerdictReason("advice", Citation("advisory", policy.source), policy.advice, Outcome.applies))
+        reasons.append(
+            VerdictReason(
+                "advice", Citation("advisory", policy.source), policy.advice, Outcome.applies
+            )
+        )
     routes: tuple[ExemptionRoute, ...] = ()
     if assessment.verdict is not VerdictKind.permitted:
-        routes = tuple(r for r in policy.exemptions if r.automatic is None and r.open_on(use, as_of))
+        routes = tuple(
+            r for r in policy.exemptions if r.automatic is None and r.open_on(use, as_of)
+        )
     return Verdict(subject, policy, use, as_of, mission, assessment.verdict, tuple(reasons), routes)
 
 

@@ -23,7 +23,7 @@ class LinedDict(dict[str, Any]):
     line: int | None = None
 
 
-class _LinedLoader(_Base):  # type: ignore[misc]
+class _LinedLoader(_Base):
     """Safe loader whose mappings are `LinedDict`s."""
 
 
@@ -48,10 +48,12 @@ def read_lined(path: Path, error: type[DronevetError]) -> Any:
     except OSError as problem:
         raise error(f"cannot read the file ({problem.strerror}).", path=str(path)) from None
     try:
-        return yaml.load(text, Loader=_LinedLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_LinedLoader)
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark or problem.context_mark
         line = mark.line + 1 if mark else None
-        raise error(f"not valid YAML or JSON ({problem.problem}).", path=str(path), line=line) from None
+        raise error(
+            f"not valid YAML or JSON ({problem.problem}).", path=str(path), line=line
+        ) from None
     except yaml.YAMLError as problem:
         raise error(f"not valid YAML or JSON ({problem}).", path=str(path)) from None

@@ -35,8 +35,20 @@ from dronevet.policy.rules import get_test
 from dronevet.screening.model import CoveredCriteria
 
 _RULE_KEYS = frozenset(
-    {"id", "test", "clause", "source", "verified", "text", "uses", "tiers", "start", "end",
-     "on_hit", "cleared_by"}
+    {
+        "id",
+        "test",
+        "clause",
+        "source",
+        "verified",
+        "text",
+        "uses",
+        "tiers",
+        "start",
+        "end",
+        "on_hit",
+        "cleared_by",
+    }
 )
 _PARAM_KEYS = frozenset(
     {"countries", "lists", "follow", "entities", "kinds", "aspect", "when_missing"}
@@ -78,7 +90,11 @@ def close_matches(text: str, choices: list[str], limit: int = 3) -> tuple[str, .
     from rapidfuzz import fuzz, process, utils
 
     found = process.extract(
-        text, choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit,
+        text,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
         score_cutoff=60,
     )
     return tuple(str(choice) for choice, _score, _index in found)
@@ -251,7 +267,9 @@ class _Reader:
             raise self.fail(f"rule {rule_id}: {error}.", node) from None
         for entity_id in params.get("entities", ()):
             if entity_id not in self.kb.entities:
-                raise self.fail(f"rule {rule_id}: entity {entity_id!r} is not in the knowledge base.", node)
+                raise self.fail(
+                    f"rule {rule_id}: entity {entity_id!r} is not in the knowledge base.", node
+                )
         if "lists" in params:
             params["lists"] = self.known_lists(node, "lists")
         if params.get("when_missing", "review") not in ("review", "hit"):
@@ -266,8 +284,12 @@ class _Reader:
         automatic = None
         if node.get("automatic") is not None:
             auto = dict(node["automatic"])
-            auto.update(id=f"{node.get('id')}-test", clause=node.get("clause"),
-                        source=node.get("source"), text=node.get("text"))
+            auto.update(
+                id=f"{node.get('id')}-test",
+                clause=node.get("clause"),
+                source=node.get("source"),
+                text=node.get("text"),
+            )
             automatic = self.rule(auto, frozenset(Use), tiers)
         clears = frozenset(self.strings(node, "clears"))
         if not clears <= rule_ids:
@@ -310,12 +332,15 @@ class _Reader:
             source=self.source(node),
             regulations=MappingProxyType(regulations),
             rules=rules,
-            exemptions=tuple(self.exemption(e, rule_ids, tiers) for e in node.get("exemptions") or []),
+            exemptions=tuple(
+                self.exemption(e, rule_ids, tiers) for e in node.get("exemptions") or []
+            ),
             coverage=self.coverage(node.get("covered")),
             missions=MappingProxyType(missions),
             clearance=self.citation(clearance) if clearance else None,
             clearance_text=self.text(clearance, "text") if clearance else "",
             advice=self.text(node, "advice", ""),
+            short=self.text(node, "short", self.policy_id),
         )
         needs_coverage = any(r.criteria is None and r.test in _SCREENING_TESTS for r in rules)
         if needs_coverage and policy.coverage is None:

@@ -167,6 +167,7 @@ class Policy:
     clearance: Citation | None = None
     clearance_text: str = ""
     advice: str = ""
+    short: str = ""
 
     def tier_of(self, mission: str) -> str | None:
         """The tier (e.g. `critical`) this policy puts a mission in, or None."""

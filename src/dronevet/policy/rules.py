@@ -95,7 +95,10 @@ def criteria_of(ctx: RuleContext, spec: RuleSpec) -> CoveredCriteria:
 
 
 def _country(code: str | None) -> str:
-    return f"{country_name(code)} ({code})" if code else "an unknown country"
+    if not code:
+        return "an unknown country"
+    name = country_name(code)
+    return f"{name} ({code})" if name.lower() != code else code.upper()
 
 
 def _entity_name(ctx: RuleContext, entity_id: str) -> str:
@@ -125,9 +128,13 @@ def _judge_entity(
             via = " through " + " -> ".join(_entity_name(ctx, e) for e in det.chain)
         return Finding(Outcome.hit, f"{role} {name} is a covered entity{via}.", facts)
     if det.status is CoveredStatus.review:
-        return Finding(Outcome.review, f"{role} {name} may be covered: a person must decide.", facts)
+        return Finding(
+            Outcome.review, f"{role} {name} may be covered: a person must decide.", facts
+        )
     if det.status is CoveredStatus.unknown:
-        return Finding(Outcome.review, f"nothing is known about where {role} {name} is domiciled.", facts)
+        return Finding(
+            Outcome.review, f"nothing is known about where {role} {name} is domiciled.", facts
+        )
     coverage = ctx.policy.coverage
     kinds = coverage.review_via if coverage else frozenset()
     tie = ctx.coverage.questionable_tie(entity_id, ctx.as_of, criteria, kinds)
@@ -140,7 +147,9 @@ def _judge_entity(
         )
         link_fact = Fact(f"{name}: {link.role or link.kind.value}", link.source)
         extra = (Fact(f"disputed: {link.disputed}", link.source),) if link.disputed else ()
-        return Finding(Outcome.review, text, (*facts, link_fact, *extra, *_det_facts(other, link.source)))
+        return Finding(
+            Outcome.review, text, (*facts, link_fact, *extra, *_det_facts(other, link.source))
+        )
     return Finding(Outcome.clear, f"{role} {name} is not a covered entity.", facts)
 
 
@@ -155,10 +164,13 @@ def maker_covered(ctx: RuleContext, spec: RuleSpec) -> Finding:
     country = product.manufacturer_country
     fact = (Fact(f"{name} is stated to be based in {_country(country)}", product.source),)
     if country and country in criteria.countries:
-        return Finding(Outcome.hit, f"the manufacturer {name} is based in {_country(country)}.", fact)
+        return Finding(
+            Outcome.hit, f"the manufacturer {name} is based in {_country(country)}.", fact
+        )
     return Finding(
         Outcome.review,
-        f"the manufacturer {name} is not in the knowledge base: its owners and listings are unknown.",
+        f"the manufacturer {name} is not in the knowledge base: "
+        "its owners and listings are unknown.",
         fact if country else (),
     )
 
@@ -169,7 +181,7 @@ def maker_named(ctx: RuleContext, spec: RuleSpec) -> Finding:
     product = ctx.product
     targets = frozenset(_strs(spec, "entities"))
     follow = frozenset(LinkKind(k) for k in _strs(spec, "follow"))
-    names = ", ".join(_entity_name(ctx, t) for t in sorted(targets))
+    names = " or ".join(_entity_name(ctx, t) for t in sorted(targets))
     if not product.manufacturer or product.manufacturer not in ctx.kb.entities:
         name = product.manufacturer_name or "the manufacturer"
         return Finding(
@@ -179,20 +191,31 @@ def maker_named(ctx: RuleContext, spec: RuleSpec) -> Finding:
     chain = ctx.coverage.tie_to(product.manufacturer, ctx.as_of, targets, follow)
     maker = _entity_name(ctx, product.manufacturer)
     if chain is None:
-        return Finding(Outcome.clear, f"the manufacturer {maker} is not {names} nor tied to them.")
+        return Finding(
+            Outcome.clear, f"the manufacturer {maker} is neither {names} nor tied to them."
+        )
     if not chain:
         entity = ctx.kb.entities[product.manufacturer]
         return Finding(
-            Outcome.hit, f"the manufacturer is {maker}.", (Fact(f"{maker} makes {product.name}", product.source), Fact(entity.name, entity.source))
+            Outcome.hit,
+            f"the manufacturer is {maker}.",
+            (
+                Fact(f"{maker} makes {product.name}", product.source),
+                Fact(entity.name, entity.source),
+            ),
         )
     steps = " -> ".join([maker, *(_entity_name(ctx, link.object) for link in chain)])
     facts = tuple(
-        Fact(f"{_entity_name(ctx, link.subject)} is {link.kind.value.replace('_', ' ')} "
-             f"{_entity_name(ctx, link.object)}" + (f" ({link.role})" if link.role else ""),
-             link.source)
+        Fact(
+            f"{_entity_name(ctx, link.subject)} is {link.kind.value.replace('_', ' ')} "
+            f"{_entity_name(ctx, link.object)}" + (f" ({link.role})" if link.role else ""),
+            link.source,
+        )
         for link in chain
     )
-    disputes = tuple(Fact(f"disputed: {link.disputed}", link.source) for link in chain if link.disputed)
+    disputes = tuple(
+        Fact(f"disputed: {link.disputed}", link.source) for link in chain if link.disputed
+    )
     return Finding(Outcome.hit, f"the manufacturer is tied to {names}: {steps}.", facts + disputes)
 
 
@@ -215,7 +238,9 @@ def assembled_in(ctx: RuleContext, spec: RuleSpec) -> Finding:
     if where is None:
         return Finding(Outcome.review, "where the drone is finally assembled is not known.")
     if where in _countries(ctx, spec):
-        return Finding(Outcome.hit, f"it is assembled in {_country(where)}.", _assembly_fact(product))
+        return Finding(
+            Outcome.hit, f"it is assembled in {_country(where)}.", _assembly_fact(product)
+        )
     return Finding(Outcome.clear, f"it is assembled in {_country(where)}.", _assembly_fact(product))
 
 
@@ -239,7 +264,9 @@ def _worst(findings: Iterable[Finding], summary: dict[Outcome, str]) -> Finding:
         parts = [f.text for f in found if f.outcome is outcome]
         if parts:
             return Finding(outcome, f"{summary[outcome]} {' '.join(parts)}", facts)
-    return Finding(Outcome.clear, summary[Outcome.clear] + " " + " ".join(f.text for f in found), facts)
+    return Finding(
+        Outcome.clear, summary[Outcome.clear] + " " + " ".join(f.text for f in found), facts
+    )
 
 
 def _kinds(spec: RuleSpec) -> tuple[ComponentKind, ...]:
@@ -307,16 +334,22 @@ def components_outside(ctx: RuleContext, spec: RuleSpec) -> Finding:
     for kind in _kinds(spec):
         found = ctx.product.components_of(kind)
         if not found:
-            parts.append(Finding(Outcome.review, f"No data on where the {_label(kind)} is produced."))
+            parts.append(
+                Finding(Outcome.review, f"No data on where the {_label(kind)} is produced.")
+            )
         for component in found:
             label = component.name or _label(component.kind)
             where = component.made_in
             if where is None:
-                parts.append(Finding(Outcome.review, f"Where the {label} is produced is not known."))
+                parts.append(
+                    Finding(Outcome.review, f"Where the {label} is produced is not known.")
+                )
                 continue
             fact = Fact(f"{ctx.product.name}: {label} from {_country(where)}", component.source)
             outcome = Outcome.clear if where in home else Outcome.hit
-            parts.append(Finding(outcome, f"The {label} is produced in {_country(where)}.", (fact,)))
+            parts.append(
+                Finding(outcome, f"The {label} is produced in {_country(where)}.", (fact,))
+            )
     return _worst(
         parts,
         {
@@ -331,10 +364,18 @@ def listing(ctx: RuleContext, lists: tuple[str, ...]) -> Finding | None:
     """A clear finding when the product is on one of `lists` on the date, else None."""
     for status in ctx.product.statuses_on(ctx.as_of):
         if status.list_id in lists:
-            title = ctx.kb.lists[status.list_id].title if status.list_id in ctx.kb.lists else status.list_id
+            title = (
+                ctx.kb.lists[status.list_id].title
+                if status.list_id in ctx.kb.lists
+                else status.list_id
+            )
             since = f" since {status.start.isoformat()}" if status.start else ""
-            fact = Fact(f"{ctx.product.name} is on the {title} ({status.status}){since}", status.source)
-            return Finding(Outcome.clear, f"it is on the {title} ({status.status}){since}.", (fact,))
+            fact = Fact(
+                f"{ctx.product.name} is on the {title} ({status.status}){since}", status.source
+            )
+            return Finding(
+                Outcome.clear, f"it is on the {title} ({status.status}){since}.", (fact,)
+            )
     return None
 
 
@@ -349,7 +390,8 @@ def listed(ctx: RuleContext, spec: RuleSpec) -> Finding:
     past = [
         Fact(
             f"{ctx.product.name} was on the {s.list_id} list from {s.start} until {s.end}"
-            if s.end else f"{ctx.product.name} is listed on {s.list_id} from {s.start}",
+            if s.end
+            else f"{ctx.product.name} is listed on {s.list_id} from {s.start}",
             s.source,
         )
         for s in ctx.product.list_statuses
