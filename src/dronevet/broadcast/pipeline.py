@@ -27,7 +27,7 @@ from dronevet.capture import ble, ieee80211, linktypes, ppi, radiotap
 from dronevet.capture.packets import LinkLayerError, Packet, SkipTally
 from dronevet.errors import DronevetError
 
-BroadcastMessage = remoteid.RemoteIdMessage | dji_wifi.DjiMessage
+BroadcastMessage = remoteid.RemoteIdMessage | dji_wifi.DjiFlightInfo | dji_wifi.DjiFlightPurpose
 
 
 def iso_time(time_ns: int | None) -> str | None:

@@ -88,11 +88,14 @@ def decode(
     A summary of frames read and of what was skipped, and why, goes to standard error.
     """
     from dronevet.broadcast.output import RecordWriter
-    from dronevet.broadcast.tracker import Tracker
     from dronevet.capture.packets import open_capture
 
     writer = RecordWriter(sys.stdout, fmt.value)
-    tracker = Tracker() if tracks else None
+    tracker = None
+    if tracks:
+        from dronevet.broadcast.tracker import Tracker
+
+        tracker = Tracker()
     emit = tracker.update if tracker is not None else writer.write
     failures: list[DronevetError] = []
     for path in files:
