@@ -153,6 +153,7 @@ class NameIndex:
         self._acc = np.zeros(n_names, dtype=np.float32)
         self._touched = np.zeros(n_names, dtype=np.int32)
         self._lock = threading.Lock()
+        self._name_tokens: dict[int, tuple[str, ...]] = {}
 
     def _build_keys(self) -> None:
         del_keys: array[int] = array("q")
@@ -185,8 +186,13 @@ class NameIndex:
         return self.unknown_idf if tid is None else float(self.idf[tid])
 
     def name_tokens_of(self, name_id: int) -> tuple[str, ...]:
-        lo, hi = self.name_tok_ptr[name_id], self.name_tok_ptr[name_id + 1]
-        return tuple(self.tokens[t] for t in self.name_tok[lo:hi])
+        known = self._name_tokens.get(name_id)
+        if known is None:
+            lo, hi = int(self.name_tok_ptr[name_id]), int(self.name_tok_ptr[name_id + 1])
+            known = tuple(self.tokens[t] for t in self.name_tok[lo:hi].tolist())
+            if len(self._name_tokens) < 200_000:
+                self._name_tokens[name_id] = known
+        return known
 
     def typo_neighbours(self, token: str) -> list[int]:
         """Vocabulary tokens within one edit of `token` (two for 9+ letters), not itself."""

@@ -23,6 +23,7 @@ The default threshold `DEFAULT_THRESHOLD` was set on the labelled variants in
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Sequence
 
@@ -51,6 +52,7 @@ GENERIC_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
