@@ -1,0 +1,51 @@
+"""`dronevet droneid decode`: the per-frame JSON contract, GeoJSON, bad input exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dronevet.cli import app
+from shared_files import shared_path
+
+CONTRACT = {
+    "time_s", "serial", "product_type", "product", "lat", "lon", "alt", "height", "v_north",
+    "v_east", "v_up", "yaw", "pilot_lat", "pilot_lon", "home_lat", "home_lon", "uuid",
+    "crc_ok", "snr_db", "cfo_hz",
+}
+
+
+def test_real_recording_prints_one_record_per_burst_with_the_contract() -> None:
+    path = shared_path("captures/droneid-iq/mavic_air_2.fc32")
+    result = CliRunner().invoke(app, ["droneid", "decode", str(path), "--sample-rate", "50e6"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 3
+    assert all(record.keys() >= CONTRACT for record in records)
+    frames = [record for record in records if record["crc_ok"]]
+    assert {record["serial"] for record in frames} == {"1WNBH3900201N1"}
+    other = [record for record in records if not record["crc_ok"]]
+    assert all(record["error"] for record in other)  # not dropped silently
+
+
+def test_stdin_and_geojson_give_drone_pilot_and_home_points() -> None:
+    path = shared_path("captures/droneid-iq/mavic_air_2.fc32")
+    result = CliRunner().invoke(
+        app, ["droneid", "decode", "-", "-r", "50e6", "--format", "geojson"],
+        input=path.read_bytes(),
+    )
+    assert result.exit_code == 0, result.output
+    roles = [f["properties"]["role"] for f in json.loads(result.stdout)["features"]]
+    assert roles.count("drone") == roles.count("pilot") == roles.count("home") == 2
+
+
+def test_raw_file_without_rate_and_truncated_file_exit_3(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "x.cf32"
+    path.write_bytes(b"\0" * 13)
+    no_rate = runner.invoke(app, ["droneid", "decode", str(path)])
+    assert no_rate.exit_code == 3 and "--sample-rate" in no_rate.stderr
+    truncated = runner.invoke(app, ["droneid", "decode", str(path), "-r", "1e6"])
+    assert truncated.exit_code == 3 and "x.cf32" in truncated.stderr
