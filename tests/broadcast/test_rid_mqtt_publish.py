@@ -1,0 +1,73 @@
+"""`dronevet rid live --replay FILE --mqtt URL` publishes every detection to a real Mosquitto."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+from typer.testing import CliRunner
+
+from dronevet.broadcast.mqtt import BrokerAddress
+from dronevet.cli import app
+from dronevet.errors import BadInputError
+from shared_files import shared_path
+
+BROKER = ("127.0.0.1", 1883)
+
+
+def _broker_listening() -> None:
+    try:
+        socket.create_connection(BROKER, timeout=1).close()
+    except OSError:
+        message = "no MQTT broker listens on 127.0.0.1:1883"
+        if os.environ.get("DRONEVET_REQUIRE_SHARED") == "1":
+            pytest.fail(message + "; DRONEVET_REQUIRE_SHARED=1 demands it")
+        pytest.skip(message)
+
+
+def test_mqtt_url_gives_host_port_and_base_topic() -> None:
+    assert BrokerAddress.parse("mqtt://10.0.0.5:1884/site/a") == BrokerAddress(
+        "10.0.0.5", 1884, "site/a"
+    )
+    assert BrokerAddress.parse("mqtt://broker").topic == "dronevet/detections"
+    with pytest.raises(BadInputError, match="not an MQTT URL"):
+        BrokerAddress.parse("http://broker/x")
+
+
+def test_replayed_capture_detections_arrive_on_the_broker() -> None:
+    _broker_listening()
+    path = shared_path("captures/remoteid/odid_wifi_bcn_sample.pcap")
+    base = f"dronevet-test/{uuid.uuid4().hex}"
+    received: list[tuple[str, dict[str, object]]] = []
+    subscribed, done = threading.Event(), threading.Event()
+
+    def on_message(_c: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
+        received.append((message.topic, json.loads(message.payload)))
+        if len(received) == 105:
+            done.set()
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    client.on_message = on_message
+    client.on_subscribe = lambda *_args: subscribed.set()
+    client.connect(*BROKER)
+    client.subscribe(f"{base}/#", qos=1)
+    client.loop_start()
+    try:
+        assert subscribed.wait(5)
+        result = CliRunner().invoke(
+            app, ["rid", "live", "--replay", str(path), "--quiet",
+                  "--mqtt", f"mqtt://127.0.0.1:1883/{base}"]
+        )
+        assert result.exit_code == 0, result.output
+        assert done.wait(10), f"{len(received)} of 105 messages arrived"
+    finally:
+        client.loop_stop()
+        client.disconnect()
+    topics = {topic for topic, _ in received}
+    assert topics == {f"{base}/84:cc:a8:60:43:24"}
+    assert sorted(r["frame"] for _, r in received)[::5] == list(range(1, 22))  # type: ignore[type-var]
