@@ -1,0 +1,231 @@
+"""Drones from their broadcasts: decoded messages merged per transmitter into tracks.
+
+`Tracker.update` takes the per-message records of the `dronevet rid` contract (message keys
+plus `time`, `transport`, `mac`) one at a time. A track is keyed by the aircraft's identity
+(the Remote ID UAS ID, or the DJI serial number) when one has been heard, else by the MAC
+address; a MAC and an identity heard in the same frame are merged into one track, so the
+Location messages a drone sent before its Basic ID join the drone once the ID arrives.
+Tracks unheard for `max_age` expire. The tracker is pure state: no I/O, no clock of its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from dronevet.errors import BadInputError
+
+POSITION_FIELDS = ("lat", "lon", "alt_geo", "alt_baro", "height", "speed_h", "speed_v",
+                   "direction", "status")  # fmt: skip
+IDENTITY_FIELDS = ("id_type", "ua_type", "operator_id", "serial", "product_type", "product",
+                   "uuid", "self_id")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One reported position of a drone."""
+
+    time: datetime
+    lat: float
+    lon: float
+    alt: float | None  # m: geodetic if known, else barometric, else DJI altitude
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """What is known about one drone, as of its last message."""
+
+    key: str
+    uas_ids: tuple[str, ...]
+    macs: tuple[str, ...]
+    identity: tuple[tuple[str, Any], ...]  # id_type, ua_type, operator_id, serial, product...
+    position: tuple[tuple[str, Any], ...]  # latest lat, lon, alt_geo, speed_h, status...
+    operator: tuple[float, float, float | None] | None  # lat, lon, alt of operator / pilot
+    home: tuple[float, float] | None  # lat, lon of the home / takeoff point
+    first_seen: datetime
+    last_seen: datetime
+    messages: tuple[tuple[str, int], ...]  # count per message type
+    transports: tuple[tuple[str, int], ...]  # count per transport
+    history: tuple[Fix, ...]  # oldest first, bounded
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-safe per-drone dict."""
+        return {
+            "key": self.key,
+            "uas_ids": list(self.uas_ids),
+            "macs": list(self.macs),
+            **dict(self.identity),
+            **dict(self.position),
+            "operator_lat": self.operator[0] if self.operator else None,
+            "operator_lon": self.operator[1] if self.operator else None,
+            "operator_alt": self.operator[2] if self.operator else None,
+            "home_lat": self.home[0] if self.home else None,
+            "home_lon": self.home[1] if self.home else None,
+            "first_seen": self.first_seen.isoformat(),
+            "last_seen": self.last_seen.isoformat(),
+            "messages": dict(self.messages),
+            "transports": dict(self.transports),
+            "history": [[f.time.isoformat(), f.lat, f.lon, f.alt] for f in self.history],
+        }
+
+
+class _State:
+    """The mutable side of one track while the tracker runs."""
+
+    __slots__ = ("first_seen", "history", "home", "identity", "ids", "last_seen", "macs",
+                 "messages", "operator", "position", "transports")  # fmt: skip
+
+    def __init__(self, time: datetime, history: int) -> None:
+        self.ids: list[str] = []
+        self.macs: list[str] = []
+        self.identity: dict[str, Any] = {}
+        self.position: dict[str, Any] = {}
+        self.operator: tuple[float, float, float | None] | None = None
+        self.home: tuple[float, float] | None = None
+        self.first_seen = time
+        self.last_seen = time
+        self.messages: Counter[str] = Counter()
+        self.transports: Counter[str] = Counter()
+        self.history: deque[Fix] = deque(maxlen=history)
+
+    def absorb(self, other: _State) -> None:
+        """Take in a track that turned out to be the same drone."""
+        self.ids += [i for i in other.ids if i not in self.ids]
+        self.macs += [m for m in other.macs if m not in self.macs]
+        for mine, theirs in ((self.identity, other.identity), (self.position, other.position)):
+            for name, value in theirs.items():
+                mine.setdefault(name, value)
+        newer = other.last_seen > self.last_seen
+        if newer:
+            self.position.update(other.position)
+        if other.operator and (newer or self.operator is None):
+            self.operator = other.operator
+        self.home = self.home or other.home
+        self.first_seen = min(self.first_seen, other.first_seen)
+        self.last_seen = max(self.last_seen, other.last_seen)
+        self.messages += other.messages
+        self.transports += other.transports
+        merged = sorted([*self.history, *other.history], key=lambda fix: fix.time)
+        self.history.clear()
+        self.history.extend(merged[-(self.history.maxlen or 0) :])
+
+    def snapshot(self) -> Track:
+        key = self.ids[0] if self.ids else self.macs[0] if self.macs else "unknown"
+        return Track(
+            key=key, uas_ids=tuple(self.ids), macs=tuple(self.macs),
+            identity=tuple(sorted(self.identity.items())),
+            position=tuple(sorted(self.position.items())),
+            operator=self.operator, home=self.home,
+            first_seen=self.first_seen, last_seen=self.last_seen,
+            messages=tuple(sorted(self.messages.items())),
+            transports=tuple(sorted(self.transports.items())),
+            history=tuple(self.history),
+        )  # fmt: skip
+
+
+def _time(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise BadInputError(f"record time {value!r} is not an ISO 8601 time")
+
+
+class Tracker:
+    """Merges Remote ID and DJI DroneID records into per-drone tracks."""
+
+    def __init__(self, max_age: timedelta = timedelta(minutes=5), history: int = 256) -> None:
+        self.max_age = max_age
+        self.history = history
+        self._tracks: dict[int, _State] = {}
+        self._by_id: dict[str, int] = {}
+        self._by_mac: dict[str, int] = {}
+        self._next = 0
+
+    def update(self, record: dict[str, Any]) -> None:
+        """File one decoded message record."""
+        time = _time(record.get("time"))
+        mac = record.get("mac") or None
+        identity = record.get("uas_id") or record.get("serial") or None
+        number = self._track_for(identity, mac, time)
+        state = self._tracks[number]
+        if identity and identity not in state.ids:
+            state.ids.append(identity)
+            self._by_id[identity] = number
+        if mac and mac not in state.macs:
+            state.macs.append(mac)
+            self._by_mac[mac] = number
+        state.first_seen = min(state.first_seen, time)
+        state.last_seen = max(state.last_seen, time)
+        state.messages[str(record.get("msg_type"))] += 1
+        state.transports[str(record.get("transport"))] += 1
+        self._apply(state, record, time)
+
+    def _track_for(self, identity: str | None, mac: str | None, time: datetime) -> int:
+        by_id = self._by_id.get(identity) if identity else None
+        by_mac = self._by_mac.get(mac) if mac else None
+        if by_id is not None and by_mac is not None and by_id != by_mac:
+            self._merge(into=by_id, other=by_mac)
+        number = by_id if by_id is not None else by_mac
+        if number is None:
+            number = self._next
+            self._next += 1
+            self._tracks[number] = _State(time, self.history)
+        return number
+
+    def _merge(self, into: int, other: int) -> None:
+        absorbed = self._tracks.pop(other)
+        self._tracks[into].absorb(absorbed)
+        for name in absorbed.ids:
+            self._by_id[name] = into
+        for mac in absorbed.macs:
+            self._by_mac[mac] = into
+
+    def _apply(self, state: _State, record: dict[str, Any], time: datetime) -> None:
+        for name in IDENTITY_FIELDS:
+            if record.get(name) is not None:
+                state.identity[name] = record[name]
+        if record.get("lat") is not None and record.get("lon") is not None:
+            if not state.history or time >= state.history[-1].time:
+                state.position.update(
+                    (name, record[name]) for name in (*POSITION_FIELDS, "alt") if name in record
+                )
+            alt = next((record[n] for n in ("alt_geo", "alt_baro", "alt")
+                        if record.get(n) is not None), None)  # fmt: skip
+            state.history.append(Fix(time, record["lat"], record["lon"], alt))
+        if record.get("operator_lat") is not None and record.get("operator_lon") is not None:
+            state.operator = (record["operator_lat"], record["operator_lon"],
+                              record.get("operator_alt"))  # fmt: skip
+            if record.get("operator_location_type") == "takeoff":
+                state.home = (record["operator_lat"], record["operator_lon"])
+        if record.get("pilot_lat") is not None and record.get("pilot_lon") is not None:
+            state.operator = (record["pilot_lat"], record["pilot_lon"], None)
+        if record.get("home_lat") is not None and record.get("home_lon") is not None:
+            state.home = (record["home_lat"], record["home_lon"])
+
+    def expire(self, now: datetime) -> list[Track]:
+        """Drop tracks unheard for longer than `max_age`; the dropped ones."""
+        stale = [n for n, s in self._tracks.items() if now - s.last_seen > self.max_age]
+        dropped = []
+        for number in stale:
+            state = self._tracks.pop(number)
+            for name in state.ids:
+                self._by_id.pop(name, None)
+            for mac in state.macs:
+                self._by_mac.pop(mac, None)
+            dropped.append(state.snapshot())
+        return dropped
+
+    def tracks(self) -> list[Track]:
+        """Every live track, most recently heard first."""
+        states = sorted(self._tracks.values(), key=lambda s: s.last_seen, reverse=True)
+        return [state.snapshot() for state in states]
+
+    def summary(self) -> list[dict[str, Any]]:
+        """JSON-safe per-drone dicts, most recently heard first."""
+        return [track.summary() for track in self.tracks()]
