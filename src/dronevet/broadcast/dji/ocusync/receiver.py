@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from dronevet.broadcast.dji.lte.chain import decode_codeword
 from dronevet.broadcast.dji.ocusync.demap import qpsk_llrs
 from dronevet.broadcast.dji.ocusync.detect import BurstCandidate, detect_bursts
-from dronevet.broadcast.dji.ocusync.equalize import estimate_channel
+from dronevet.broadcast.dji.ocusync.equalize import ChannelEstimate, estimate_channel
 from dronevet.broadcast.dji.ocusync.ofdm import SAMPLE_RATE, extract_grid
 from dronevet.broadcast.dji.ocusync.payload import (
     FLIGHT_INFO,
@@ -122,20 +122,13 @@ class OcuSyncReceiver:
     def _decode(
         self, buffer: NDArray[np.complex64], candidate: BurstCandidate
     ) -> BurstResult | None:
-        lo = max(candidate.start - self._margin, 0)
-        window = to_ofdm_rate(
-            buffer[lo : candidate.stop + self._margin], self.sample_rate, candidate.band_centre_hz
-        )
-        timing, corrected = synchronise(window)
-        if timing is None:
+        burst = demodulate(buffer, candidate, self.sample_rate, margin=self._margin)
+        if burst is None:
             return None
-        grid = extract_grid(corrected, timing.start)
-        if zc_score(grid) < ZC_THRESHOLD:
-            return None
-        channel = estimate_channel(grid)
-        sample = self._pending_first + lo + round(timing.start * self.sample_rate / SAMPLE_RATE)
+        sample = self._pending_first + burst.sample
+        channel = burst.channel
         self.bursts += 1
-        codeword = decode_codeword(qpsk_llrs(grid, channel), max_iterations=self.max_iterations)
+        codeword = decode_codeword(burst.llrs, max_iterations=self.max_iterations)
         flight = None
         message_type = None
         failure = None
@@ -152,7 +145,7 @@ class OcuSyncReceiver:
             sample=sample,
             time_s=sample / self.sample_rate,
             snr_db=channel.snr_db,
-            cfo_hz=candidate.band_centre_hz + timing.cfo_hz + channel.residual_cfo_hz,
+            cfo_hz=burst.cfo_hz,
             crc24_ok=codeword.crc24_ok,
             iterations=codeword.iterations,
             block=codeword.block,
@@ -160,6 +153,46 @@ class OcuSyncReceiver:
             flight=flight,
             failure=failure,
         )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DemodulatedBurst:
+    """A DroneID burst brought down to soft bits, before channel decoding."""
+
+    sample: int
+    """Index of the burst's first sample in the buffer it was found in."""
+    cfo_hz: float
+    channel: ChannelEstimate
+    llrs: NDArray[np.float32]
+    """The 7200 soft bits in transmission order (see `demap`)."""
+
+
+def demodulate(
+    buffer: NDArray[np.complexfloating],
+    candidate: BurstCandidate,
+    sample_rate: float,
+    *,
+    margin: int,
+) -> DemodulatedBurst | None:
+    """Soft bits of the burst `candidate` found in `buffer`; None when it has no DroneID
+    ZC symbols."""
+    lo = max(candidate.start - margin, 0)
+    window = to_ofdm_rate(
+        buffer[lo : candidate.stop + margin], sample_rate, candidate.band_centre_hz
+    )
+    timing, corrected = synchronise(window)
+    if timing is None:
+        return None
+    grid = extract_grid(corrected, timing.start)
+    if zc_score(grid) < ZC_THRESHOLD:
+        return None
+    channel = estimate_channel(grid)
+    return DemodulatedBurst(
+        sample=lo + round(timing.start * sample_rate / SAMPLE_RATE),
+        cfo_hz=candidate.band_centre_hz + timing.cfo_hz + channel.residual_cfo_hz,
+        channel=channel,
+        llrs=qpsk_llrs(grid, channel),
+    )
 
 
 def decode_blocks(
