@@ -54,6 +54,7 @@ MIN_PRODUCTS = 40
 EARLIEST = date(1900, 1, 1)
 FAR_FUTURE = timedelta(days=5 * 366)
 _TOP_KEY = re.compile(r"^([^\s#][^:]*):")
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +282,7 @@ def _item_lines(path: Path) -> list[int]:
     """Line numbers (1-based) where each item of a top-level YAML sequence starts."""
     try:
         with path.open("rb") as handle:
-            node = yaml.compose(handle, Loader=yaml.SafeLoader)
+            node = yaml.compose(handle, Loader=_Loader)
     except (OSError, yaml.YAMLError):
         return []
     if not isinstance(node, yaml.SequenceNode):
