@@ -75,13 +75,14 @@ class _State:
     """The mutable side of one track while the tracker runs."""
 
     __slots__ = ("first_seen", "history", "home", "identity", "ids", "last_seen", "macs",
-                 "messages", "operator", "position", "transports")  # fmt: skip
+                 "messages", "operator", "position", "position_time", "transports")  # fmt: skip
 
     def __init__(self, time: datetime, history: int) -> None:
         self.ids: list[str] = []
         self.macs: list[str] = []
         self.identity: dict[str, Any] = {}
         self.position: dict[str, Any] = {}
+        self.position_time: datetime | None = None
         self.operator: tuple[float, float, float | None] | None = None
         self.home: tuple[float, float] | None = None
         self.first_seen = time
@@ -98,8 +99,11 @@ class _State:
             for name, value in theirs.items():
                 mine.setdefault(name, value)
         newer = other.last_seen > self.last_seen
-        if newer:
+        if other.position_time and (
+            self.position_time is None or other.position_time > self.position_time
+        ):
             self.position.update(other.position)
+            self.position_time = other.position_time
         if other.operator and (newer or self.operator is None):
             self.operator = other.operator
         self.home = self.home or other.home
@@ -191,10 +195,11 @@ class Tracker:
             if record.get(name) is not None:
                 state.identity[name] = record[name]
         if record.get("lat") is not None and record.get("lon") is not None:
-            if not state.history or time >= state.history[-1].time:
+            if state.position_time is None or time >= state.position_time:
                 state.position.update(
                     (name, record[name]) for name in (*POSITION_FIELDS, "alt") if name in record
                 )
+                state.position_time = time
             alt = next((record[n] for n in ("alt_geo", "alt_baro", "alt")
                         if record.get(n) is not None), None)  # fmt: skip
             state.history.append(Fix(time, record["lat"], record["lon"], alt))
