@@ -241,7 +241,7 @@ class BatchDecoder:
             handle.seek(24)
             while True:
                 if not eof:
-                    got = handle.readinto(memoryview(buf)[valid:])
+                    got = handle.readinto(buf[valid:].data)
                     eof = got == 0 or got is None
                     valid += got or 0
                 pos = 0

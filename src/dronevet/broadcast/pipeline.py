@@ -142,7 +142,7 @@ class StreamDecoder:
                 carried = True
                 found.extend(self._decode(packet, payload))
         except LinkLayerError as error:
-            self.skipped.add(_reason(error), packet.number)
+            self.skipped.add(error.message, packet.number)
         if carried:
             self.frames_with_broadcast += 1
         self.detections += len(found)
@@ -152,11 +152,11 @@ class StreamDecoder:
         errors: list[DronevetError] = []
         try:
             messages = decode_broadcast(payload, errors)
-        except DronevetError as error:
-            self.skipped.add(f"{payload.transport}: {_reason(error)}", packet.number)
+        except DronevetError as failure:
+            self.skipped.add(f"{payload.transport}: {failure.message}", packet.number)
             return []
         for error in errors:
-            self.skipped.add(f"{payload.transport}: {_reason(error)}", packet.number)
+            self.skipped.add(f"{payload.transport}: {error.message}", packet.number)
         if not messages and not errors:
             self.skipped.add(f"{payload.transport}: empty message pack", packet.number)
         return [
@@ -168,7 +168,3 @@ class StreamDecoder:
         """Every detection in a stream of packets, in frame order."""
         for packet in packets:
             yield from self.packet(packet)
-
-
-def _reason(error: DronevetError) -> str:
-    return error.message
