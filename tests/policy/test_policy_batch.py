@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from policy.policy_fixtures import book, kb
 
 from dronevet.knowledge.model import Use
 from dronevet.policy.batch import CODES, in_force, vet_batch
 from dronevet.policy.evaluate import vet
 from dronevet.policy.model import VerdictKind
+from policy.policy_fixtures import book, kb
 
-DATES = (date(2019, 12, 19), date(2023, 12, 22), date(2025, 12, 21), date(2025, 12, 22),
-         date(2026, 1, 7), date(2028, 12, 22))
+DATES = (
+    date(2019, 12, 19),
+    date(2023, 12, 22),
+    date(2025, 12, 21),
+    date(2025, 12, 22),
+    date(2026, 1, 7),
+    date(2028, 12, 22),
+)
 
 
 def test_batch_grid_equals_single_verdicts_for_every_cell():
@@ -37,7 +43,8 @@ def test_batch_explains_a_cell_with_the_same_verdict():
     asda = book().get("us-asda-2023")
     grid = vet_batch(base, [m30t], [asda], (Use.operate,), (date(2025, 12, 21), date(2025, 12, 22)))
     assert [grid.verdict(0, 0, 0, m) for m in range(2)] == [
-        VerdictKind.permitted, VerdictKind.prohibited
+        VerdictKind.permitted,
+        VerdictKind.prohibited,
     ]
     assert grid.explain(0, 0, 0, 1).verdict is VerdictKind.prohibited
     assert sum(grid.counts().values()) == 2
@@ -52,5 +59,5 @@ def test_in_force_mask_follows_start_and_sunset():
 
 
 def test_codes_order_is_permitted_review_prohibited():
-    assert CODES == (VerdictKind.permitted, VerdictKind.review, VerdictKind.prohibited)
+    assert (VerdictKind.permitted, VerdictKind.review, VerdictKind.prohibited) == CODES
     assert np.int8(0) == CODES.index(VerdictKind.permitted)

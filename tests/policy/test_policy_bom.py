@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from policy.policy_fixtures import kb, verdict
 
 from dronevet.errors import BadInputError
 from dronevet.knowledge.model import ComponentKind, Use
 from dronevet.policy.bom import read_bom
 from dronevet.policy.model import VerdictKind
+from policy.policy_fixtures import kb, verdict
 
 GOOD = """\
 name: Test Inspector
@@ -69,7 +69,11 @@ def test_bom_maker_unknown_but_stated_prc_based_is_covered_by_domicile(tmp_path)
 
 
 def test_bom_in_json_reads_the_same(tmp_path):
-    data = {"name": "J", "manufacturer": "Skydio", "components": [{"kind": "radio", "made_in": "us"}]}
+    data = {
+        "name": "J",
+        "manufacturer": "Skydio",
+        "components": [{"kind": "radio", "made_in": "us"}],
+    }
     product = read_bom(write(tmp_path, json.dumps(data), "bom.json"), kb())
     assert product.manufacturer == "skydio"
     assert product.components[0].made_in == "us"
@@ -115,7 +119,9 @@ def test_missing_bom_file_is_bad_input(tmp_path):
         read_bom(tmp_path / "absent.yaml", kb())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=300))
 def test_fuzzed_bom_text_is_read_or_refused_with_bad_input(tmp_path, text):
     path = write(tmp_path, text)
@@ -127,14 +133,26 @@ def test_fuzzed_bom_text_is_read_or_refused_with_bad_input(tmp_path, text):
         assert product.name
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.dictionaries(
         st.sampled_from(["name", "manufacturer", "final_assembly_country", "components"]),
-        st.one_of(st.none(), st.text(max_size=5), st.integers(), st.lists(st.dictionaries(
-            st.sampled_from(["kind", "maker", "made_in"]),
-            st.one_of(st.none(), st.sampled_from(["radio", "cn", "us", "xx"]), st.integers()),
-        ), max_size=3)),
+        st.one_of(
+            st.none(),
+            st.text(max_size=5),
+            st.integers(),
+            st.lists(
+                st.dictionaries(
+                    st.sampled_from(["kind", "maker", "made_in"]),
+                    st.one_of(
+                        st.none(), st.sampled_from(["radio", "cn", "us", "xx"]), st.integers()
+                    ),
+                ),
+                max_size=3,
+            ),
+        ),
     )
 )
 def test_fuzzed_bom_structures_are_read_or_refused_with_bad_input(tmp_path, data):

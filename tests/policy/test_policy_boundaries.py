@@ -12,10 +12,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from policy.policy_fixtures import book, reason, verdict, western_airframe, with_assembly
 
 from dronevet.knowledge.model import Use
 from dronevet.policy.model import Outcome, VerdictKind
+from policy.policy_fixtures import book, reason, verdict, western_airframe, with_assembly
 
 # (policy, use, start) as the research record states them.
 STARTS = [
@@ -109,7 +109,9 @@ def test_blue_uas_listing_counts_only_from_its_start_date():
     # §848 components rule: a US airframe with an undeclared radio is review until it is
     # listed as Blue UAS Cleared, after which DIU's vetting satisfies the rule.
     airframe = western_airframe(blue_from=date(2024, 5, 28))
-    bare = replace(airframe, components=tuple(c for c in airframe.components if c.kind.value != "radio"))
+    bare = replace(
+        airframe, components=tuple(c for c in airframe.components if c.kind.value != "radio")
+    )
     day_before = verdict(bare, "us-dod-ndaa2020-848", Use.procure, date(2024, 5, 27))
     day_of = verdict(bare, "us-dod-ndaa2020-848", Use.procure, date(2024, 5, 28))
     assert day_before.verdict is VerdictKind.review

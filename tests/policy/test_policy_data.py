@@ -7,18 +7,26 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from policy.policy_fixtures import book, kb
 
 from dronevet.errors import KnowledgeError, UnknownNameError
 from dronevet.knowledge.loader import data_dir
 from dronevet.knowledge.model import Use
 from dronevet.policy.loader import load_policies
 from dronevet.policy.model import PolicyNature
+from policy.policy_fixtures import book, kb
 
 REQUIRED = {
-    "us-dod-ndaa2020-848", "us-doj-ojp-2020", "us-asda-2023", "us-fcc-covered-list",
-    "us-fl-934-50", "us-ar-act525-2023", "jp-gov-2020", "tw-ey-2022", "au-defence-2023",
-    "in-dgft-2022", "uk-gov-advisory",
+    "us-dod-ndaa2020-848",
+    "us-doj-ojp-2020",
+    "us-asda-2023",
+    "us-fcc-covered-list",
+    "us-fl-934-50",
+    "us-ar-act525-2023",
+    "jp-gov-2020",
+    "tw-ey-2022",
+    "au-defence-2023",
+    "in-dgft-2022",
+    "uk-gov-advisory",
 }
 
 
@@ -62,8 +70,13 @@ def test_every_clause_has_a_dated_source():
 def test_japan_critical_missions_are_the_five_named_operations():
     japan = book().get("jp-gov-2020")
     critical = {m for m, tier in japan.missions.items() if tier == "critical"}
-    assert critical == {"defence", "criminal-investigation", "infrastructure-inspection",
-                        "confidential-survey", "rescue"}
+    assert critical == {
+        "defence",
+        "criminal-investigation",
+        "infrastructure-inspection",
+        "confidential-survey",
+        "rescue",
+    }
 
 
 def test_unknown_policy_id_suggests_close_ones():
@@ -88,13 +101,22 @@ def _copy_with(tmp_path: Path, old: str, new: str) -> Path:
         ("test: maker_covered", "test: maker_covred", "unknown rule test 'maker_covred'"),
         ("cleared_by: [us-dcma-blue-uas]", "cleared_by: [us-blue]", "'us-blue', not in lists.yaml"),
         ("entities: [dji, autel-robotics]", "entities: [dji, autel]", "entity 'autel'"),
-        ("      procure:\n        start: 2023-12-22", "      buy:\n        start: 2023-12-22",
-         "unknown use 'buy'"),
+        (
+            "      procure:\n        start: 2023-12-22",
+            "      buy:\n        start: 2023-12-22",
+            "unknown use 'buy'",
+        ),
         ("source: asda-pl-118-31", "source: no-such-source", "unknown source id"),
-        ("kinds: [flight_controller, radio, data_transmission, camera, gimbal]",
-         "kinds: [flight_controller, propeller]", "propeller"),
-        ("clears: [fcc-foreign-produced, fcc-foreign-critical-components]",
-         "clears: [fcc-foreign-made]", "clears an unknown rule"),
+        (
+            "kinds: [flight_controller, radio, data_transmission, camera, gimbal]",
+            "kinds: [flight_controller, propeller]",
+            "propeller",
+        ),
+        (
+            "clears: [fcc-foreign-produced, fcc-foreign-critical-components]",
+            "clears: [fcc-foreign-made]",
+            "clears an unknown rule",
+        ),
     ],
 )
 def test_bad_policy_data_names_file_and_policy(tmp_path, old, new, words):
@@ -108,7 +130,9 @@ def test_bad_policy_data_names_file_and_policy(tmp_path, old, new, words):
 
 
 def test_bad_policy_yaml_syntax_names_the_line(tmp_path):
-    (tmp_path / "policies.yaml").write_text("policies:\n  - id: x\n    title: [\n", encoding="utf-8")
+    (tmp_path / "policies.yaml").write_text(
+        "policies:\n  - id: x\n    title: [\n", encoding="utf-8"
+    )
     with pytest.raises(KnowledgeError) as error:
         load_policies(kb(), tmp_path)
     assert error.value.line is not None

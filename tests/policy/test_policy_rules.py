@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from policy.policy_fixtures import TEST_SOURCE, reason, verdict, western_airframe
 
 from dronevet.errors import UnknownNameError
 from dronevet.knowledge.model import Component, ComponentKind, Use
 from dronevet.policy.model import Outcome, VerdictKind
+from policy.policy_fixtures import TEST_SOURCE, reason, verdict, western_airframe
 
 DAY = date(2026, 3, 2)
 
@@ -25,7 +25,9 @@ def test_ndaa_848_a2_western_airframe_with_prc_camera_or_radio_is_prohibited(kin
     assert result.verdict is VerdictKind.prohibited
     assert reason(result, "dod848-a1-made-by") == "clear"
     assert reason(result, "dod848-a2-components") == "hit"
-    assert "§848(a)(2)" in next(r.citation.clause for r in result.reasons if r.outcome is Outcome.hit)
+    assert "§848(a)(2)" in next(
+        r.citation.clause for r in result.reasons if r.outcome is Outcome.hit
+    )
 
 
 def test_ndaa_848_a2_camera_by_prc_maker_made_elsewhere_is_still_prohibited():
@@ -53,7 +55,9 @@ def test_ndaa_848_unknown_radio_maker_gives_review_not_permitted():
     airframe = western_airframe(swap=prc_part(ComponentKind.radio, maker=None, made_in=None))
     result = verdict(airframe, "us-dod-ndaa2020-848", Use.procure, DAY)
     assert result.verdict is VerdictKind.review
-    assert "maker is unknown" in next(r.text for r in result.reasons if r.rule == "dod848-a2-components")
+    assert "maker is unknown" in next(
+        r.text for r in result.reasons if r.rule == "dod848-a2-components"
+    )
 
 
 def test_ndaa_848_all_domestic_components_is_permitted():
@@ -100,7 +104,13 @@ def test_australian_defence_order_names_dji_only_not_autel():
 
 @pytest.mark.parametrize(
     "mission",
-    ["defence", "criminal-investigation", "infrastructure-inspection", "confidential-survey", "rescue"],
+    [
+        "defence",
+        "criminal-investigation",
+        "infrastructure-inspection",
+        "confidential-survey",
+        "rescue",
+    ],
 )
 def test_japan_critical_operations_prohibit_a_dji_drone(mission):
     result = verdict("dji-matrice-30t", "jp-gov-2020", Use.procure, DAY, mission)
@@ -117,7 +127,9 @@ def test_japan_other_operations_send_a_dji_drone_to_consultation():
 def test_japan_without_a_mission_asks_for_it():
     result = verdict("dji-matrice-30t", "jp-gov-2020", Use.procure, DAY)
     assert result.verdict is VerdictKind.review
-    assert "name the mission" in next(r.text for r in result.reasons if r.rule == "jp-critical-operations")
+    assert "name the mission" in next(
+        r.text for r in result.reasons if r.rule == "jp-critical-operations"
+    )
 
 
 def test_japan_critical_mission_with_a_western_drone_is_permitted():
@@ -135,7 +147,11 @@ def test_unknown_mission_is_refused_with_a_suggestion():
 def test_prohibited_verdict_lists_asda_waiver_routes():
     result = verdict("dji-matrice-30t", "us-asda-2023", Use.operate, DAY)
     routes = {e.id for e in result.exemptions}
-    assert {"asda-agency-head-waiver", "asda-security-missions", "asda-no-data-to-covered-entity"} <= routes
+    assert {
+        "asda-agency-head-waiver",
+        "asda-security-missions",
+        "asda-no-data-to-covered-entity",
+    } <= routes
 
 
 def test_permitted_verdict_lists_no_routes_and_automatic_exemptions_are_never_routes():
@@ -159,8 +175,12 @@ def test_india_drone_built_in_india_is_not_an_import():
 
 @pytest.mark.parametrize(
     ("policy", "use"),
-    [("us-doj-ojp-2020", Use.procure), ("us-fcc-covered-list", Use.operate),
-     ("in-dgft-2022", Use.operate), ("jp-gov-2020", Use.fund)],
+    [
+        ("us-doj-ojp-2020", Use.procure),
+        ("us-fcc-covered-list", Use.operate),
+        ("in-dgft-2022", Use.operate),
+        ("jp-gov-2020", Use.fund),
+    ],
 )
 def test_a_use_the_policy_does_not_regulate_is_permitted_and_says_so(policy, use):
     result = verdict("dji-matrice-30t", policy, use, DAY)

@@ -304,7 +304,8 @@ def models_command(
         write_json([product_dict(p) for p in products])
         return
     table = Table(title=f"Drone models ({len(products)})", title_justify="left")
-    for column in ("id", "name", "manufacturer", "assembled in", "category", "lists today"):
+    table.add_column("id", no_wrap=True)
+    for column in ("name", "manufacturer", "built", "lists today"):
         table.add_column(column)
     today = date.today()
     for p in products:
