@@ -32,7 +32,7 @@ from dronevet.broadcast.remoteid.common import (
     decode_time_2019,
     register,
 )
-from dronevet.broadcast.remoteid.enums import AuthType
+from dronevet.broadcast.remoteid.enums import AuthType, lookup
 
 PAGE_ZERO = Layout(
     ("header", "u1"),
@@ -49,6 +49,7 @@ PAGE_OTHER = Layout(
 )
 PAGE_ZERO_DATA = 17
 PAGE_DATA = 23
+_AUTH_TYPE = lookup(AuthType)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ def decode_auth(data: bytes, version: int) -> AuthMessage:
     """Decode one 25-byte Authentication message page."""
     type_page = data[1]
     page = type_page & 0x0F
-    auth_type = AuthType(type_page >> 4)
+    auth_type = _AUTH_TYPE[type_page >> 4]
     if page:
         return AuthMessage(version, auth_type, page, None, None, None, bytes(data[2:25]))
     _, _, last_raw, length, timestamp, _ = PAGE_ZERO.unpack(data)

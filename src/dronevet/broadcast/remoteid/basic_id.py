@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dronevet.broadcast.remoteid.common import Layout, decode_text, register
-from dronevet.broadcast.remoteid.enums import IdType, UaType
+from dronevet.broadcast.remoteid.enums import IdType, UaType, lookup
 
 LAYOUT = Layout(
     ("header", "u1"),
@@ -21,6 +21,9 @@ LAYOUT = Layout(
     ("uas_id", "S20"),
     ("reserved", "S3"),
 )
+
+_ID_TYPE = lookup(IdType)
+_UA_TYPE = lookup(UaType)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,7 @@ def decode_basic_id(data: bytes, version: int) -> BasicIdMessage:
     id_type = types >> 4
     return BasicIdMessage(
         version=version,
-        id_type=IdType(id_type),
-        ua_type=UaType(types & 0x0F),
+        id_type=_ID_TYPE[id_type],
+        ua_type=_UA_TYPE[types & 0x0F],
         uas_id=decode_uas_id(uas_id, id_type),
     )

@@ -12,7 +12,7 @@ output stays a lower-case name for every code.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Self
+from typing import Self, TypeVar
 
 
 class CodedValue(IntEnum):
@@ -31,6 +31,14 @@ class CodedValue(IntEnum):
     def label(self) -> str:
         """The JSON form: the lower-case name (`helicopter_or_multirotor`, `reserved_9`)."""
         return (self.name or f"reserved_{int(self)}").lower()
+
+
+C = TypeVar("C", bound=CodedValue)
+
+
+def lookup(cls: type[C], size: int = 16) -> tuple[C, ...]:
+    """Every code of a field `size` values wide, indexable by the raw value (no enum call)."""
+    return tuple(cls(value) for value in range(size))
 
 
 class MessageType(CodedValue):

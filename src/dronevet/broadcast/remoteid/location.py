@@ -43,6 +43,7 @@ from dronevet.broadcast.remoteid.enums import (
     OperationalStatus,
     SpeedAccuracy,
     VerticalAccuracy,
+    lookup,
 )
 
 LAYOUT = Layout(
@@ -72,6 +73,12 @@ VSPEED_UNKNOWN = 63.0
 DIRECTION_UNKNOWN = 361
 TIMESTAMP_UNKNOWN = 0xFFFF
 TIMESTAMP_MAX = 36000  # tenths of a second in an hour
+
+_STATUS = lookup(OperationalStatus)
+_HEIGHT_TYPE = lookup(HeightType, 2)
+_H_ACC = lookup(HorizontalAccuracy)
+_V_ACC = lookup(VerticalAccuracy)
+_S_ACC = lookup(SpeedAccuracy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +158,8 @@ def decode_location(data: bytes, version: int) -> LocationMessage:
     lat, lon = decode_position(lat_raw, lon_raw)
     return LocationMessage(
         version=version,
-        status=OperationalStatus(flags >> 4),
-        height_type=HeightType((flags >> 2) & 1),
+        status=_STATUS[flags >> 4],
+        height_type=_HEIGHT_TYPE[(flags >> 2) & 1],
         direction=decode_direction(direction, (flags >> 1) & 1),
         speed_h=decode_speed_h(speed_h, flags & 1),
         speed_v=None if speed_v * VSPEED_STEP == VSPEED_UNKNOWN else speed_v * VSPEED_STEP,
@@ -161,10 +168,10 @@ def decode_location(data: bytes, version: int) -> LocationMessage:
         alt_baro=decode_altitude(alt_baro),
         alt_geo=decode_altitude(alt_geo),
         height=decode_altitude(height),
-        h_accuracy=HorizontalAccuracy(acc_hv & 0x0F),
-        v_accuracy=VerticalAccuracy(acc_hv >> 4),
-        baro_accuracy=VerticalAccuracy(acc_bs >> 4),
-        speed_accuracy=SpeedAccuracy(acc_bs & 0x0F),
+        h_accuracy=_H_ACC[acc_hv & 0x0F],
+        v_accuracy=_V_ACC[acc_hv >> 4],
+        baro_accuracy=_V_ACC[acc_bs >> 4],
+        speed_accuracy=_S_ACC[acc_bs & 0x0F],
         seconds_after_hour=None if timestamp > TIMESTAMP_MAX else timestamp / 10,
         timestamp_accuracy=(acc_t & 0x0F) / 10 if acc_t & 0x0F else None,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dronevet.broadcast.remoteid.common import Layout, decode_text, register
-from dronevet.broadcast.remoteid.enums import OperatorIdType
+from dronevet.broadcast.remoteid.enums import OperatorIdType, lookup
 
 LAYOUT = Layout(
     ("header", "u1"),
@@ -20,6 +20,8 @@ LAYOUT = Layout(
     ("operator_id", "S20"),
     ("reserved", "S3"),
 )
+
+_ID_TYPE = lookup(OperatorIdType, 256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,6 @@ def decode_operator_id(data: bytes, version: int) -> OperatorIdMessage:
     _, id_type, operator_id, _ = LAYOUT.unpack(data)
     return OperatorIdMessage(
         version=version,
-        operator_id_type=OperatorIdType(id_type),
+        operator_id_type=_ID_TYPE[id_type],
         operator_id=decode_text(operator_id),
     )

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dronevet.broadcast.remoteid.common import Layout, decode_text, register
-from dronevet.broadcast.remoteid.enums import SelfIdType
+from dronevet.broadcast.remoteid.enums import SelfIdType, lookup
 
 LAYOUT = Layout(
     ("header", "u1"),
     ("desc_type", "u1"),
     ("description", "S23"),
 )
+
+_DESC_TYPE = lookup(SelfIdType, 256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,5 +43,5 @@ def decode_self_id(data: bytes, version: int) -> SelfIdMessage:
     """Decode one 25-byte Self-ID message."""
     _, desc_type, description = LAYOUT.unpack(data)
     return SelfIdMessage(
-        version=version, desc_type=SelfIdType(desc_type), description=decode_text(description)
+        version=version, desc_type=_DESC_TYPE[desc_type], description=decode_text(description)
     )

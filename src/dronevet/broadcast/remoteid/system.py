@@ -41,6 +41,7 @@ from dronevet.broadcast.remoteid.enums import (
     ClassEu,
     ClassificationType,
     OperatorLocationType,
+    lookup,
 )
 
 LAYOUT = Layout(
@@ -59,6 +60,11 @@ LAYOUT = Layout(
 )
 
 AREA_RADIUS_STEP = 10.0
+
+_CLASSIFICATION = lookup(ClassificationType, 8)
+_LOCATION_TYPE = lookup(OperatorLocationType, 4)
+_CATEGORY = lookup(CategoryEu)
+_CLASS = lookup(ClassEu)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +115,11 @@ def decode_system(data: bytes, version: int) -> SystemMessage:
     (_, flags, lat_raw, lon_raw, area_count, radius, ceiling, floor, classification,
      operator_alt, timestamp, _) = LAYOUT.unpack(data)  # fmt: skip
     lat, lon = decode_position(lat_raw, lon_raw)
-    classification_type = ClassificationType((flags >> 2) & 0x07)
+    classification_type = _CLASSIFICATION[(flags >> 2) & 0x07]
     is_eu = classification_type == ClassificationType.EU
     return SystemMessage(
         version=version,
-        operator_location_type=OperatorLocationType(flags & 0x03),
+        operator_location_type=_LOCATION_TYPE[flags & 0x03],
         operator_lat=lat,
         operator_lon=lon,
         area_count=area_count,
@@ -121,8 +127,8 @@ def decode_system(data: bytes, version: int) -> SystemMessage:
         area_ceiling=decode_altitude(ceiling),
         area_floor=decode_altitude(floor),
         classification_type=classification_type,
-        category_eu=CategoryEu(classification >> 4) if is_eu else None,
-        class_eu=ClassEu(classification & 0x0F) if is_eu else None,
+        category_eu=_CATEGORY[classification >> 4] if is_eu else None,
+        class_eu=_CLASS[classification & 0x0F] if is_eu else None,
         operator_alt=decode_altitude(operator_alt),
         timestamp=decode_time_2019(timestamp) if effective_version(version) >= 2 else None,
     )
