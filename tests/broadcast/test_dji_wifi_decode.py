@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import struct
 from datetime import UTC, datetime
 
@@ -22,20 +23,19 @@ from dronevet.broadcast.dji.wifi import (
 )
 from dronevet.broadcast.remoteid.common import MessageError
 
-# Kyiv, a pilot 800 m away and a home point next to the pilot (radians * 1e7, by hand):
-# 50.4501 deg * pi / 180 * 1e7 = 8805233.3 -> raw 8805233 -> 8805233 / 174533 = 50.450058
+# Kyiv: 50.4501 deg * pi / 180 * 1e7 = 8805233.1 -> raw 8805233 (radians * 1e7)
 KYIV = (50.4501, 30.5234)
 
 
 def test_version_2_element_from_the_layout_carries_drone_pilot_and_home():
     # assembled field by field from the published v2 layout, not with the encoder
-    raw = lambda degrees: round(degrees * 174533)  # noqa: E731
+    raw = lambda degrees: round(math.radians(degrees) * 1e7)  # noqa: E731
     body = b"\x58\x62\x13\x10" + struct.pack(
         "<BHH16siihhhhhhQiiiiBB20s",
         2, 513, 0x0FFF, b"1581F4XFC22B000B",
         raw(30.5234), raw(50.4501),  # drone longitude, latitude
         120, 85,  # altitude, height
-        -3, 4, 1, 9000,  # velocity N, E, up; yaw 90.00 deg
+        -350, 420, 100, 9000,  # velocity N, E, up in cm/s; yaw 90.00 deg
         1714566645123,  # 2024-05-01 12:30:45.123 UTC in ms
         raw(50.4431), raw(30.5301),  # pilot latitude, longitude
         raw(30.5300), raw(50.4430),  # home longitude, latitude
@@ -51,10 +51,11 @@ def test_version_2_element_from_the_layout_carries_drone_pilot_and_home():
     assert msg.home_lat == pytest.approx(50.4430, abs=1e-5)
     assert msg.home_lon == pytest.approx(30.5300, abs=1e-5)
     assert (msg.alt, msg.height, msg.yaw) == (120, 85, 90.0)
-    assert (msg.v_north, msg.v_east, msg.v_up) == (-3, 4, 1)
+    assert (msg.v_north, msg.v_east, msg.v_up) == (-3.5, 4.2, 1.0)
     assert msg.time == datetime(2024, 5, 1, 12, 30, 45, 123000, tzinfo=UTC)
     assert msg.pitch is None and msg.roll is None
     assert (msg.product_type, msg.uuid) == (68, "ABCDE")
+    assert dji_record(msg)["product"] == "DJI Mavic 3"  # DroneSecurity table: 68
     assert all(msg.flags.values())  # 0x0FFF: all twelve state bits set
 
 
@@ -116,7 +117,7 @@ def test_flight_info_round_trips_through_the_builder(version, drone, pilot, home
                                                      yaw, product, uuid):  # fmt: skip
     body = encode_flight_info(
         version=version, serial="SN1", lat=drone and drone[0], lon=drone and drone[1],
-        alt=alt, v_up=v_up, yaw=yaw / 100, pilot_lat=pilot and pilot[0],
+        alt=alt, v_up=v_up / 100, yaw=yaw / 100, pilot_lat=pilot and pilot[0],
         pilot_lon=pilot and pilot[1], home_lat=home and home[0], home_lon=home and home[1],
         product_type=product, uuid=uuid,
     )  # fmt: skip
@@ -129,7 +130,7 @@ def test_flight_info_round_trips_through_the_builder(version, drone, pilot, home
     if version == 2 and pilot:
         assert msg.pilot_lat == pytest.approx(pilot[0], abs=1e-5)
     assert (msg.alt, msg.v_up, msg.yaw, msg.product_type, msg.uuid) == (
-        alt, v_up, yaw / 100, product, uuid,
+        alt, v_up / 100, yaw / 100, product, uuid,
     )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ Flight info (0x10), little-endian, offsets from byte 4:
     25-28  i32  latitude   }                25-28  i32  latitude
     29-30  i16  altitude, m                 29-30  i16  altitude, m
     31-32  i16  height above home, m        31-32  i16  height above home, m
-    33-38  i16  velocity north, east, up    33-38  i16  velocity north, east, up
+    33-38  i16  velocity N, E, up, cm/s     33-38  i16  velocity N, E, up, cm/s
     39-40  i16  pitch  } 0.01 degree        39-40  i16  yaw, 0.01 degree
     41-42  i16  roll   }                    41-48  u64  time, ms since 1970 UTC
     43-44  i16  yaw    }                    49-52  i32  pilot latitude  } radians * 1e7
@@ -38,28 +38,33 @@ length, purpose text to the end of the element.
 
 Sources: Kismet `kaitai_definitions/dot11_ie_221_dji_droneid.ksy` (version 1 layout, after
 Freek van Tienen and Jan Dumon), the offsets read by llorencroma/DJIDroneIDspoofer
-(version 2 layout and flight purpose), both read 2025. Positions convert as raw / 174533.0
-degrees, as every public decoder does (radians * 1e7 to degrees). Altitude and height are
+(version 2 layout and flight purpose), both read 2025. Positions are radians * 1e7 and
+convert exactly (public decoders divide by 174533.0, which differs by 4e-7 relative, about
+2 m at 50 degrees; the same conversion as `dji.ocusync.payload`). Altitude and height are
 metres as Kismet reads them; decoders of the same structure sent over OcuSync read feet
-(unverified, no public Wi-Fi capture). Velocities are reported as the raw int16 values:
-no public source states their unit (unverified).
+(unverified, no public Wi-Fi capture). Velocities are read as cm/s and angles as 0.01
+degree, as the Wi-Fi decoders do (droneid-go, Kismet's angles); unverified. Product names
+come from `dji.products`.
 """
 
 from __future__ import annotations
 
+import math
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+from dronevet.broadcast.dji.products import product_name
 from dronevet.broadcast.remoteid.common import MessageError
 
 DJI_OUIS = (b"\x26\x37\x12", b"\x60\x60\x1f", b"\x48\x1c\xb9", b"\x34\xd2\x62")
 PREFIX = b"\x58\x62\x13"
 FLIGHT_INFO = 0x10
 FLIGHT_PURPOSE = 0x11
-DEGREES_PER_RAW = 1 / 174533.0
+POSITION_UNITS = 1e7  # per radian
 ANGLE_UNITS = 100  # per degree
+VELOCITY_UNITS = 100  # per m/s
 
 # fields after the subcommand byte, as named below
 FLIGHT_INFO_V1 = struct.Struct("<BHH16siihhhhhhhhiiBB20s")
@@ -85,9 +90,9 @@ class DjiFlightInfo:
     lon: float | None
     alt: int  # m
     height: int  # m above the home point
-    v_north: int  # raw int16, unit unverified
-    v_east: int
-    v_up: int
+    v_north: float  # m/s
+    v_east: float
+    v_up: float
     yaw: float  # degrees
     pitch: float | None  # degrees, version 1 only
     roll: float | None  # degrees, version 1 only
@@ -121,7 +126,7 @@ class DjiFlightPurpose:
 def _position(lat_raw: int, lon_raw: int) -> tuple[float | None, float | None]:
     if lat_raw == 0 and lon_raw == 0:
         return None, None
-    lat, lon = lat_raw * DEGREES_PER_RAW, lon_raw * DEGREES_PER_RAW
+    lat, lon = math.degrees(lat_raw / POSITION_UNITS), math.degrees(lon_raw / POSITION_UNITS)
     if abs(lat) > 90.0 or abs(lon) > 180.0:
         return None, None
     return lat, lon
@@ -168,7 +173,8 @@ def _flight_info(data: bytes) -> DjiFlightInfo:
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     return DjiFlightInfo(
         version=version, sequence=seq, state=state, serial=_text(serial),
-        lat=drone_lat, lon=drone_lon, alt=alt, height=height, v_north=vn, v_east=ve, v_up=vu,
+        lat=drone_lat, lon=drone_lon, alt=alt, height=height, v_north=vn / VELOCITY_UNITS,
+        v_east=ve / VELOCITY_UNITS, v_up=vu / VELOCITY_UNITS,
         yaw=yaw / ANGLE_UNITS, pitch=attitude[0], roll=attitude[1],
         time=epoch + timedelta(milliseconds=time_ms) if 0 < time_ms < 2**53 else None,
         pilot_lat=pilot_lat, pilot_lon=pilot_lon, home_lat=home[0], home_lon=home[1],
@@ -197,12 +203,13 @@ def dji_record(msg: DjiFlightInfo | DjiFlightPurpose) -> dict[str, Any]:
         "time": msg.time.isoformat() if msg.time else None,
         "pilot_lat": msg.pilot_lat, "pilot_lon": msg.pilot_lon,
         "home_lat": msg.home_lat, "home_lon": msg.home_lon,
-        "product_type": msg.product_type, "uuid": msg.uuid, "state": msg.flags,
+        "product_type": msg.product_type, "product": product_name(msg.product_type),
+        "uuid": msg.uuid, "state": msg.flags,
     }  # fmt: skip
 
 
 def _raw_position(degrees: float | None) -> int:
-    return 0 if degrees is None else round(degrees / DEGREES_PER_RAW)
+    return 0 if degrees is None else round(math.radians(degrees) * POSITION_UNITS)
 
 
 def encode_flight_info(
@@ -215,9 +222,9 @@ def encode_flight_info(
     lon: float | None = None,
     alt: int = 0,
     height: int = 0,
-    v_north: int = 0,
-    v_east: int = 0,
-    v_up: int = 0,
+    v_north: float = 0.0,
+    v_east: float = 0.0,
+    v_up: float = 0.0,
     yaw: float = 0.0,
     pitch: float = 0.0,
     roll: float = 0.0,
@@ -232,8 +239,8 @@ def encode_flight_info(
     """A flight info element body (from 58 62 13 on) built from fields; the decoder's inverse."""
     head = PREFIX + bytes((FLIGHT_INFO,))
     position = (_raw_position(lon), _raw_position(lat))
-    common = (sequence, state, serial.encode("ascii")[:16], *position,
-              alt, height, v_north, v_east, v_up)  # fmt: skip
+    velocity = (round(v * VELOCITY_UNITS) for v in (v_north, v_east, v_up))
+    common = (sequence, state, serial.encode("ascii")[:16], *position, alt, height, *velocity)
     uuid_raw = uuid.encode("ascii")[:20]
     home = (_raw_position(home_lon), _raw_position(home_lat), product_type, len(uuid_raw), uuid_raw)
     if version == 1:
