@@ -248,5 +248,7 @@ def unpack_packs(
     first_of = np.cumsum(count) - count
     within = np.arange(len(source), dtype=np.int64) - first_of[source]
     begin = start[source] + body[source] + within * MESSAGE_SIZE
-    messages = data[begin[:, None] + np.arange(MESSAGE_SIZE)]
-    return UnpackedPayloads(messages.astype(np.uint8, copy=False), source, status)
+    if len(data) < MESSAGE_SIZE:  # no payload can hold a message
+        return UnpackedPayloads(np.empty((0, MESSAGE_SIZE), np.uint8), source, status)
+    windows = np.lib.stride_tricks.sliding_window_view(data, MESSAGE_SIZE)  # no copy
+    return UnpackedPayloads(windows[begin], source, status)
