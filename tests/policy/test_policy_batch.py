@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 
 from dronevet.knowledge.model import Use
-from dronevet.policy.batch import CODES, in_force, vet_batch
+from dronevet.policy.batch import CODES, epochs, in_force, vet_batch
 from dronevet.policy.evaluate import vet
 from dronevet.policy.model import VerdictKind
 from policy.policy_fixtures import book, kb
@@ -18,6 +18,8 @@ DATES = (
     date(2025, 12, 21),
     date(2025, 12, 22),
     date(2026, 1, 7),
+    date(2027, 3, 1),
+    date(2027, 3, 2),
     date(2028, 12, 22),
 )
 
@@ -48,6 +50,13 @@ def test_batch_explains_a_cell_with_the_same_verdict():
     ]
     assert grid.explain(0, 0, 0, 1).verdict is VerdictKind.prohibited
     assert sum(grid.counts().values()) == 2
+
+
+def test_dates_between_the_same_boundaries_share_an_epoch_and_others_do_not():
+    base = kb()
+    found = epochs(base, list(base.products.values()), list(book()), DATES).tolist()
+    assert found[5] == found[6]  # 2027-03-01 and 2027-03-02: nothing starts or ends between
+    assert found[2] != found[3]  # ASDA's operating ban starts on 2025-12-22
 
 
 def test_in_force_mask_follows_start_and_sunset():

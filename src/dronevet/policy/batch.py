@@ -4,6 +4,9 @@ The work is arranged so each verdict costs little:
 
 - whether a policy applies at all (use regulated, date inside [start, end)) is decided for
   every (policy, use, date) at once with numpy, before any product is looked at;
+- dates are grouped into epochs between the boundaries of everything a verdict depends on
+  (designation, link, law and list-status dates, the policies' own dates): one date per
+  epoch is evaluated and the others copy its verdicts;
 - rule findings are memoised per (product, rule, date) and shared by every use and mission
   (`Assessor`), and coverage determinations per (entity, date, criteria) (`CoverageCache`);
 - only in-force cells reach the rule loop, which combines a few memoised findings.
@@ -77,6 +80,43 @@ def in_force(
     return mask
 
 
+def boundaries(
+    kb: KnowledgeBase, products: Sequence[Product], policies: Sequence[Policy]
+) -> npt.NDArray[np.int64]:
+    """Every date on which something a verdict depends on starts or ends (ordinals, sorted):
+    designations, links, direction laws, product list statuses, and the policies' own dates."""
+    found: set[date | None] = set()
+    for d in kb.designations:
+        found.update((d.listed, d.start, d.end))
+    for link in kb.links:
+        found.update((link.start, link.end))
+    for law in kb.laws:
+        found.update((law.start, law.end))
+    for product in products:
+        for status in product.list_statuses:
+            found.update((status.start, status.end))
+    for policy in policies:
+        for regulation in policy.regulations.values():
+            found.update((regulation.start, regulation.end))
+        for rule in policy.rules:
+            found.update((rule.start, rule.end))
+        for route in policy.exemptions:
+            found.update((route.start, route.end))
+    return np.array(sorted(d.toordinal() for d in found if d is not None), dtype=np.int64)
+
+
+def epochs(
+    kb: KnowledgeBase,
+    products: Sequence[Product],
+    policies: Sequence[Policy],
+    dates: Sequence[date],
+) -> npt.NDArray[np.intp]:
+    """For each date, the index of the interval between boundaries it falls in: dates with
+    the same index see the same knowledge and the same policy text, so the same verdicts."""
+    days = np.array([d.toordinal() for d in dates], dtype=np.int64)
+    return np.searchsorted(boundaries(kb, products, policies), days, side="right")
+
+
 def vet_batch(
     kb: KnowledgeBase,
     products: Sequence[Product],
@@ -93,7 +133,14 @@ def vet_batch(
     assessor = assessor or Assessor(kb)
     mask = in_force(policies, uses, dates)
     codes = np.zeros((len(products), len(policies), len(uses), len(dates)), dtype=np.int8)
+    epoch = epochs(kb, products, policies, dates)
+    # One date per epoch is evaluated; the others in the same epoch copy its verdicts.
+    first: dict[int, int] = {}
+    for m, e in enumerate(epoch.tolist()):
+        first.setdefault(e, m)
+    leaders = np.array([first[e] for e in epoch.tolist()])
     cells = np.argwhere(mask)
+    cells = cells[leaders[cells[:, 2]] == cells[:, 2]]
     assess = assessor.assess
     for i, product in enumerate(products):
         row = codes[i]
@@ -101,6 +148,9 @@ def vet_batch(
             verdict = assess(product, policies[j], uses[k], dates[m], mission).verdict
             if verdict is not VerdictKind.permitted:
                 row[j, k, m] = _CODE[verdict]
+    followers = np.flatnonzero(leaders != np.arange(len(dates)))
+    if followers.size:
+        codes[:, :, :, followers] = codes[:, :, :, leaders[followers]]
     return VerdictGrid(
         tuple(products), tuple(policies), tuple(uses), tuple(dates), mission, codes, assessor
     )

@@ -27,10 +27,12 @@ _TieKey = tuple[str, date, frozenset[str], frozenset[LinkKind]]
 class CoverageCache:
     """Memoised coverage questions about one knowledge base."""
 
-    __slots__ = ("_dets", "_ties", "kb")
+    __slots__ = ("_dets", "_ties", "kb", "memo")
 
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
+        # Derived answers that callers key themselves (e.g. a maker's finding per date).
+        self.memo: dict[tuple[object, ...], object] = {}
         self._dets: dict[tuple[str, date, CoveredCriteria], CoveredDetermination] = {}
         self._ties: dict[_TieKey, tuple[Link, ...] | None] = {}
 

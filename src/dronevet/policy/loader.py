@@ -276,7 +276,7 @@ class _Reader:
             raise self.fail(f"rule {rule_id}: 'when_missing' must be review or hit.", node)
         if node["test"] in ("components", "components_outside") and not params.get("kinds"):
             raise self.fail(f"rule {rule_id}: a component rule needs 'kinds'.", node)
-        return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+        return _normalised(params)
 
     def exemption(self, node: Any, rule_ids: set[str], tiers: set[str]) -> ExemptionRoute:
         if not isinstance(node, Mapping):
@@ -348,6 +348,22 @@ class _Reader:
         if nature is PolicyNature.advisory and not policy.advice:
             raise self.fail("an advisory policy needs its 'advice' text.", node)
         return policy
+
+
+def _normalised(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters in the types rule tests use, converted once at load time."""
+    out = dict(params)
+    if "countries" in out:
+        out["countries"] = frozenset(str(c).lower() for c in out["countries"])
+    if "entities" in out:
+        out["entities"] = frozenset(str(e) for e in out["entities"])
+    if "follow" in out:
+        out["follow"] = frozenset(LinkKind(k) for k in out["follow"])
+    if "kinds" in out:
+        out["kinds"] = tuple(ComponentKind(k) for k in out["kinds"])
+    if "lists" in out:
+        out["lists"] = tuple(out["lists"])
+    return out
 
 
 _SCREENING_TESTS = frozenset({"maker_covered", "components", "assembled_in"})

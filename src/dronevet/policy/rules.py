@@ -23,9 +23,11 @@ Tests and their parameters:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from dronevet.errors import KnowledgeError
 from dronevet.knowledge.loader import KnowledgeBase
@@ -94,6 +96,7 @@ def criteria_of(ctx: RuleContext, spec: RuleSpec) -> CoveredCriteria:
     return ctx.policy.coverage.criteria
 
 
+@functools.cache
 def _country(code: str | None) -> str:
     if not code:
         return "an unknown country"
@@ -110,15 +113,34 @@ def _det_facts(det: CoveredDetermination, fallback: Source) -> tuple[Fact, ...]:
     return tuple(Fact(r.text, r.source or fallback) for r in det.reasons)
 
 
-def _strs(spec: RuleSpec, key: str) -> tuple[str, ...]:
-    value = spec.params.get(key, ())
-    return tuple(str(v) for v in value)
+def _param(spec: RuleSpec, key: str) -> Any:
+    """A rule parameter as the loader normalised it (frozensets of countries, entities and
+    link kinds; tuples of component kinds and list ids), or an empty tuple."""
+    return spec.params.get(key, ())
 
 
 def _judge_entity(
     ctx: RuleContext, entity_id: str, criteria: CoveredCriteria, role: str
 ) -> Finding:
-    """Whether `entity_id`, in `role` (e.g. 'the manufacturer'), is covered."""
+    """Whether `entity_id`, in `role` (e.g. 'the manufacturer'), is covered (memoised: many
+    products share a maker)."""
+    coverage = ctx.policy.coverage
+    kinds = coverage.review_via if coverage else frozenset()
+    key = ("judge", entity_id, ctx.as_of, criteria, role, kinds)
+    found = ctx.coverage.memo.get(key)
+    if found is None:
+        found = _judge_entity_uncached(ctx, entity_id, criteria, role, kinds)
+        ctx.coverage.memo[key] = found
+    return cast(Finding, found)
+
+
+def _judge_entity_uncached(
+    ctx: RuleContext,
+    entity_id: str,
+    criteria: CoveredCriteria,
+    role: str,
+    kinds: frozenset[LinkKind],
+) -> Finding:
     det = ctx.coverage.determine(entity_id, ctx.as_of, criteria)
     name = _entity_name(ctx, entity_id)
     facts = _det_facts(det, ctx.product.source)
@@ -135,8 +157,6 @@ def _judge_entity(
         return Finding(
             Outcome.review, f"nothing is known about where {role} {name} is domiciled.", facts
         )
-    coverage = ctx.policy.coverage
-    kinds = coverage.review_via if coverage else frozenset()
     tie = ctx.coverage.questionable_tie(entity_id, ctx.as_of, criteria, kinds)
     if tie is not None:
         link, other = tie
@@ -179,8 +199,8 @@ def maker_covered(ctx: RuleContext, spec: RuleSpec) -> Finding:
 def maker_named(ctx: RuleContext, spec: RuleSpec) -> Finding:
     """Made by a named entity or one tied to it (FY2025 NDAA §1709; Australian Defence)."""
     product = ctx.product
-    targets = frozenset(_strs(spec, "entities"))
-    follow = frozenset(LinkKind(k) for k in _strs(spec, "follow"))
+    targets: frozenset[str] = _param(spec, "entities")
+    follow: frozenset[LinkKind] = _param(spec, "follow")
     names = " or ".join(_entity_name(ctx, t) for t in sorted(targets))
     if not product.manufacturer or product.manufacturer not in ctx.kb.entities:
         name = product.manufacturer_name or "the manufacturer"
@@ -221,7 +241,7 @@ def maker_named(ctx: RuleContext, spec: RuleSpec) -> Finding:
 
 def _countries(ctx: RuleContext, spec: RuleSpec) -> frozenset[str]:
     if "countries" in spec.params:
-        return frozenset(_strs(spec, "countries"))
+        return cast(frozenset[str], spec.params["countries"])
     return criteria_of(ctx, spec).countries
 
 
@@ -249,7 +269,7 @@ def assembled_outside(ctx: RuleContext, spec: RuleSpec) -> Finding:
     """Produced outside the home countries (FCC foreign-produced UAS; India's import ban)."""
     product = ctx.product
     where = product.final_assembly_country
-    home = frozenset(_strs(spec, "countries"))
+    home: frozenset[str] = _param(spec, "countries")
     if where is None:
         return Finding(Outcome.review, "where the drone is produced is not known.")
     outcome = Outcome.clear if where in home else Outcome.hit
@@ -270,7 +290,7 @@ def _worst(findings: Iterable[Finding], summary: dict[Outcome, str]) -> Finding:
 
 
 def _kinds(spec: RuleSpec) -> tuple[ComponentKind, ...]:
-    return tuple(ComponentKind(k) for k in _strs(spec, "kinds"))
+    return cast(tuple[ComponentKind, ...], _param(spec, "kinds"))
 
 
 def _label(kind: ComponentKind) -> str:
@@ -329,7 +349,7 @@ def components(ctx: RuleContext, spec: RuleSpec) -> Finding:
 @rule_test("components_outside")
 def components_outside(ctx: RuleContext, spec: RuleSpec) -> Finding:
     """Components of the named kinds produced outside the home countries (FCC entry)."""
-    home = frozenset(_strs(spec, "countries"))
+    home: frozenset[str] = _param(spec, "countries")
     parts: list[Finding] = []
     for kind in _kinds(spec):
         found = ctx.product.components_of(kind)
@@ -382,7 +402,7 @@ def listing(ctx: RuleContext, lists: tuple[str, ...]) -> Finding | None:
 @rule_test("listed")
 def listed(ctx: RuleContext, spec: RuleSpec) -> Finding:
     """On a product list on the date (Blue UAS Cleared for BJA grants, Florida, the FCC)."""
-    lists = _strs(spec, "lists")
+    lists: tuple[str, ...] = _param(spec, "lists")
     found = listing(ctx, lists)
     if found is not None:
         return found
