@@ -49,3 +49,10 @@ def test_raw_file_without_rate_and_truncated_file_exit_3(tmp_path: Path) -> None
     assert no_rate.exit_code == 3 and "--sample-rate" in no_rate.stderr
     truncated = runner.invoke(app, ["droneid", "decode", str(path), "-r", "1e6"])
     assert truncated.exit_code == 3 and "x.cf32" in truncated.stderr
+
+
+def test_recording_too_narrow_for_a_droneid_channel_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "narrow.cf32"
+    path.write_bytes(b"\0" * 800)
+    result = CliRunner().invoke(app, ["droneid", "decode", str(path), "-r", "10e6"])
+    assert result.exit_code == 3 and "15.36 Msps" in result.stderr

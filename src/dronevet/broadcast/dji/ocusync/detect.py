@@ -72,24 +72,16 @@ def bin_powers(samples: NDArray[np.complexfloating], bin_size: int) -> NDArray[n
 
 
 def detect_bursts(
-    samples: NDArray[np.complexfloating],
-    sample_rate: float,
-    *,
-    noise_power: float | None = None,
+    samples: NDArray[np.complexfloating], sample_rate: float
 ) -> tuple[list[BurstCandidate], float]:
-    """Candidates in `samples` and the noise power per sample that was used.
-
-    `noise_power` overrides the block's own estimate (the receiver passes the floor of a
-    longer stretch when a block is mostly bursts).
-    """
+    """Candidates in `samples` and the noise power per sample of the block."""
     bin_size = max(1, round(BIN_SECONDS * sample_rate))
     powers = bin_powers(samples, bin_size)
     if len(powers) < SMOOTH_BINS:
-        return [], noise_power or 0.0
+        return [], 0.0
     kernel = np.full(SMOOTH_BINS, 1.0 / SMOOTH_BINS)
     smooth = np.convolve(powers, kernel, mode="same")
-    floor = float(np.percentile(smooth, NOISE_PERCENTILE)) if noise_power is None else noise_power
-    floor = max(floor, np.finfo(np.float64).tiny)
+    floor = max(float(np.percentile(smooth, NOISE_PERCENTILE)), np.finfo(np.float64).tiny)
     above = smooth > floor * 10 ** (1.0 / 10)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], above.view(np.int8), [0]))))
     runs = edges.reshape(-1, 2)

@@ -33,6 +33,7 @@ from dronevet.broadcast.dji.ocusync.payload import (
 )
 from dronevet.broadcast.dji.ocusync.sync import synchronise, to_ofdm_rate, zc_score
 from dronevet.capture.iq import IqBlock
+from dronevet.errors import BadInputError
 
 WINDOW_MARGIN_S = 40e-6
 """Samples kept on either side of a detected burst before resampling."""
@@ -70,6 +71,12 @@ class OcuSyncReceiver:
     def __init__(
         self, sample_rate: float, *, max_iterations: int = 8, path: str | None = None
     ) -> None:
+        if not sample_rate >= SAMPLE_RATE * 0.999:
+            raise BadInputError(
+                f"sample rate {sample_rate:g} Hz is below 15.36 Msps: a DroneID burst is "
+                "9 MHz wide and needs at least that rate",
+                path=path,
+            )
         self.sample_rate = float(sample_rate)
         self.max_iterations = max_iterations
         self.path = path
