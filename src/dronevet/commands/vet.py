@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from dronevet.knowledge.loader import KnowledgeBase
     from dronevet.knowledge.model import Product, Use
     from dronevet.policy.loader import PolicyBook
-    from dronevet.policy.model import Policy, Verdict
+    from dronevet.policy.model import Policy, Verdict, VerdictReason
 
 VERDICT_STYLE = {"permitted": "bold green", "prohibited": "bold red", "review": "bold yellow"}
 OUTCOME_MARK = {
@@ -123,12 +123,20 @@ def verdict_panel(verdict: Verdict) -> RenderableType:
                 f"{cite.source.date.isoformat()}[/]{mark(cite.source.verified)}"
             )
         )
+        shown = cite.source
         for fact in reason.facts:
+            # A run of facts from one document names it once.
+            where = (
+                ""
+                if fact.source == shown
+                else (f" ({fact.source.citation}, {fact.source.date.isoformat()})")
+            )
+            shown = fact.source
             lines.append(
                 Text.assemble(
                     ("    • ", "dim"),
                     fact.claim,
-                    (f" ({fact.source.citation}, {fact.source.date.isoformat()})", "dim"),
+                    (where, "dim"),
                     Text.from_markup(mark(fact.source.verified)),
                 )
             )
@@ -152,13 +160,17 @@ def verdict_panel(verdict: Verdict) -> RenderableType:
     )
 
 
-def main_reason(verdict: Verdict) -> str:
-    """The reason that decided the verdict, in one line."""
+def main_reason(verdict: Verdict) -> VerdictReason | None:
+    """The reason that decided the verdict."""
     wanted = {"prohibited": ("hit",), "review": ("hit", "review")}.get(verdict.verdict.value)
     for reason in verdict.reasons:
         if wanted and reason.outcome.value in wanted:
-            return reason.text
-    return verdict.reasons[0].text if verdict.reasons else ""
+            return reason
+    return verdict.reasons[0] if verdict.reasons else None
+
+
+def _rests_on_unverified(reason: VerdictReason) -> bool:
+    return not reason.citation.source.verified or any(not f.source.verified for f in reason.facts)
 
 
 def matrix_table(verdicts: list[Verdict], title: str) -> Table:
@@ -172,13 +184,11 @@ def matrix_table(verdicts: list[Verdict], title: str) -> Table:
     table.add_column("why (clause)")
     for verdict in verdicts:
         decided = main_reason(verdict)
-        clause = next((r.citation.clause for r in verdict.reasons if r.text == decided), "")
-        flag = " [magenta]UNVERIFIED[/]" if verdict.unverified else ""
-        table.add_row(
-            verdict.policy.id,
-            verdict_label(verdict.verdict.value),
-            f"{escape(decided)} [dim]({escape(clause)})[/]{flag}",
-        )
+        why = ""
+        if decided is not None:
+            flag = " [magenta]UNVERIFIED[/]" if _rests_on_unverified(decided) else ""
+            why = f"{escape(decided.text)} [dim]({escape(decided.citation.clause)})[/]{flag}"
+        table.add_row(verdict.policy.id, verdict_label(verdict.verdict.value), why)
     return table
 
 

@@ -215,15 +215,8 @@ def maker_named(ctx: RuleContext, spec: RuleSpec) -> Finding:
             Outcome.clear, f"the manufacturer {maker} is neither {names} nor tied to them."
         )
     if not chain:
-        entity = ctx.kb.entities[product.manufacturer]
-        return Finding(
-            Outcome.hit,
-            f"the manufacturer is {maker}.",
-            (
-                Fact(f"{maker} makes {product.name}", product.source),
-                Fact(entity.name, entity.source),
-            ),
-        )
+        made_by = Fact(f"{product.name} is made by {maker}", product.source)
+        return Finding(Outcome.hit, f"the manufacturer is {maker.rstrip('.')}.", (made_by,))
     steps = " -> ".join([maker, *(_entity_name(ctx, link.object) for link in chain)])
     facts = tuple(
         Fact(
