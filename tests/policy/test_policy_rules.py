@@ -217,3 +217,27 @@ def test_unverified_facts_are_marked_on_the_verdict():
     result = verdict("dji-matrice-30t", "us-ar-act525-2023", Use.procure, DAY)
     assert result.unverified
     assert not result.reasons[0].citation.source.verified
+
+
+def test_screening_review_propagates_hasselblad_reported_dji_control_is_review():
+    # Hasselblad: DJI's majority stake is reported but unconfirmed, so screening says review;
+    # ASDA's verdict on a Hasselblad-made drone must stay review, with screening's reasons.
+    hasselblad_made = western_airframe(maker="hasselblad", assembled="se")
+    result = verdict(hasselblad_made, "us-asda-2023", Use.procure, DAY)
+    assert result.verdict is VerdictKind.review
+    made_by = next(r for r in result.reasons if r.rule == "asda-1823-made-by")
+    assert made_by.outcome is Outcome.review
+    assert any("DJI" in f.claim and not f.source.verified for f in made_by.facts)
+
+
+def test_ndaa_848_domicile_test_does_not_follow_hasselblad_to_dji():
+    # §848(a)(1) asks where the maker is domiciled (Sweden), not who owns it.
+    hasselblad_made = western_airframe(maker="hasselblad", assembled="se")
+    result = verdict(hasselblad_made, "us-dod-ndaa2020-848", Use.procure, DAY)
+    assert reason(result, "dod848-a1-made-by") == "clear"
+
+
+def test_maker_with_unknown_domicile_gives_review_skyrover():
+    result = verdict("skyrover-x1", "us-asda-2023", Use.procure, DAY)
+    assert result.verdict is VerdictKind.review
+    assert "domiciled" in next(r.text for r in result.reasons if r.rule == "asda-1823-made-by")
