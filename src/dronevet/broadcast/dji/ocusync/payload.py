@@ -48,6 +48,7 @@ import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from dronevet.broadcast.dji.products import PRODUCT_TYPES
 from dronevet.errors import CaptureFormatError
 
 LAYOUT = struct.Struct("<BBBHH16siihhhhhhQiiiiBB20sH")
@@ -56,21 +57,6 @@ FLIGHT_INFO = 0x10
 CRC_INIT = 0x3692
 _CRC_POLY_REFLECTED = 0x8408
 
-PRODUCT_TYPES: dict[int, str] = {
-    1: "Inspire 1", 2: "Phantom 3 Series", 3: "Phantom 3 Series", 4: "Phantom 3 Std",
-    5: "M100", 6: "ACEONE", 7: "WKM", 8: "NAZA", 9: "A2", 10: "A3", 11: "Phantom 4",
-    12: "MG1", 14: "M600", 15: "Phantom 3 4k", 16: "Mavic Pro", 17: "Inspire 2",
-    18: "Phantom 4 Pro", 20: "N2", 21: "Spark", 23: "M600 Pro", 24: "Mavic Air",
-    25: "M200", 26: "Phantom 4 Series", 27: "Phantom 4 Adv", 28: "M210", 30: "M210RTK",
-    31: "A3_AG", 32: "MG2", 34: "MG1A", 35: "Phantom 4 RTK", 36: "Phantom 4 Pro V2.0",
-    38: "MG1P", 40: "MG1P-RTK", 41: "Mavic 2", 44: "M200 V2 Series",
-    51: "Mavic 2 Enterprise", 53: "Mavic Mini", 58: "Mavic Air 2", 59: "P4M",
-    60: "M300 RTK", 61: "DJI FPV", 63: "Mini 2", 64: "AGRAS T10", 65: "AGRAS T30",
-    66: "Air 2S", 67: "M30", 68: "DJI Mavic 3", 69: "Mavic 2 Enterprise Advanced",
-    70: "Mini SE",
-}
-"""Product type codes. Source: RUB-SysSec DroneSecurity, src/droneid_packet.py (NDSS 2023);
-only 58 (Mavic Air 2) is confirmed here, by the shared recording."""
 
 
 def crc16(data: bytes, init: int = CRC_INIT) -> int:
