@@ -193,3 +193,26 @@ def test_check_command_exits_0_on_builtin_data_and_reports_counts() -> None:
     result = _run("check", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["counts"]["products"] >= 40
+
+
+def test_empty_file_is_not_imported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    result = _run("import", str(empty))
+    assert result.exit_code == 3 and "no FtM records" in result.output
+    assert imported_files() == []
+
+
+def test_check_reports_a_broken_import_with_its_file_and_line(home: Path, tmp_path: Path) -> None:
+    export = _write(tmp_path / "csl.ftm.json", [COMPANY, SANCTION])
+    assert _run("import", str(export)).exit_code == 0
+    # Someone edits the stored file by hand afterwards.
+    stored = home / "imports" / "csl.ftm.json"
+    stored.write_text(stored.read_text(encoding="utf-8") + '{"id": "x", "schema": "Kompany", '
+                      '"properties": {}}\n', encoding="utf-8")
+    result = _run("check", "--format", "json")
+    assert result.exit_code == 3
+    (error,) = json.loads(result.output)["errors"]
+    assert error["path"].endswith("csl.ftm.json") and error["line"] == 3
+    assert "'Kompany' is not an FtM schema" in error["message"]
+    assert _run("check", "--no-imports").exit_code == 0

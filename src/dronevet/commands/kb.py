@@ -62,12 +62,20 @@ def _print_problems(label: str, style: str, problems: tuple[Problem, ...]) -> No
 
 @app.command("check")
 @guarded
-def check(output: FormatOption = OutputFormat.text) -> None:
-    """Validate the built-in knowledge base: FtM model, references, sources, dates, counts."""
+def check(
+    with_imports: Annotated[
+        bool, typer.Option("--with-imports/--no-imports", help="Also check imported FtM files.")
+    ] = True,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Validate the knowledge base: FtM model, references, sources, dates, counts."""
     _text_or_json(output)
-    from dronevet.knowledge.validate import check_builtin
+    from dronevet.knowledge.imports import imported_files
+    from dronevet.knowledge.validate import check_builtin, with_imports_checked
 
     report = check_builtin()
+    if with_imports and report.ok:
+        report = with_imports_checked(report, imported_files())
     if output is OutputFormat.json:
         write_json(report.to_dict())
     else:
@@ -105,6 +113,8 @@ def import_file(
     others = [p for p in imported_files() if p.name != stored_name]
     kb = load(others)
     report = validate_ftm_file(file, sources=kb.sources, known_ids=frozenset(kb.entities))
+    if report.ok and not report.records and not report.skipped:
+        raise BadInputError(f"{file} holds no FtM records; nothing was imported.")
     if report.errors:
         first = report.errors[0]
         more = f" ({len(report.errors) - 1} more bad records)" if len(report.errors) > 1 else ""

@@ -549,3 +549,21 @@ def check_builtin() -> CheckReport:
 
     return check_directory(data_dir())
 
+
+
+def with_imports_checked(report: CheckReport, files: list[Path]) -> CheckReport:
+    """`report` plus the problems of each imported FtM file, checked against the built-in base."""
+    from dronevet.knowledge.loader import load_builtin
+
+    kb = load_builtin()
+    known = set(kb.entities)
+    errors, warnings = list(report.errors), list(report.warnings)
+    records = 0
+    for path in files:
+        checked = validate_ftm_file(path, sources=kb.sources, known_ids=frozenset(known))
+        errors += checked.errors
+        warnings += checked.warnings
+        records += checked.records
+        known.update(checked.entity_ids)
+    counts = {**report.counts, "imported_files": len(files), "imported_records": records}
+    return CheckReport(tuple(errors), tuple(warnings), counts)
