@@ -7,7 +7,14 @@ from datetime import date
 import numpy as np
 
 from dronevet.knowledge.model import Use
-from dronevet.policy.batch import CODES, epochs, in_force, vet_batch
+from dronevet.policy.batch import (
+    CODES,
+    epochs,
+    in_force,
+    knowledge_dates,
+    policy_dates,
+    vet_batch,
+)
 from dronevet.policy.evaluate import vet
 from dronevet.policy.model import VerdictKind
 from policy.policy_fixtures import book, kb
@@ -26,7 +33,7 @@ DATES = (
 
 def test_batch_grid_equals_single_verdicts_for_every_cell():
     base = kb()
-    products = [base.products[p] for p in sorted(base.products)[::4]]
+    products = [base.products[p] for p in sorted(base.products)]
     policies = list(book())
     uses = tuple(Use)
     grid = vet_batch(base, products, policies, uses, DATES)
@@ -54,9 +61,18 @@ def test_batch_explains_a_cell_with_the_same_verdict():
 
 def test_dates_between_the_same_boundaries_share_an_epoch_and_others_do_not():
     base = kb()
-    found = epochs(base, list(base.products.values()), list(book()), DATES).tolist()
+    asda = book().get("us-asda-2023")
+    m30t = base.products["dji-matrice-30t"]
+    found = epochs(knowledge_dates(base, m30t) | policy_dates(asda), DATES).tolist()
     assert found[5] == found[6]  # 2027-03-01 and 2027-03-02: nothing starts or ends between
     assert found[2] != found[3]  # ASDA's operating ban starts on 2025-12-22
+
+
+def test_dji_entity_list_date_is_a_boundary_for_dji_products_only():
+    base = kb()
+    listed = date(2020, 12, 18)  # BIS Entity List, 85 FR 83416
+    assert listed in knowledge_dates(base, base.products["dji-matrice-30t"])
+    assert listed not in knowledge_dates(base, base.products["skydio-x10d"])
 
 
 def test_in_force_mask_follows_start_and_sunset():

@@ -4,9 +4,10 @@ The work is arranged so each verdict costs little:
 
 - whether a policy applies at all (use regulated, date inside [start, end)) is decided for
   every (policy, use, date) at once with numpy, before any product is looked at;
-- dates are grouped into epochs between the boundaries of everything a verdict depends on
-  (designation, link, law and list-status dates, the policies' own dates): one date per
-  epoch is evaluated and the others copy its verdicts;
+- for each (product, policy), dates are grouped into epochs between the boundaries of what
+  that verdict can depend on (designations and links reachable from the product's makers,
+  direction laws, the product's list statuses, the policy's own dates): one date per epoch
+  is evaluated and the others copy its verdict;
 - rule findings are memoised per (product, rule, date) and shared by every use and mission
   (`Assessor`), and coverage determinations per (entity, date, criteria) (`CoverageCache`);
 - only in-force cells reach the rule loop, which combines a few memoised findings.
@@ -80,41 +81,55 @@ def in_force(
     return mask
 
 
-def boundaries(
-    kb: KnowledgeBase, products: Sequence[Product], policies: Sequence[Policy]
-) -> npt.NDArray[np.int64]:
-    """Every date on which something a verdict depends on starts or ends (ordinals, sorted):
-    designations, links, direction laws, product list statuses, and the policies' own dates."""
+def knowledge_dates(kb: KnowledgeBase, product: Product) -> set[date]:
+    """Dates on which anything screening can see from this product starts or ends: the
+    designations and outgoing links of every entity reachable from its maker and component
+    makers (followed to the end, whatever the link kind), direction laws, and the product's
+    own list statuses."""
     found: set[date | None] = set()
-    for d in kb.designations:
-        found.update((d.listed, d.start, d.end))
-    for link in kb.links:
-        found.update((link.start, link.end))
+    frontier = [product.manufacturer, *(c.maker for c in product.components if c.maker)]
+    seen: set[str] = set()
+    while frontier:
+        entity = frontier.pop()
+        if not entity or entity in seen:
+            continue
+        seen.add(entity)
+        for designation in kb.designations_of.get(entity, ()):
+            found.update((designation.listed, designation.start, designation.end))
+        for link in kb.links_from.get(entity, ()):
+            found.update((link.start, link.end))
+            frontier.append(link.object)
     for law in kb.laws:
         found.update((law.start, law.end))
-    for product in products:
-        for status in product.list_statuses:
-            found.update((status.start, status.end))
-    for policy in policies:
-        for regulation in policy.regulations.values():
-            found.update((regulation.start, regulation.end))
-        for rule in policy.rules:
-            found.update((rule.start, rule.end))
-        for route in policy.exemptions:
-            found.update((route.start, route.end))
-    return np.array(sorted(d.toordinal() for d in found if d is not None), dtype=np.int64)
+    for status in product.list_statuses:
+        found.update((status.start, status.end))
+    return {d for d in found if d is not None}
 
 
-def epochs(
-    kb: KnowledgeBase,
-    products: Sequence[Product],
-    policies: Sequence[Policy],
-    dates: Sequence[date],
-) -> npt.NDArray[np.intp]:
-    """For each date, the index of the interval between boundaries it falls in: dates with
-    the same index see the same knowledge and the same policy text, so the same verdicts."""
+def policy_dates(policy: Policy) -> set[date]:
+    """Dates on which a policy's regulations, rules or exemptions start or end."""
+    found: set[date | None] = set()
+    for regulation in policy.regulations.values():
+        found.update((regulation.start, regulation.end))
+    for rule in policy.rules:
+        found.update((rule.start, rule.end))
+    for route in policy.exemptions:
+        found.update((route.start, route.end))
+    return {d for d in found if d is not None}
+
+
+def epochs(boundaries: set[date], dates: Sequence[date]) -> npt.NDArray[np.intp]:
+    """For each date, the index of the interval between `boundaries` it falls in: dates
+    with the same index see the same facts, so get the same verdict."""
+    edges = np.array(sorted(d.toordinal() for d in boundaries), dtype=np.int64)
     days = np.array([d.toordinal() for d in dates], dtype=np.int64)
-    return np.searchsorted(boundaries(kb, products, policies), days, side="right")
+    return np.searchsorted(edges, days, side="right")
+
+
+def leaders(epoch: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """For each date, the first date of its epoch (the one that is evaluated)."""
+    _, first, inverse = np.unique(epoch, return_index=True, return_inverse=True)
+    return first[inverse]
 
 
 def vet_batch(
@@ -133,24 +148,20 @@ def vet_batch(
     assessor = assessor or Assessor(kb)
     mask = in_force(policies, uses, dates)
     codes = np.zeros((len(products), len(policies), len(uses), len(dates)), dtype=np.int8)
-    epoch = epochs(kb, products, policies, dates)
-    # One date per epoch is evaluated; the others in the same epoch copy its verdicts.
-    first: dict[int, int] = {}
-    for m, e in enumerate(epoch.tolist()):
-        first.setdefault(e, m)
-    leaders = np.array([first[e] for e in epoch.tolist()])
-    cells = np.argwhere(mask)
-    cells = cells[leaders[cells[:, 2]] == cells[:, 2]]
+    own_dates = [policy_dates(policy) for policy in policies]
     assess = assessor.assess
     for i, product in enumerate(products):
-        row = codes[i]
-        for j, k, m in cells.tolist():
-            verdict = assess(product, policies[j], uses[k], dates[m], mission).verdict
-            if verdict is not VerdictKind.permitted:
-                row[j, k, m] = _CODE[verdict]
-    followers = np.flatnonzero(leaders != np.arange(len(dates)))
-    if followers.size:
-        codes[:, :, :, followers] = codes[:, :, :, leaders[followers]]
+        seen = knowledge_dates(kb, product)
+        for j, policy in enumerate(policies):
+            lead = leaders(epochs(seen | own_dates[j], dates))
+            evaluated = np.flatnonzero(lead == np.arange(len(dates)))
+            for k, use in enumerate(uses):
+                row = codes[i, j, k]
+                for m in evaluated[mask[j, k, evaluated]].tolist():
+                    verdict = assess(product, policy, use, dates[m], mission).verdict
+                    if verdict is not VerdictKind.permitted:
+                        row[m] = _CODE[verdict]
+                codes[i, j, k] = row[lead]
     return VerdictGrid(
         tuple(products), tuple(policies), tuple(uses), tuple(dates), mission, codes, assessor
     )
