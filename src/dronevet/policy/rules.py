@@ -74,7 +74,7 @@ def rule_test(name: str) -> Callable[[RuleTest], RuleTest]:
     return register
 
 
-def test_names() -> tuple[str, ...]:
+def registered_tests() -> tuple[str, ...]:
     return tuple(sorted(_TESTS))
 
 
@@ -83,7 +83,7 @@ def get_test(name: str) -> RuleTest:
         return _TESTS[name]
     except KeyError:
         raise KnowledgeError(
-            f"unknown rule test {name!r}; known: {', '.join(test_names())}."
+            f"unknown rule test {name!r}; known: {', '.join(registered_tests())}."
         ) from None
 
 
