@@ -83,7 +83,8 @@ def store_import(source: Path, name: str, *, replace: bool = False) -> Path:
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise KnowledgeError(f"cannot write the import ({error.strerror})", path=str(target)) from None
+        message = f"cannot write the import ({error.strerror})"
+        raise KnowledgeError(message, path=str(target)) from None
     return target
 
 
