@@ -9,7 +9,7 @@ One product, as written in the data file:
   manufacturer: dji                 # entity id in entities.ftm.jsonl
   final_assembly_country: cn        # ISO 3166-1 alpha-2, or null when unknown
   category: enterprise              # enterprise | consumer | fpv | mapping | heavy-lift | tethered | indoor
-  released: 2022-03-09
+  released: 2022-03-21             # launch date, only where a source gives it
   source: dji-m30-specs             # id in sources.yaml, or an inline {citation, date, verified}
   components:                       # kind, maker (entity id) or maker_name, made_in, source
     - {kind: flight_controller, maker: dji, made_in: cn, source: dji-m30-specs}
@@ -19,6 +19,7 @@ One product, as written in the data file:
   price: {amount: 9999, currency: USD, source: some-price-table}
   list_statuses:                    # Blue UAS / Green UAS standing over time
     - {list: us-dcma-blue-uas, status: cleared, start: 2020-08-20, source: diu-blue-2020}
+    # `verified: false` on a component or list status marks that one fact unverified
 ```
 """
 
@@ -129,7 +130,11 @@ def parse_product(raw: Mapping[str, Any], sources: SourceRegistry, *, where: str
         ListStatus(
             list_id=str(s["list"]),
             status=str(s.get("status") or "listed"),
-            source=sources.resolve(s.get("source"), where=f"{where}, list status"),
+            source=sources.resolve(
+                s.get("source"),
+                where=f"{where}, list status",
+                verified=False if s.get("verified") is False else None,
+            ),
             start=parse_date(s.get("start"), where=where),
             end=parse_date(s.get("end"), where=where),
         )
