@@ -11,7 +11,7 @@ from dronevet.screening.normalize import (
     LEGAL_FORM_TOKENS,
     STOP_WORDS,
     name_key,
-    name_tokens_uncached,
+    name_tokens,
     normalize_name,
     phonetic_token,
 )
@@ -25,7 +25,7 @@ LEGAL = st.sampled_from(["Co., Ltd.", "Inc.", "LLC", "GmbH", "S.A.", "SAS", "AG"
 
 def _is_plain(words: list[str]) -> bool:
     """No word is (or transliterates to) a legal form or stop word."""
-    tokens = [t for w in words for t in name_tokens_uncached(w)]
+    tokens = [t for w in words for t in name_tokens(w)]
     return not any(t in LEGAL_FORM_TOKENS or t in STOP_WORDS for t in tokens)
 
 
@@ -40,14 +40,14 @@ def test_normalising_twice_changes_nothing(text: str) -> None:
 @given(NAME)
 def test_case_does_not_matter(words: list[str]) -> None:
     name = " ".join(words)
-    assert name_tokens_uncached(name.upper()) == name_tokens_uncached(name.lower())
+    assert name_tokens(name.upper()) == name_tokens(name.lower())
 
 
 @settings(max_examples=150, deadline=None)
 @given(NAME, st.lists(st.sampled_from(list(",;:()/!?\"*")), min_size=1, max_size=5))
 def test_separating_punctuation_does_not_matter(words: list[str], marks: list[str]) -> None:
     punctuated = " ".join(f"{w}{marks[i % len(marks)]}" for i, w in enumerate(words))
-    assert name_tokens_uncached(punctuated) == name_tokens_uncached(" ".join(words))
+    assert name_tokens(punctuated) == name_tokens(" ".join(words))
 
 
 @settings(max_examples=150, deadline=None)
@@ -56,8 +56,8 @@ def test_word_order_does_not_change_the_key(words: list[str], rng: object) -> No
     shuffled = list(words)
     rng.shuffle(shuffled)  # type: ignore[attr-defined]
     if _is_plain(words):
-        assert name_key(name_tokens_uncached(" ".join(shuffled))) == name_key(
-            name_tokens_uncached(" ".join(words))
+        assert name_key(name_tokens(" ".join(shuffled))) == name_key(
+            name_tokens(" ".join(words))
         )
 
 
@@ -66,24 +66,24 @@ def test_word_order_does_not_change_the_key(words: list[str], rng: object) -> No
 def test_legal_form_suffix_is_stripped(words: list[str], legal: str) -> None:
     base = " ".join(words)
     if _is_plain(words):
-        assert name_tokens_uncached(f"{base} {legal}") == name_tokens_uncached(base)
+        assert name_tokens(f"{base} {legal}") == name_tokens(base)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=string.ascii_letters + string.digits + " -&.,'", max_size=30))
 def test_output_is_plain_ascii_tokens(text: str) -> None:
-    for token in name_tokens_uncached(text):
+    for token in name_tokens(text):
         assert token and token.isascii() and token.isalnum() and token == token.lower()
 
 
 def test_dji_legal_name_written_in_capitals_without_punctuation() -> None:
-    assert name_tokens_uncached("SZ DJI TECHNOLOGY CO LTD") == name_tokens_uncached(
+    assert name_tokens("SZ DJI TECHNOLOGY CO LTD") == name_tokens(
         "SZ DJI Technology Co., Ltd."
     )
 
 
 def test_hyphenated_romanisation_joins_into_one_word() -> None:
-    assert name_tokens_uncached("Da-Jiang Innovations") == ("dajiang", "innovations")
+    assert name_tokens("Da-Jiang Innovations") == ("dajiang", "innovations")
 
 
 def test_ampersand_and_the_word_and_are_equal() -> None:
@@ -91,20 +91,20 @@ def test_ampersand_and_the_word_and_are_equal() -> None:
 
 
 def test_chinese_registry_name_becomes_pinyin_without_legal_form() -> None:
-    tokens = name_tokens_uncached("深圳市大疆创新科技有限公司")
+    tokens = name_tokens("深圳市大疆创新科技有限公司")
     assert tokens[:5] == ("shen", "zhen", "shi", "da", "jiang")
     assert "gong" not in tokens and "si" not in tokens
 
 
 def test_russian_llc_is_transliterated_and_its_legal_form_dropped() -> None:
-    assert name_tokens_uncached('ООО "Росдрон"') == ("rosdron",)
-    assert name_tokens_uncached("Общество с ограниченной ответственностью Росдрон") == (
+    assert name_tokens('ООО "Росдрон"') == ("rosdron",)
+    assert name_tokens("Общество с ограниченной ответственностью Росдрон") == (
         "rosdron",
     )
 
 
 def test_japanese_kabushiki_kaisha_is_dropped_in_both_scripts() -> None:
-    assert name_tokens_uncached("株式会社ACSL") == name_tokens_uncached("ACSL Kabushiki Kaisha")
+    assert name_tokens("株式会社ACSL") == name_tokens("ACSL Kabushiki Kaisha")
 
 
 def test_diacritics_and_full_width_letters_fold_to_ascii() -> None:
@@ -112,7 +112,7 @@ def test_diacritics_and_full_width_letters_fold_to_ascii() -> None:
 
 
 def test_a_name_that_is_only_a_legal_form_is_kept() -> None:
-    assert name_tokens_uncached("Limited") == ("limited",)
+    assert name_tokens("Limited") == ("limited",)
 
 
 def test_sound_alike_spellings_share_a_phonetic_skeleton() -> None:

@@ -32,7 +32,7 @@ from dronevet.capture.pcap import MAX_RECORD, PcapReader
 CHUNK_BYTES = 8 << 20
 MESSAGE_CAPACITY = 1 << 17
 SLOW_CAPACITY = 1 << 14
-_STOP_CORRUPT = -1
+STREAMED_BATCH = 4096  # detections per batch from a capture the kernel cannot read
 
 FAST_LINKTYPES = frozenset({linktypes.IEEE802_11_RADIOTAP, linktypes.IEEE802_11})
 
@@ -155,11 +155,11 @@ def _scan(
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
     slow: npt.NDArray[np.int64], max_record: int,
-) -> tuple[int, int, int, int]:
-    """Walk pcap records from `pos`; returns (next position, last frame, messages, slow frames).
+) -> tuple[int, int, int, int, bool]:
+    """Walk pcap records from `pos`: (next position, last frame, messages, slow frames, corrupt).
 
     Stops before a record that does not fit in `buf[:end]`, when the message or slow
-    arrays could overflow, or (position -1) at a corrupt record length.
+    arrays could overflow, or (corrupt true) at a record length over `max_record`.
     """
     n = 0
     n_slow = 0
@@ -167,7 +167,7 @@ def _scan(
     while pos + 16 <= end:
         caplen = _u32(buf, pos + 8, big)
         if caplen > max_record:
-            return _STOP_CORRUPT, frame, n, n_slow
+            return pos, frame, n, n_slow, True
         if pos + 16 + caplen > end:
             break
         if n + caplen // 25 + 1 > capacity or n_slow >= slow.shape[0]:
@@ -186,7 +186,7 @@ def _scan(
         else:
             n = got
         pos += 16 + caplen
-    return pos, frame, n, n_slow
+    return pos, frame, n, n_slow, False
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,15 +194,16 @@ class BeaconBatch:
     """Decoded Remote ID beacon messages of part of a capture, one numpy column per field.
 
     `frame`, `time_ns`, `mac` (48-bit address in an unsigned integer, first byte most
-    significant) and `counter` are per message, aligned with `columns` (see
-    `remoteid.batch.decode_messages`). `others` holds what the streaming path decoded
-    from the frames the kernel handed over.
+    significant), `counter` and `messages` (the 25 bytes as received) are per message,
+    aligned with `columns` (see `remoteid.batch.decode_messages`); frame numbers ascend.
+    `others` holds what the streaming path decoded from the frames the kernel handed over.
     """
 
     frame: npt.NDArray[np.int64]
     time_ns: npt.NDArray[np.int64]
     mac: npt.NDArray[np.uint64]
     counter: npt.NDArray[np.uint8]
+    messages: npt.NDArray[np.uint8]
     columns: dict[str, npt.NDArray[np.generic]]
     others: list[Detection] = field(default_factory=list)
 
@@ -212,17 +213,22 @@ class BeaconBatch:
 
 @dataclass(slots=True)
 class BatchDecoder:
-    """Decode a pcap file batch by batch; after iteration, counts and skips are complete."""
+    """Decode a pcap file batch by batch; after iteration, counts and skips are complete.
+
+    `offset` is how far into the file the batches handed out so far reach (for progress).
+    """
 
     path: Path
     chunk_bytes: int = CHUNK_BYTES
     frames: int = 0
+    offset: int = 0
     skipped: SkipTally = field(default_factory=SkipTally)
     stream: StreamDecoder = field(default_factory=StreamDecoder)
 
     def batches(self) -> Iterator[BeaconBatch]:
         """Batches in file order; a non-802.11 capture goes wholly through the streaming path."""
         reader = PcapReader(self.path)
+        self.offset = reader.data_offset
         if reader.linktype not in FAST_LINKTYPES:
             yield from self._streamed(reader)
             return
@@ -236,9 +242,9 @@ class BatchDecoder:
         slow = np.empty((SLOW_CAPACITY, 3), dtype=np.int64)
         big = reader.byte_order == ">"
         radiotap = reader.linktype == linktypes.IEEE802_11_RADIOTAP
-        frame, valid, eof = 0, 0, False
+        frame, valid, eof, base = 0, 0, False, 24  # base: file offset of buf[0]
         with self.path.open("rb") as handle:
-            handle.seek(24)
+            handle.seek(base)
             while True:
                 if not eof:
                     got = handle.readinto(buf[valid:].data)
@@ -246,28 +252,32 @@ class BatchDecoder:
                     valid += got or 0
                 pos = 0
                 while True:
-                    new_pos, frame, n, n_slow = _scan(
+                    new_pos, frame, n, n_slow, corrupt = _scan(
                         buf, pos, valid, big, reader.ns_per_tick, radiotap, frame,
                         msgs, frames, times, macs, counters, slow, MAX_RECORD,
                     )
-                    if new_pos == _STOP_CORRUPT:
-                        self.skipped.add("corrupt record length (rest of file unreadable)",
-                                         frame + 1)
-                        self.frames = frame
-                        return
+                    self.frames, self.offset = frame, base + new_pos
                     if n or n_slow:
                         yield self._batch(buf, reader, msgs, frames, times, macs, counters,
                                           slow, n, n_slow)
+                    if corrupt:
+                        caplen = int.from_bytes(buf[new_pos + 8 : new_pos + 12].tobytes(),
+                                                "big" if big else "little")
+                        self.skipped.add(f"corrupt record length {caplen} (rest of file "
+                                         "unreadable)", frame + 1)
+                        return
                     if new_pos == pos:
                         break
                     pos = new_pos
                 rest = valid - pos
                 if eof:
                     if rest:
-                        self.skipped.add("truncated record at end of file", frame + 1)
+                        what = "record header" if rest < 16 else "record"
+                        self.skipped.add(f"truncated {what} at end of file", frame + 1)
                     break
                 buf[:rest] = buf[pos:valid]
                 valid = rest
+                base += pos
         self.frames = frame
 
     def _batch(
@@ -285,16 +295,23 @@ class BatchDecoder:
             others.extend(self.stream.packet(packet))
         return BeaconBatch(
             frames[:n].copy(), times[:n].copy(), macs[:n].copy(), counters[:n].copy(),
-            decode_messages(msgs[:n]), others,
+            msgs[:n].copy(), decode_messages(msgs[:n]), others,
         )
 
     def _streamed(self, reader: PcapReader) -> Iterator[BeaconBatch]:
-        empty = np.empty(0, dtype=np.int64)
+        empty, none = np.empty(0, dtype=np.int64), np.empty((0, 25), np.uint8)
+        columns = decode_messages(none)
+        found: list[Detection] = []
         for packet in reader:
-            found = self.stream.packet(packet)
-            if found:
-                yield BeaconBatch(empty, empty, np.empty(0, np.uint64), np.empty(0, np.uint8),
-                                  decode_messages(np.empty((0, 25), np.uint8)), found)
+            found.extend(self.stream.packet(packet))
+            self.offset += 16 + len(packet.data)
+            if len(found) >= STREAMED_BATCH:
+                yield BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none,
+                                  columns, found)
+                found = []
+        if found:
+            yield BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none,
+                              columns, found)
         self.frames = self.stream.frames
         self.skipped.merge(reader.skipped)
 

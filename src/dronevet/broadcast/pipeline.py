@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from dronevet.broadcast.dji import wifi as dji_wifi
@@ -30,13 +31,17 @@ from dronevet.errors import DronevetError
 BroadcastMessage = remoteid.RemoteIdMessage | dji_wifi.DjiFlightInfo | dji_wifi.DjiFlightPurpose
 
 
+@lru_cache(maxsize=4096)
+def _second(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def iso_time(time_ns: int | None) -> str | None:
     """Capture time as ISO 8601 UTC with microseconds: `2021-05-21T21:52:11.161999Z`."""
     if time_ns is None:
         return None
     seconds, rest = divmod(time_ns, 1_000_000_000)
-    stamp = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{stamp}.{rest // 1000:06d}Z"
+    return f"{_second(seconds)}.{rest // 1000:06d}Z"  # frames come many to the second
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from rapidfuzz.distance import OSA
 from dronevet.knowledge.loader import KnowledgeBase
 from dronevet.screening.normalize import (
     name_key,
-    name_tokens_uncached,
+    name_tokens,
     phonetic_key,
 )
 
@@ -277,7 +277,7 @@ def build_index(
         entity_ids.append(entity_id)
         seen: set[tuple[str, ...]] = set()
         for pos, name in enumerate(names[:32767]):
-            tokens = tuple(dict.fromkeys(name_tokens_uncached(name)))
+            tokens = tuple(dict.fromkeys(name_tokens(name)))
             if not tokens or tokens in seen:
                 continue
             seen.add(tokens)

@@ -147,11 +147,18 @@ def _transliterate(text: str) -> str:
     return text.translate(_TABLE)
 
 
+# Phrases by their first token: most tokens start none, so the scan is one dict lookup each.
+_PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _phrase in LEGAL_FORM_PHRASES:
+    _PHRASES_BY_FIRST[_phrase[0]] = (*_PHRASES_BY_FIRST.get(_phrase[0], ()), _phrase)
+
+
 def _strip_phrases(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
-    while i < len(tokens):
-        for phrase in LEGAL_FORM_PHRASES:
+    n = len(tokens)
+    while i < n:
+        for phrase in _PHRASES_BY_FIRST.get(tokens[i], ()):
             if tuple(tokens[i : i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break
@@ -170,6 +177,8 @@ UNAMBIGUOUS_LEGAL_TOKENS = frozenset(
        "jsc"}
 )
 LEADING_LEGAL_TOKENS = frozenset({"ooo", "oao", "zao", "pao", "ao", "pt", "tov", "pat", "jsc"})
+# Every token that can start a removal; a name without any is already stripped.
+_LEGALISH = LEGAL_FORM_TOKENS | STOP_WORDS | LEADING_LEGAL_TOKENS | frozenset(_PHRASES_BY_FIRST)
 
 
 def _strip_tokens(tokens: list[str]) -> list[str]:
@@ -194,6 +203,8 @@ def _strip_tokens(tokens: list[str]) -> list[str]:
 def strip_legal_forms(tokens: Iterable[str]) -> tuple[str, ...]:
     """Remove stop words and legal forms until nothing changes; keep them if nothing is left."""
     original = [t for t in tokens if t]
+    if _LEGALISH.isdisjoint(original):
+        return tuple(original)
     current = original
     while True:
         stripped = _strip_tokens(_strip_phrases(current))
@@ -203,23 +214,28 @@ def strip_legal_forms(tokens: Iterable[str]) -> tuple[str, ...]:
     return tuple(current) if current else tuple(original)
 
 
-def _split(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_TABLE) if text.isascii() else _transliterate(text)
+def _plain(text: str) -> list[str]:
     text = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", "") + " ", text)
     text = _JOINERS.sub("", text)
     return _SEPARATORS.sub(" ", text).split()
 
 
-def name_tokens_uncached(text: str) -> tuple[str, ...]:
-    """The normalised tokens of a name, in their original order (see the module docstring)."""
-    return strip_legal_forms(_split(text))
+@functools.lru_cache(maxsize=1 << 18)
+def _word_parts(word: str) -> tuple[str, ...]:
+    """Steps 1, 3 and 4 for one whitespace-separated word (they never look past a space)."""
+    if word.isascii():
+        return tuple(_plain(word.lower().translate(_TABLE)))
+    text = unicodedata.normalize("NFKC", word).casefold()
+    return tuple(_plain(text.translate(_TABLE) if text.isascii() else _transliterate(text)))
 
 
-@functools.lru_cache(maxsize=131072)
 def name_tokens(text: str) -> tuple[str, ...]:
-    """`name_tokens_uncached`, cached: screening sees the same query names again and again."""
-    return name_tokens_uncached(text)
+    """The normalised tokens of a name, in their original order (see the module docstring).
+
+    Words are normalised once and remembered (names share most of their words); the legal
+    form step runs on the whole name.
+    """
+    return strip_legal_forms([t for word in text.split() for t in _word_parts(word)])
 
 
 def normalize_name(text: str) -> str:

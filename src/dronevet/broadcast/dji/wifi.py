@@ -200,7 +200,7 @@ def dji_record(msg: DjiFlightInfo | DjiFlightPurpose) -> dict[str, Any]:
         "serial": msg.serial, "lat": msg.lat, "lon": msg.lon, "alt": msg.alt,
         "height": msg.height, "v_north": msg.v_north, "v_east": msg.v_east, "v_up": msg.v_up,
         "yaw": msg.yaw, "pitch": msg.pitch, "roll": msg.roll,
-        "time": msg.time.isoformat() if msg.time else None,
+        "flight_time": msg.time.isoformat() if msg.time else None,  # "time" is capture time
         "pilot_lat": msg.pilot_lat, "pilot_lon": msg.pilot_lon,
         "home_lat": msg.home_lat, "home_lon": msg.home_lon,
         "product_type": msg.product_type, "product": product_name(msg.product_type),

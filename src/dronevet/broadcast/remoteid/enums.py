@@ -30,7 +30,8 @@ class CodedValue(IntEnum):
     @property
     def label(self) -> str:
         """The JSON form: the lower-case name (`helicopter_or_multirotor`, `reserved_9`)."""
-        return (self.name or f"reserved_{int(self)}").lower()
+        # `_name_` is a plain attribute: reading it skips the enum property (a hot path)
+        return self._name_.lower()
 
 
 C = TypeVar("C", bound=CodedValue)
