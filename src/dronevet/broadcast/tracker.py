@@ -11,6 +11,7 @@ Tracks unheard for `max_age` expire. The tracker is pure state: no I/O, no clock
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -125,7 +126,7 @@ class _State:
             first_seen=self.first_seen, last_seen=self.last_seen,
             messages=tuple(sorted(self.messages.items())),
             transports=tuple(sorted(self.transports.items())),
-            history=tuple(self.history),
+            history=tuple(sorted(self.history, key=lambda fix: fix.time)),
         )  # fmt: skip
 
 
@@ -169,6 +170,11 @@ class Tracker:
         state.messages[str(record.get("msg_type"))] += 1
         state.transports[str(record.get("transport"))] += 1
         self._apply(state, record, time)
+
+    def update_many(self, records: Iterable[dict[str, Any]]) -> None:
+        """File decoded message records in the order received."""
+        for record in records:
+            self.update(record)
 
     def _track_for(self, identity: str | None, mac: str | None, time: datetime) -> int:
         by_id = self._by_id.get(identity) if identity else None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 
@@ -13,7 +16,8 @@ from dronevet.commands.common import err_console, guarded
 from dronevet.errors import BadInputError, DronevetError
 
 if TYPE_CHECKING:
-    from dronevet.broadcast.pipeline import StreamDecoder
+    from rich.progress import Progress
+
     from dronevet.capture.packets import CaptureReader, SkipTally
 
 app = typer.Typer(
@@ -34,11 +38,30 @@ class RecordFormat(StrEnum):
     geojson = "geojson"
 
 
-def _summary(path: str, decoder: StreamDecoder, skipped: SkipTally) -> None:
+class DecodeCounts(Protocol):
+    """What both decoding paths report about a file once it is read."""
+
+    @property
+    def frames(self) -> int: ...
+
+    @property
+    def frames_with_broadcast(self) -> int: ...
+
+    @property
+    def detections(self) -> int: ...
+
+
+Sink = Callable[[list[dict[str, Any]]], None]
+STREAM_FLUSH = 1024
+"""Records the streaming path gathers before handing them to the output at once."""
+
+
+def _summary(path: str, counts: DecodeCounts, skipped: SkipTally) -> None:
     err_console.print(
-        f"{path}: {decoder.frames} frames, {decoder.frames_with_broadcast} with drone "
-        f"broadcasts, {decoder.detections} messages decoded",
+        f"{path}: {counts.frames} frames, {counts.frames_with_broadcast} with drone "
+        f"broadcasts, {counts.detections} messages decoded",
         highlight=False,
+        soft_wrap=True,
     )
     for reason, entry in skipped.as_dict().items():
         examples = ", ".join(str(number) for number in entry["examples"])  # type: ignore[attr-defined]
@@ -46,26 +69,51 @@ def _summary(path: str, decoder: StreamDecoder, skipped: SkipTally) -> None:
             f"  skipped {entry['count']}: {reason} (frames {examples})",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
 
 
-def _decode_file(
-    reader: CaptureReader, emit: Any, *, progress: bool
-) -> tuple[StreamDecoder, SkipTally]:
-    from rich.progress import Progress
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: records are acyclic dicts made by the million."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
+
+def _decode_batched(path: Path, sink: Sink, bar: Progress) -> tuple[DecodeCounts, SkipTally]:
+    """A pcap file through the batch path (records built from columns)."""
+    from dronevet.broadcast.batch_records import BatchRecords
+
+    records = BatchRecords(path)
+    task = bar.add_task(f"decoding {path.name}", total=path.stat().st_size)
+    for batch in records:
+        sink(batch)
+        bar.update(task, completed=records.offset)
+    return records, records.skipped()
+
+
+def _decode_streamed(
+    reader: CaptureReader, sink: Sink, bar: Progress
+) -> tuple[DecodeCounts, SkipTally]:
+    """Any capture, one packet at a time, through the streaming path."""
     from dronevet.broadcast.pipeline import StreamDecoder
     from dronevet.capture.packets import SkipTally
 
     decoder = StreamDecoder()
-    size = reader.path.stat().st_size if reader.path.is_file() else 0
-    with Progress(console=err_console, transient=True, disable=not progress) as bar:
-        task = bar.add_task(f"decoding {reader.path.name}", total=size)
-        for packet in reader:
-            for detection in decoder.packet(packet):
-                emit(detection.record())
-            if progress:
-                bar.advance(task, len(packet.data) + 16)
+    task = bar.add_task(f"decoding {reader.path.name}", total=reader.path.stat().st_size)
+    pending: list[dict[str, Any]] = []
+    for packet in reader:
+        pending.extend(detection.record() for detection in decoder.packet(packet))
+        bar.advance(task, len(packet.data) + 16)
+        if len(pending) >= STREAM_FLUSH:
+            sink(pending)
+            pending = []
+    sink(pending)
     skipped = SkipTally()
     skipped.merge(reader.skipped)
     skipped.merge(decoder.skipped)
@@ -82,35 +130,47 @@ def decode(
     tracks: Annotated[
         bool, typer.Option("--tracks", help="print one summary per drone instead of messages")
     ] = False,
+    stream: Annotated[
+        bool, typer.Option("--stream", help="decode pcap files frame by frame (no batch path)")
+    ] = False,
 ) -> None:
     """Decode every drone broadcast in captures: one record per message on standard output.
 
-    A summary of frames read and of what was skipped, and why, goes to standard error.
+    pcap files go through the batch path (the same records, much faster); pcapng files and
+    `--stream` go frame by frame. With --tracks, one summary per drone instead (latest
+    position, operator and home positions, identity, counts, recent history). A summary of
+    frames read and of what was skipped, and why, goes to standard error.
     """
-    from dronevet.broadcast.output import RecordWriter
+    from rich.progress import Progress
+
+    from dronevet.broadcast.output import CONTRACT_COLUMNS, TRACK_COLUMNS, RecordWriter
+    from dronevet.broadcast.tracker import Tracker
     from dronevet.capture.packets import open_capture
+    from dronevet.capture.pcap import PcapReader
 
-    writer = RecordWriter(sys.stdout, fmt.value)
-    tracker = None
-    if tracks:
-        from dronevet.broadcast.tracker import Tracker
-
-        tracker = Tracker()
-    emit = tracker.update if tracker is not None else writer.write
+    writer = RecordWriter(sys.stdout, fmt.value, TRACK_COLUMNS if tracks else CONTRACT_COLUMNS)
+    tracker = Tracker() if tracks else None
+    sink: Sink = writer.write_many if tracker is None else tracker.update_many
     failures: list[DronevetError] = []
     for path in files:
         try:
             reader = open_capture(path)
             show = sys.stderr.isatty() and path.stat().st_size > PROGRESS_BYTES
-            decoder, skipped = _decode_file(reader, emit, progress=show)
+            with (
+                Progress(console=err_console, transient=True, disable=not show) as bar,
+                _collector_paused(),
+            ):
+                if isinstance(reader, PcapReader) and not stream:
+                    counts, skipped = _decode_batched(path, sink, bar)
+                else:
+                    counts, skipped = _decode_streamed(reader, sink, bar)
         except DronevetError as error:
             err_console.print(f"[bold red]error:[/] {error}", highlight=False)
             failures.append(error)
             continue
-        _summary(str(path), decoder, skipped)
+        _summary(str(path), counts, skipped)
     if tracker is not None:
-        for summary in tracker.summary():
-            writer.write(summary)
+        writer.write_many(tracker.summary())
     writer.close()
     if failures:
         raise typer.Exit(code=failures[0].exit_code)
