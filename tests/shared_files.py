@@ -1,11 +1,13 @@
-"""Test helpers: locating `../shared` captures and external tools.
+"""Test helpers: locating `../shared` captures, external tools and optional packages.
 
-A test that needs a shared capture or an external tool (tshark, mosquitto) skips with a
+A test that needs a shared capture, an external tool (tshark, mosquitto) or an optional
+package (followthemoney) skips with a
 reason when it is absent, and fails instead when `DRONEVET_REQUIRE_SHARED=1` (CI sets it).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -40,3 +42,12 @@ def require_tool(name: str) -> str:
             pytest.fail(message + "; DRONEVET_REQUIRE_SHARED=1 demands it")
         pytest.skip(message)
     return found
+
+
+def require_module(name: str) -> None:
+    """Skip (or fail in CI) when an optional package is not installed; usable at module level."""
+    if importlib.util.find_spec(name) is None:
+        message = f"the optional package {name} is not installed (pip install 'dronevet[ftm]')"
+        if _required():
+            pytest.fail(message + "; DRONEVET_REQUIRE_SHARED=1 demands it")
+        pytest.skip(message, allow_module_level=True)

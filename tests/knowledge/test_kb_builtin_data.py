@@ -11,6 +11,7 @@ from dronevet.knowledge import load_builtin
 from dronevet.knowledge.loader import KnowledgeBase
 from dronevet.knowledge.model import ComponentKind, LinkKind, ListNature
 from dronevet.knowledge.validate import REQUIRED_PRODUCTS, check_builtin
+from shared_files import require_module
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,7 @@ def _designation(kb: KnowledgeBase, entity: str, list_id: str):
 
 
 def test_kb_check_passes_on_the_builtin_data() -> None:
+    require_module("followthemoney")
     report = check_builtin()
     assert report.errors == (), "\n".join(map(str, report.errors))
     assert report.counts["products"] >= 40

@@ -14,6 +14,9 @@ from dronevet.commands import common
 from dronevet.commands.kb import app
 from dronevet.knowledge.imports import imported_files
 from dronevet.knowledge.loader import load
+from shared_files import require_module
+
+require_module("followthemoney")
 
 # Shaped like an OpenSanctions export (us_trade_csl): entity records carry datasets and
 # first/last-seen stamps instead of dronevet's own `source` field.

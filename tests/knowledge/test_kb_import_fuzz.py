@@ -9,7 +9,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import followthemoney  # noqa: F401 - imported once here, not inside a timed example
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,10 @@ from dronevet.errors import KnowledgeError
 from dronevet.knowledge.ftm import read_ftm_file
 from dronevet.knowledge.sources import SourceRegistry
 from dronevet.knowledge.validate import validate_ftm_file
+from shared_files import require_module
+
+require_module("followthemoney")
+import followthemoney  # noqa: E402, F401 - imported once here, not inside a timed example
 
 SCHEMATA = ["Company", "Organization", "Person", "LegalEntity", "Sanction", "Ownership",
             "UnknownLink", "Succession", "Address", "Thing", "Vessel", "Nope"]

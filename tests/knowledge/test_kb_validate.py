@@ -11,6 +11,9 @@ import pytest
 
 from dronevet.knowledge.loader import data_dir
 from dronevet.knowledge.validate import CheckReport, check_directory
+from shared_files import require_module
+
+require_module("followthemoney")
 
 
 @pytest.fixture

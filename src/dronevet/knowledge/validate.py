@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from dronevet.errors import KnowledgeError
+from dronevet.errors import DronevetError, KnowledgeError
 from dronevet.knowledge.ftm import ENTITY_SCHEMATA, LINK_SCHEMATA, FtmReader, FtmRecords
 from dronevet.knowledge.loader import KnowledgeBase, load_from, read_yaml
 from dronevet.knowledge.model import Source
@@ -169,6 +169,18 @@ def _shape_problem(record: Any) -> str | None:
     return None
 
 
+def _ftm() -> Any:
+    """The followthemoney package, or a clear error saying how to install it."""
+    try:
+        import followthemoney
+    except ImportError:
+        raise DronevetError(
+            "Checking data against the FollowTheMoney model needs the followthemoney package; "
+            "install it with: pip install 'dronevet[ftm]'."
+        ) from None
+    return followthemoney
+
+
 def ftm_problems(record: Mapping[str, Any]) -> list[str]:
     """Problems of one well-shaped record against the FollowTheMoney model.
 
@@ -177,7 +189,7 @@ def ftm_problems(record: Mapping[str, Any]) -> list[str]:
     validate for its property type. (Values are not cleaned: FtM's country cleaning builds
     a fuzzy name index that takes seconds, and dronevet wants codes, not names, anyway.)
     """
-    from followthemoney import model, registry
+    model, registry = _ftm().model, _ftm().registry
 
     schema = model.get(record["schema"])
     if schema is None:
@@ -199,7 +211,7 @@ def ftm_problems(record: Mapping[str, Any]) -> list[str]:
 
 def _entity_refs(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(property, entity id) pairs a record refers to."""
-    from followthemoney import model, registry
+    model, registry = _ftm().model, _ftm().registry
 
     schema = model.get(record["schema"])
     refs: list[tuple[str, str]] = []
