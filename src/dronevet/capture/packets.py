@@ -63,10 +63,15 @@ class SkipTally:
         return sum(self.counts.values())
 
     def as_dict(self) -> dict[str, dict[str, object]]:
-        """`{reason: {"count": n, "examples": [...]}}` for JSON and summaries."""
+        """`{reason: {"count": n, "examples": [...]}}`: most frequent first, ties by first seen."""
+
+        def rank(item: tuple[str, int]) -> tuple[int, int, str]:
+            seen = self.examples.get(item[0]) or [0]
+            return -item[1], min(seen), item[0]
+
         return {
             reason: {"count": count, "examples": list(self.examples.get(reason, []))}
-            for reason, count in sorted(self.counts.items(), key=lambda kv: -kv[1])
+            for reason, count in sorted(self.counts.items(), key=rank)
         }
 
 
