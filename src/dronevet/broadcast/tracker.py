@@ -5,7 +5,10 @@ plus `time`, `transport`, `mac`) one at a time. A track is keyed by the aircraft
 (the Remote ID UAS ID, or the DJI serial number) when one has been heard, else by the MAC
 address; a MAC and an identity heard in the same frame are merged into one track, so the
 Location messages a drone sent before its Basic ID join the drone once the ID arrives.
-Tracks unheard for `max_age` expire. The tracker is pure state: no I/O, no clock of its own.
+Tracks unheard for `max_age` expire: on `expire(now)`, or when the drone is heard again
+after such a silence (the old track is retired, kept for `summary()`, and a new one starts),
+so one drone flying twice in a capture gives two tracks. The tracker is pure state: no I/O,
+no clock of its own; records are expected roughly in time order.
 """
 
 from __future__ import annotations
@@ -151,12 +154,14 @@ class Tracker:
         self._by_id: dict[str, int] = {}
         self._by_mac: dict[str, int] = {}
         self._next = 0
+        self._retired: list[Track] = []
 
     def update(self, record: dict[str, Any]) -> None:
         """File one decoded message record."""
         time = _time(record.get("time"))
         mac = record.get("mac") or None
         identity = record.get("uas_id") or record.get("serial") or None
+        self._retire_stale(identity, mac, time)
         number = self._track_for(identity, mac, time)
         state = self._tracks[number]
         if identity and identity not in state.ids:
@@ -175,6 +180,31 @@ class Tracker:
         """File decoded message records in the order received."""
         for record in records:
             self.update(record)
+
+    def _retire_stale(self, identity: str | None, mac: str | None, time: datetime) -> None:
+        """Retire the tracks this record would join if it lies over `max_age` outside them.
+
+        Either side counts, so captures given out of time order still split into flights.
+        """
+        for number in {self._by_id.get(identity or ""), self._by_mac.get(mac or "")}:
+            if number is None:
+                continue
+            state = self._tracks[number]
+            if time - state.last_seen > self.max_age or state.first_seen - time > self.max_age:
+                self._retired.append(self._drop(number))
+
+    def _drop(self, number: int) -> Track:
+        state = self._tracks.pop(number)
+        for name in state.ids:
+            self._by_id.pop(name, None)
+        for mac in state.macs:
+            self._by_mac.pop(mac, None)
+        return state.snapshot()
+
+    def take_retired(self) -> list[Track]:
+        """Tracks retired because their drone came back after a silence; the list is emptied."""
+        retired, self._retired = self._retired, []
+        return retired
 
     def _track_for(self, identity: str | None, mac: str | None, time: datetime) -> int:
         by_id = self._by_id.get(identity) if identity else None
@@ -222,15 +252,7 @@ class Tracker:
     def expire(self, now: datetime) -> list[Track]:
         """Drop tracks unheard for longer than `max_age`; the dropped ones."""
         stale = [n for n, s in self._tracks.items() if now - s.last_seen > self.max_age]
-        dropped = []
-        for number in stale:
-            state = self._tracks.pop(number)
-            for name in state.ids:
-                self._by_id.pop(name, None)
-            for mac in state.macs:
-                self._by_mac.pop(mac, None)
-            dropped.append(state.snapshot())
-        return dropped
+        return [self._drop(number) for number in stale]
 
     def tracks(self) -> list[Track]:
         """Every live track, most recently heard first."""
@@ -238,5 +260,7 @@ class Tracker:
         return [state.snapshot() for state in states]
 
     def summary(self) -> list[dict[str, Any]]:
-        """JSON-safe per-drone dicts, most recently heard first."""
-        return [track.summary() for track in self.tracks()]
+        """JSON-safe per-track dicts, live and retired (not taken), most recently heard first."""
+        every = [*self.tracks(), *self._retired]
+        every.sort(key=lambda track: track.last_seen, reverse=True)
+        return [track.summary() for track in every]
