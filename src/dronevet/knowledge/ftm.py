@@ -22,13 +22,14 @@ their `sourceUrl` / `publisher` and dates, marked unverified (dronevet has not c
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import orjson
 
 from dronevet.errors import KnowledgeError
 from dronevet.knowledge.model import Designation, Entity, Link, LinkKind, Source
@@ -65,14 +66,25 @@ def _first(props: Mapping[str, list[str]], name: str) -> str:
     return str(values[0]) if values else ""
 
 
+def _cleaned(values: Any) -> tuple[str, ...]:
+    """Distinct non-blank values of one property, stripped, in their order."""
+    if not values:
+        return ()
+    if len(values) == 1:
+        text = str(values[0]).strip()
+        return (text,) if text else ()
+    return tuple(dict.fromkeys(filter(None, [str(value).strip() for value in values])))
+
+
 def _values(props: Mapping[str, list[str]], *names: str) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
+    if len(names) == 1:
+        return _cleaned(props.get(names[0]))
+    raw: list[Any] = []
     for name in names:
-        for value in props.get(name) or []:
-            text = str(value).strip()
-            if text:
-                seen.setdefault(text, None)
-    return tuple(seen)
+        values = props.get(name)
+        if values:
+            raw.extend(values)
+    return _cleaned(raw)
 
 
 def role_kind(role: str) -> LinkKind | None:
@@ -91,6 +103,9 @@ class FtmReader:
         self.origin = origin
         self.sources = sources
         self.default_day = default_day
+        self._default_citation = f"imported from {Path(origin).name}"
+        # Imported records mostly share one citation and day: one frozen Source each.
+        self._imported: dict[tuple[str, date], Source] = {}
 
     def _source(self, record: Mapping[str, Any], where: str) -> Source:
         verified = record.get("verified")
@@ -100,13 +115,20 @@ class FtmReader:
             )
         props = record.get("properties") or {}
         citation = _first(props, "sourceUrl") or _first(props, "publisher")
-        citation = citation or f"imported from {Path(self.origin).name}"
+        citation = citation or self._default_citation
         day = None
         for key in ("modifiedAt", "retrievedAt"):
-            day = day or parse_date(_first(props, key), where=where)
+            if props.get(key):
+                day = day or parse_date(_first(props, key), where=where)
         for key in ("last_change", "last_seen", "first_seen"):
-            day = day or parse_date(record.get(key), where=where)
-        return Source(citation, day or self.default_day, verified=False, note="imported")
+            if record.get(key):
+                day = day or parse_date(record.get(key), where=where)
+        day = day or self.default_day
+        source = self._imported.get((citation, day))
+        if source is None:
+            source = Source(citation, day, verified=False, note="imported")
+            self._imported[citation, day] = source
+        return source
 
     def read(self, record: Mapping[str, Any], *, where: str, out: FtmRecords) -> None:
         """Add what one FtM record says to `out`; unknown schemata are counted as skipped."""
@@ -134,16 +156,17 @@ def _entity(
     out: FtmRecords,
     record: Mapping[str, Any],
 ) -> None:
-    names = _values(props, "name")
+    names = _cleaned(props.get("name"))
     if not names:
         raise KnowledgeError(f"{where}: entity {entity_id!r} has no name.")
-    previous = _values(props, "previousName")
-    weak = _values(props, "weakAlias")
-    all_names = _values(props, "name", "alias", "abbreviation", "previousName", "weakAlias")
+    previous = _cleaned(props.get("previousName"))
+    weak = _cleaned(props.get("weakAlias"))
+    aliases = _values(props, "alias", "abbreviation")
+    all_names = tuple(dict.fromkeys((*names, *aliases, *previous, *weak)))
     countries = tuple(
         c.lower() for c in _values(props, "jurisdiction", "country", "mainCountry")
     )
-    kept = {k: tuple(str(v) for v in vs) for k, vs in props.items() if vs}
+    kept = {k: tuple(map(str, vs)) for k, vs in props.items() if vs}
     out.entities.append(
         Entity(
             id=entity_id,
@@ -158,7 +181,7 @@ def _entity(
             origin=reader.origin,
         )
     )
-    for parent in _values(props, "parent"):
+    for parent in _cleaned(props.get("parent")):
         out.links.append(
             Link(
                 id=f"{entity_id}>parent>{parent}",
@@ -271,8 +294,8 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                record = orjson.loads(raw)
+            except orjson.JSONDecodeError as error:
                 raise KnowledgeError(
                     f"not valid JSON ({error})", path=str(path), line=number
                 ) from None
@@ -297,8 +320,8 @@ def _records(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
         head = handle.read(64).lstrip()
     if head.startswith(b"["):
         try:
-            data = json.loads(path.read_bytes())
-        except json.JSONDecodeError as error:
+            data = orjson.loads(path.read_bytes())
+        except orjson.JSONDecodeError as error:
             raise KnowledgeError(f"not valid JSON ({error})", path=str(path)) from None
         return ((i + 1, r) for i, r in enumerate(data))
     return iter_json_lines(path)

@@ -42,6 +42,9 @@ from dronevet.screening.normalize import (
 TYPO_MIN_LEN = 4
 TYPO_WEIGHT = 0.8
 RETRIEVE_K = 24
+# At most this many names share one whole-name key in a query's answer (pathological data).
+EXACT_LIMIT = 256
+TERM_CACHE_SIZE = 1 << 16
 
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
@@ -92,16 +95,19 @@ def _deletes(token: str) -> set[str]:
     return {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
 
 
-def _sorted_pairs(keys: array[int], values: array[int]) -> tuple[I64, I32]:
-    hashes = np.frombuffer(keys, dtype=np.int64)
+def _sorted_pairs(hashes: I64, values: I32) -> tuple[I64, I32]:
     order = np.argsort(hashes, kind="stable")
-    return hashes[order], np.frombuffer(values, dtype=np.int32)[order]
+    return hashes[order], values[order]
 
 
-def _lookup(hashes: I64, values: I32, key: int) -> I32:
-    lo = int(np.searchsorted(hashes, key, side="left"))
-    hi = int(np.searchsorted(hashes, key, side="right"))
-    return values[lo:hi]
+def _lookup(hashes: I64, values: I32, key: int, limit: int) -> list[int]:
+    """The values stored under `key` (at most `limit`), in the order they were added."""
+    lo = int(np.searchsorted(hashes, key))
+    hi = lo
+    end = min(hashes.shape[0], lo + limit)
+    while hi < end and hashes[hi] == key:
+        hi += 1
+    return values[lo:hi].tolist() if hi > lo else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +133,7 @@ class NameIndex:
         name_tok_ptr: I64,
         name_tok: I32,
         vocab: dict[str, int],
+        name_hashes: tuple[I64, I64, I64],
         *,
         common_cap: int | None = None,
     ) -> None:
@@ -149,33 +156,28 @@ class NameIndex:
         self.idf = (np.log((n_names + 1) / (df + 1)) + 1.0).astype(np.float32)
         self.unknown_idf = float(math.log(n_names + 1) + 1.0)
         self.common_cap = common_cap or max(2000, n_names // 200)
-        self._build_keys()
+        self._build_keys(*name_hashes)
         self._acc = np.zeros(n_names, dtype=np.float32)
         self._touched = np.zeros(n_names, dtype=np.int32)
         self._lock = threading.Lock()
         self._name_tokens: dict[int, tuple[str, ...]] = {}
+        self._terms: dict[str, tuple[tuple[int, float, int], ...]] = {}
 
-    def _build_keys(self) -> None:
+    def _build_keys(self, exact: I64, phonetic: I64, joined: I64) -> None:
         del_keys: array[int] = array("q")
         del_vals: array[int] = array("i")
         for tid, token in enumerate(self.tokens):
             if len(token) >= TYPO_MIN_LEN:
-                for variant in _deletes(token):
-                    del_keys.append(hash(variant))
-                    del_vals.append(tid)
-        self.del_hash, self.del_tok = _sorted_pairs(del_keys, del_vals)
-        exact: array[int] = array("q")
-        phon: array[int] = array("q")
-        tokens = self.tokens
-        ptr = self.name_tok_ptr.tolist()
-        flat = self.name_tok.tolist()
-        for i in range(len(ptr) - 1):
-            words = [tokens[t] for t in flat[ptr[i] : ptr[i + 1]]]
-            exact.append(hash(name_key(words)))
-            phon.append(hash(phonetic_key(words)))
-        ids = array("i", range(len(ptr) - 1))
+                variants = _deletes(token)
+                del_keys.extend(map(hash, variants))
+                del_vals.extend([tid] * len(variants))
+        self.del_hash, self.del_tok = _sorted_pairs(
+            np.frombuffer(del_keys, dtype=np.int64), np.frombuffer(del_vals, dtype=np.int32)
+        )
+        ids = np.arange(self.size, dtype=np.int32)
         self.exact_hash, self.exact_name = _sorted_pairs(exact, ids)
-        self.phon_hash, self.phon_name = _sorted_pairs(phon, ids)
+        self.phon_hash, self.phon_name = _sorted_pairs(phonetic, ids)
+        self.joined_hash, self.joined_name = _sorted_pairs(joined, ids)
 
     @property
     def size(self) -> int:
@@ -212,27 +214,40 @@ class NameIndex:
             if t != own and OSA.distance(token, self.tokens[t], score_cutoff=limit) <= limit
         ]
 
+    def _token_terms(self, token: str) -> tuple[tuple[int, float, int], ...]:
+        """(token id, weight, document frequency) a query token sums over: itself and its
+        typo neighbours. Remembered per token (a token-level cache, not a result cache)."""
+        terms = self._terms.get(token)
+        if terms is None:
+            found: list[tuple[int, float, int]] = []
+            tid = self.vocab.get(token)
+            if tid is not None:
+                found.append((tid, float(self.idf[tid]), int(self.df[tid])))
+            for near in self.typo_neighbours(token):
+                found.append((near, float(self.idf[near]) * TYPO_WEIGHT, int(self.df[near])))
+            terms = tuple(found)
+            if len(self._terms) >= TERM_CACHE_SIZE:
+                self._terms.clear()
+            self._terms[token] = terms
+        return terms
+
     def plan(self, tokens: Sequence[str]) -> QueryPlan:
         """Token ids and weights a query sums over, with its whole-name key hashes."""
         weights: dict[int, float] = {}
-
-        def add(tid: int, weight: float) -> None:
-            if weights.get(tid, 0.0) < weight:
-                weights[tid] = weight
-
+        freq: dict[int, int] = {}
         for token in dict.fromkeys(tokens):
-            tid = self.vocab.get(token)
-            if tid is not None:
-                add(tid, float(self.idf[tid]))
-            for near in self.typo_neighbours(token):
-                add(near, float(self.idf[near]) * TYPO_WEIGHT)
+            for tid, weight, df in self._token_terms(token):
+                if weights.get(tid, 0.0) < weight:
+                    weights[tid] = weight
+                    freq[tid] = df
         for left, right in itertools.pairwise(tokens):
             tid = self.vocab.get(left + right)
-            if tid is not None:
-                add(tid, float(self.idf[tid]))
-        rare = {t: w for t, w in weights.items() if self.df[t] <= self.common_cap}
+            if tid is not None and weights.get(tid, 0.0) < self.idf[tid]:
+                weights[tid] = float(self.idf[tid])
+                freq[tid] = int(self.df[tid])
+        rare = {t: w for t, w in weights.items() if freq[t] <= self.common_cap}
         if not rare and weights:
-            rarest = min(weights, key=lambda t: int(self.df[t]))
+            rarest = min(weights, key=freq.__getitem__)
             rare = {rarest: weights[rarest]}
         return QueryPlan(
             tokens=tuple(tokens),
@@ -242,14 +257,22 @@ class NameIndex:
             phonetic_hash=hash(phonetic_key(tokens)),
         )
 
+    def whole_name_hits(self, tokens: Sequence[str]) -> list[int]:
+        """Names that may equal the query whole: the same distinct tokens in any order, or the
+        same letters split differently (`da jiang` / `dajiang`). Hash hits: callers verify."""
+        hits = _lookup(self.exact_hash, self.exact_name, hash(name_key(tokens)), EXACT_LIMIT)
+        joined = _lookup(self.joined_hash, self.joined_name, hash("".join(tokens)), EXACT_LIMIT)
+        return list(dict.fromkeys(hits + joined)) if joined else hits
+
     def candidates(self, tokens: Sequence[str], k: int = RETRIEVE_K) -> list[int]:
         """Name ids worth scoring for a normalised query: whole-name hits first, then by IDF sum."""
         if not tokens:
             return []
         plan = self.plan(tokens)
-        out = dict.fromkeys(_lookup(self.exact_hash, self.exact_name, plan.exact_hash).tolist())
-        sound_alike = _lookup(self.phon_hash, self.phon_name, plan.phonetic_hash)[:k]
-        out.update(dict.fromkeys(sound_alike.tolist()))
+        out = dict.fromkeys(
+            _lookup(self.exact_hash, self.exact_name, plan.exact_hash, EXACT_LIMIT)
+        )
+        out.update(dict.fromkeys(_lookup(self.phon_hash, self.phon_name, plan.phonetic_hash, k)))
         if plan.token_ids.size:
             with self._lock:
                 best = _top_names(
@@ -270,6 +293,9 @@ def build_index(
     name_pos: array[int] = array("h")
     name_tok: array[int] = array("i")
     name_len: array[int] = array("q", [0])
+    exact: array[int] = array("q")
+    phonetic: array[int] = array("q")
+    joined: array[int] = array("q")
     vocab: dict[str, int] = {}
     total = 0
     for entity_id, names in entities:
@@ -290,6 +316,9 @@ def build_index(
                 name_tok.append(tid)
             total += len(tokens)
             name_len.append(total)
+            exact.append(hash(name_key(tokens)))
+            phonetic.append(hash(phonetic_key(tokens)))
+            joined.append(hash("".join(tokens)))
     return NameIndex(
         entity_ids,
         np.frombuffer(name_entity, dtype=np.int32),
@@ -297,6 +326,11 @@ def build_index(
         np.frombuffer(name_len, dtype=np.int64),
         np.frombuffer(name_tok, dtype=np.int32),
         vocab,
+        (
+            np.frombuffer(exact, dtype=np.int64),
+            np.frombuffer(phonetic, dtype=np.int64),
+            np.frombuffer(joined, dtype=np.int64),
+        ),
         common_cap=common_cap,
     )
 

@@ -208,7 +208,8 @@ def strip_legal_forms(tokens: Iterable[str]) -> tuple[str, ...]:
     current = original
     while True:
         stripped = _strip_tokens(_strip_phrases(current))
-        if stripped == current:
+        if stripped == current or _LEGALISH.isdisjoint(stripped):
+            current = stripped
             break
         current = stripped
     return tuple(current) if current else tuple(original)

@@ -25,8 +25,12 @@ from __future__ import annotations
 
 import functools
 import itertools
+import threading
+import weakref
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -40,6 +44,7 @@ DEFAULT_THRESHOLD = 0.80
 GENERIC_WEIGHT = 0.2
 QUERY_EXPONENT = 0.7
 SPELLING_SHARE = 0.1
+NAME_CACHE_SIZE = 200_000
 
 GENERIC_WORDS = frozenset(
     """
@@ -67,26 +72,64 @@ def _token_similarity(a: str, b: str) -> float:
     return 0.0
 
 
-def _coverage(
-    ours: Sequence[str], theirs: Sequence[str], weight: Callable[[str], float]
-) -> float:
+@dataclass(frozen=True, slots=True)
+class ScoredName:
+    """A normalised name with what scoring needs of it, computed once."""
+
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+    token_set: frozenset[str]
+    joined: frozenset[str]
+    sorted_text: str
+
+    @classmethod
+    def of(cls, tokens: Sequence[str], weight: Callable[[str], float]) -> ScoredName:
+        return cls(
+            tuple(tokens),
+            tuple(weight(t) for t in tokens),
+            frozenset(tokens),
+            frozenset(x + y for x, y in itertools.pairwise(tokens)),
+            " ".join(sorted(tokens)),
+        )
+
+
+def _coverage(ours: ScoredName, theirs: ScoredName) -> float:
     """Weighted share of `ours` explained by `theirs`."""
-    their_set = set(theirs)
-    joined = {x + y for x, y in itertools.pairwise(theirs)}
-    sims = [0.0] * len(ours)
-    for i, token in enumerate(ours):
+    tokens = ours.tokens
+    their_set = theirs.token_set
+    joined = theirs.joined
+    n = len(tokens)
+    sims = [0.0] * n
+    for i, token in enumerate(tokens):
         if token in their_set or token in joined:
             sims[i] = 1.0
-        elif i + 1 < len(ours) and token + ours[i + 1] in their_set:
+        elif i + 1 < n and token + tokens[i + 1] in their_set:
             sims[i] = sims[i + 1] = 1.0
-        elif sims[i] == 0.0:
-            sims[i] = max((_token_similarity(token, t) for t in their_set), default=0.0)
+        elif sims[i] == 0.0 and len(token) >= 4:
+            sims[i] = max([_token_similarity(token, t) for t in their_set])
     total = covered = 0.0
-    for token, sim in zip(ours, sims, strict=True):
-        w = weight(token)
+    for w, sim in zip(ours.weights, sims, strict=True):
         total += w
         covered += w * sim
     return covered / total if total else 0.0
+
+
+def _is_whole(query: ScoredName, candidate: ScoredName) -> bool:
+    return query.token_set == candidate.token_set or "".join(query.tokens) == "".join(
+        candidate.tokens
+    )
+
+
+def _upper_bound(q_cov: float) -> float:
+    """The highest score a candidate can reach given its query coverage (c_cov, spelling 1)."""
+    return (1.0 - SPELLING_SHARE) * q_cov**QUERY_EXPONENT + SPELLING_SHARE + 1e-4
+
+
+def _finish(query: ScoredName, candidate: ScoredName, q_cov: float) -> float:
+    c_cov = _coverage(candidate, query)
+    cover = q_cov**QUERY_EXPONENT * c_cov ** (1.0 - QUERY_EXPONENT)
+    spelling = fuzz.ratio(query.sorted_text, candidate.sorted_text) / 100.0
+    return round((1.0 - SPELLING_SHARE) * cover + SPELLING_SHARE * spelling, 4)
 
 
 def score_names(
@@ -95,19 +138,54 @@ def score_names(
     """How well a normalised candidate name matches a normalised query, in [0, 1]."""
     if not query or not candidate:
         return 0.0
-    if set(query) == set(candidate) or "".join(query) == "".join(candidate):
-        return 1.0
 
     def weight(token: str) -> float:
         return idf(token) * (GENERIC_WEIGHT if token in GENERIC_WORDS else 1.0)
 
-    q_cov = _coverage(query, candidate, weight)
-    if q_cov == 0.0:
-        return 0.0
-    c_cov = _coverage(candidate, query, weight)
-    cover = q_cov**QUERY_EXPONENT * c_cov ** (1.0 - QUERY_EXPONENT)
-    spelling = fuzz.token_sort_ratio(" ".join(query), " ".join(candidate)) / 100.0
-    return round((1.0 - SPELLING_SHARE) * cover + SPELLING_SHARE * spelling, 4)
+    q, c = ScoredName.of(query, weight), ScoredName.of(candidate, weight)
+    if _is_whole(q, c):
+        return 1.0
+    q_cov = _coverage(q, c)
+    return _finish(q, c, q_cov) if q_cov else 0.0
+
+
+class _IndexScoring:
+    """Token weights and scored names of one index, computed on first use."""
+
+    def __init__(self, index: NameIndex):
+        self.index = index
+        generic = np.array([t in GENERIC_WORDS for t in index.tokens], dtype=bool)
+        idf = index.idf.astype(np.float64)
+        self.weights: list[float] = np.where(generic, idf * GENERIC_WEIGHT, idf).tolist()
+        self.names: dict[int, ScoredName] = {}
+
+    def weight(self, token: str) -> float:
+        tid = self.index.vocab.get(token)
+        if tid is not None:
+            return self.weights[tid]
+        generic = GENERIC_WEIGHT if token in GENERIC_WORDS else 1.0
+        return self.index.unknown_idf * generic
+
+    def name(self, name_id: int) -> ScoredName:
+        known = self.names.get(name_id)
+        if known is None:
+            known = ScoredName.of(self.index.name_tokens_of(name_id), self.weight)
+            if len(self.names) >= NAME_CACHE_SIZE:
+                self.names.clear()
+            self.names[name_id] = known
+        return known
+
+
+_SCORING: weakref.WeakKeyDictionary[NameIndex, _IndexScoring] = weakref.WeakKeyDictionary()
+_SCORING_LOCK = threading.Lock()
+
+
+def _scoring(index: NameIndex) -> _IndexScoring:
+    with _SCORING_LOCK:
+        scoring = _SCORING.get(index)
+        if scoring is None:
+            scoring = _SCORING[index] = _IndexScoring(index)
+        return scoring
 
 
 def rank(
@@ -117,34 +195,72 @@ def rank(
     *,
     limit: int = 5,
     raw: str | None = None,
+    floor: float = 0.0,
 ) -> list[Match]:
-    """Score the index's candidates for a normalised query; best entity first (any score)."""
+    """Score the index's candidates for a normalised query; the `limit` best entities first.
+
+    Names that equal the query whole score 1 without further work; when they already fill
+    `limit`, nothing else can outrank them. Any other candidate is scored only while it can
+    still reach `floor` and the current `limit`-th best score (its query coverage bounds
+    its score), so entities that cannot reach `floor` may be left out.
+    """
+    if not tokens:
+        return []
+    scoring = _scoring(index)
+    query = ScoredName.of(tokens, scoring.weight)
+    owners = index.name_entity
     best: dict[int, tuple[float, int]] = {}
-    for name_id in index.candidates(tokens):
-        score = score_names(tokens, index.name_tokens_of(name_id), index.idf_of)
-        owner = int(index.name_entity[name_id])
-        if owner not in best or best[owner][0] < score:
-            best[owner] = (score, name_id)
+    for name_id in index.whole_name_hits(tokens):
+        owner = int(owners[name_id])
+        if owner not in best and _is_whole(query, scoring.name(name_id)):
+            best[owner] = (1.0, name_id)
+    if len(best) < limit:
+        cut = floor
+        for name_id in index.candidates(tokens):
+            owner = int(owners[name_id])
+            known = best.get(owner)
+            if known is not None and known[0] >= 1.0:
+                continue
+            candidate = scoring.name(name_id)
+            if _is_whole(query, candidate):
+                score = 1.0
+            else:
+                q_cov = _coverage(query, candidate)
+                if _upper_bound(q_cov) < cut:
+                    continue
+                score = _finish(query, candidate, q_cov) if q_cov else 0.0
+            if known is None or known[0] < score:
+                best[owner] = (score, name_id)
+                if len(best) >= limit:
+                    cut = max(floor, sorted(s for s, _ in best.values())[-limit])
+    return _ordered(kb, index, best, limit, raw)
+
+
+def _ordered(
+    kb: KnowledgeBase,
+    index: NameIndex,
+    best: dict[int, tuple[float, int]],
+    limit: int,
+    raw: str | None,
+) -> list[Match]:
     matches = []
     for entity_idx, (score, name_id) in best.items():
         entity = kb.entities[index.entity_ids[entity_idx]]
         pos = int(index.name_pos[name_id])
         matched = entity.names[pos] if pos < len(entity.names) else entity.name
         matches.append(Match(entity.id, entity.name, matched, score))
-    if raw is not None and len(matches) > 1:
+    scores = [m.score for m in matches]
+    tied = {s for s in scores if scores.count(s) > 1}
+    spelled: dict[str, float] = {}
+    if raw is not None and tied:
         # Equal scores (legal forms stripped: "DJI Technology Inc" vs "DJI Technology Co.,
         # Ltd.") are told apart by the spelling as written, legal form included.
         folded = raw.casefold()
-
-        def entity_names(match: Match) -> tuple[str, ...]:
-            return kb.entities[match.entity_id].names
-        spelled = {
-            m.entity_id: max(fuzz.ratio(folded, n.casefold()) for n in entity_names(m))
-            for m in matches
-        }
-        matches.sort(key=lambda m: (-m.score, -spelled[m.entity_id], m.entity_id))
-    else:
-        matches.sort(key=lambda m: (-m.score, m.entity_id))
+        for m in matches:
+            if m.score in tied:
+                names = kb.entities[m.entity_id].names
+                spelled[m.entity_id] = max(fuzz.ratio(folded, n.casefold()) for n in names)
+    matches.sort(key=lambda m: (-m.score, -spelled.get(m.entity_id, 0.0), m.entity_id))
     return matches[:limit]
 
 
@@ -153,5 +269,5 @@ def resolve(
 ) -> list[Match]:
     """Entities whose names match `query` at or above `threshold`, best first."""
     tokens = name_tokens(query)
-    ranked = rank(kb, index_for(kb), tokens, limit=limit, raw=query)
+    ranked = rank(kb, index_for(kb), tokens, limit=limit, raw=query, floor=threshold)
     return [m for m in ranked if m.score >= threshold]
