@@ -12,6 +12,7 @@ and skip tally equal `StreamDecoder`'s on the same file.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -185,6 +186,8 @@ FIELDS_OF = {
 }  # fmt: skip
 """Batch `msg_type` code -> (contract msg_type, builder of that type's fields)."""
 HEAD = ("time", "transport", "mac", "frame", "msg_type", "version")
+SLICE = 8192
+"""Kernel rows turned into dicts at a time (about 15 MB of records)."""
 
 
 class BatchRecords:
@@ -194,8 +197,11 @@ class BatchRecords:
     what `pipeline.StreamDecoder` reports for the same file.
     """
 
-    def __init__(self, path: Path, chunk_bytes: int = CHUNK_BYTES) -> None:
+    def __init__(
+        self, path: Path, chunk_bytes: int = CHUNK_BYTES, slice_rows: int = SLICE
+    ) -> None:
         self.decoder = BatchDecoder(path, chunk_bytes)
+        self.slice_rows = slice_rows
         self._fast_frames = 0
         self._fast_detections = 0
         self._fast_skipped = SkipTally()
@@ -233,43 +239,52 @@ class BatchRecords:
 
     def __iter__(self) -> Iterator[list[Record]]:
         for batch in self.decoder.batches():
-            yield self.records(batch)
+            yield from self.records(batch)
 
-    def records(self, batch: BeaconBatch) -> list[Record]:
-        """Every record of one batch in frame order: the kernel's rows and the handed-over."""
-        fast = self._rows(batch)
-        if not batch.others:
-            return fast
-        others = [detection.record() for detection in batch.others]
-        if not fast:
-            return others
-        return list(heapq.merge(fast, others, key=lambda record: record["frame"]))
+    def records(self, batch: BeaconBatch) -> Iterator[list[Record]]:
+        """The records of one batch in frame order, in lists of at most `slice_rows` kernel rows.
 
-    def _rows(self, batch: BeaconBatch) -> list[Record]:
+        Slicing bounds the memory the dicts take; the frames the kernel handed over are
+        merged into the slice whose frame range holds them.
+        """
         n = len(batch.frame)
-        if not n:
-            return []
-        self._fast_frames += 1 + int(np.count_nonzero(np.diff(batch.frame)))
-        cols = batch.columns
+        if n:
+            self._fast_frames += 1 + int(np.count_nonzero(np.diff(batch.frame)))
+        others = [detection.record() for detection in batch.others]
+        after = [record["frame"] for record in others]
+        taken = 0
+        for lo in range(0, n, self.slice_rows):
+            hi = min(lo + self.slice_rows, n)
+            fast = self._rows(batch, lo, hi)
+            upto = len(others) if hi == n else bisect.bisect_right(after, batch.frame[hi - 1])
+            mine, taken = others[taken:upto], upto
+            yield list(heapq.merge(fast, mine, key=lambda r: r["frame"])) if mine else fast
+        if not n and others:
+            yield others
+
+    def _rows(self, batch: BeaconBatch, lo: int, hi: int) -> list[Record]:
+        """Records of kernel rows `lo:hi` (a row the scalar decoder rejects is left out)."""
+        cols = {name: column[lo:hi] for name, column in batch.columns.items()}
         kinds: Array = cols["msg_type"]
-        unique, inverse = np.unique(batch.time_ns, return_inverse=True)
+        unique, inverse = np.unique(batch.time_ns[lo:hi], return_inverse=True)
         times = np.array(capture_times(unique), dtype=object)[inverse.reshape(-1)]
-        unique, inverse = np.unique(batch.mac, return_inverse=True)
+        unique, inverse = np.unique(batch.mac[lo:hi], return_inverse=True)
         macs = np.array([mac_text(m) for m in unique.tolist()], dtype=object)[inverse.reshape(-1)]
-        out: list[Record | None] = [None] * n
+        frame = batch.frame[lo:hi]
+        out: list[Record | None] = [None] * (hi - lo)
         for code, (msg_type, build) in FIELDS_OF.items():
             rows = np.flatnonzero(kinds == code)
             if not len(rows):
                 continue
-            keys, values = build(cols, rows, batch.messages)
+            keys, values = build(cols, rows, batch.messages[lo:hi])
             names = (*HEAD, *keys)
             m = len(rows)
             head = (times[rows].tolist(), [WIFI_BEACON] * m, macs[rows].tolist(),
-                    batch.frame[rows].tolist(), [msg_type] * m, cols["version"][rows].tolist())
+                    frame[rows].tolist(), [msg_type] * m, cols["version"][rows].tolist())
             for row, fields in zip(rows.tolist(), zip(*head, *values, strict=True), strict=True):
                 out[row] = dict(zip(names, fields, strict=True))
         for row in np.flatnonzero(kinds < 0).tolist():
-            out[row] = self._scalar(batch, row, str(times[row]), str(macs[row]))
+            out[row] = self._scalar(batch, lo + row, str(times[row]), str(macs[row]))
         records = [record for record in out if record is not None]
         self._fast_detections += len(records)
         return records

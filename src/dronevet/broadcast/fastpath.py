@@ -30,7 +30,7 @@ from dronevet.capture.packets import Packet, SkipTally
 from dronevet.capture.pcap import MAX_RECORD, PcapReader
 
 CHUNK_BYTES = 8 << 20
-MESSAGE_CAPACITY = 1 << 17
+MESSAGE_CAPACITY = 1 << 16
 SLOW_CAPACITY = 1 << 14
 STREAMED_BATCH = 4096  # detections per batch from a capture the kernel cannot read
 
