@@ -3,8 +3,10 @@
     python bench/bench_screening.py [--entities 1000000] [--brute-sample 30]
 
 (a) Built-in knowledge base: the labelled variants (bench/screening_data/variants.tsv)
-    screened one by one; rate and p50/p99 latency without the per-name result cache
-    (normalisation cache only), then with it (the set repeated).
+    screened one by one (`Screener.screen`: name -> entity -> covered status on a date);
+    rate and p50/p99 latency with no result cache (only word- and token-level caches, which
+    never hold a whole query), first pass and repeated passes; then, separately, with the
+    per-name result cache (the set repeated, so most answers come from it).
 (b) Built-in + N synthetic entities (generated, seeded, into bench/out/): load time, index
     build time and memory, rate, precision and recall at the default threshold.
 (c) Side by side, on a sample of the labelled queries: rapidfuzz brute force
@@ -18,6 +20,7 @@ whose expected entity is not NONE. A match to the wrong entity counts against bo
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -60,36 +63,48 @@ def run_queries(
 ) -> tuple[list[str | None], np.ndarray]:
     times = []
     predicted: list[str | None] = []
+    clock = time.perf_counter
     for r in range(repeat):
         for q in queries:
-            t0 = time.perf_counter()
-            match = screener.resolve(q)
-            times.append(time.perf_counter() - t0)
+            t0 = clock()
+            result = screener.screen(q, AS_OF)
+            times.append(clock() - t0)
             if r == 0:
-                predicted.append(match.entity_id if match else None)
+                predicted.append(result.match.entity_id if result.match else None)
     return predicted, np.array(times)
 
 
-def report(label: str, times: np.ndarray) -> float:
+def report(label: str, times: np.ndarray, target: tuple[float, float] | None = None) -> float:
     rate = len(times) / times.sum()
     p50, p99 = np.percentile(times, [50, 99]) * 1000
-    print(f"  {label}: {rate:,.0f} q/s, p50 {p50:.3f} ms, p99 {p99:.3f} ms")
+    verdict = ""
+    if target is not None:
+        ok = rate >= target[0] and p99 < target[1]
+        verdict = f"  [target >= {target[0]:,.0f} q/s, p99 < {target[1]} ms: "
+        verdict += "met]" if ok else "missed]"
+    print(f"  {label}: {rate:,.0f} q/s, p50 {p50:.3f} ms, p99 {p99:.3f} ms{verdict}")
     return float(rate)
+
+
+def load_average() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def bench_builtin(rows: list[tuple[str, str]]) -> None:
     print(f"(a) built-in knowledge base, {len(rows)} labelled queries, algorithm {ALGORITHM}")
+    print(f"  {load_average()}")
     kb = load_builtin()
     queries = [q for q, _ in rows]
     expected = [e for _, e in rows]
     screener = Screener(kb, cache_size=0)
-    screener.resolve("warm up the index and the compiled loop")
-    predicted, _ = run_queries(screener, queries)  # fills the normalisation cache
+    screener.screen("warm up the index and the compiled loop", AS_OF)
+    predicted, times = run_queries(screener, queries)
+    report("no result cache, first pass     ", times)
     _, times = run_queries(screener, queries, repeat=10)
-    report("without result cache", times)
+    report("no result cache, repeated passes", times, target=(20_000, 2.0))
     cached = Screener(kb)
     _, times = run_queries(cached, queries, repeat=10)
-    report("with result cache   ", times)
+    report("with result cache (separately)  ", times)
     p, r = precision_recall(predicted, expected)
     print(f"  precision {p:.3f}, recall {r:.3f} at threshold {DEFAULT_THRESHOLD}")
 
@@ -108,7 +123,7 @@ def bench_large(rows: list[tuple[str, str]], entities: int, brute_sample: int) -
             check=True,
         )
         print(f"generated {path.name} in {time.perf_counter() - t0:.1f} s")
-    print(f"(b) built-in + {entities:,} synthetic entities")
+    print(f"(b) built-in + {entities:,} synthetic entities ({load_average()})")
     before = rss_mb()
     t0 = time.perf_counter()
     kb: KnowledgeBase = load_from(data_dir(), [path])
@@ -125,13 +140,18 @@ def bench_large(rows: list[tuple[str, str]], entities: int, brute_sample: int) -
     queries = [q for q, _ in rows]
     expected = [e for _, e in rows]
     screener = Screener(kb, cache_size=0)
-    screener.resolve("warm up")
+    screener.screen("warm up", AS_OF)
     predicted, times = run_queries(screener, queries)
-    ours = report("first pass (cold normalisation)", times)
+    first = report("no result cache, first pass     ", times)
     _, times = run_queries(screener, queries, repeat=3)
-    ours = report("repeated, no result cache      ", times)
+    report("no result cache, repeated passes", times)
     p, r = precision_recall(predicted, expected)
-    print(f"  precision {p:.3f}, recall {r:.3f} at threshold {DEFAULT_THRESHOLD}")
+    met = "met" if first >= 1000 and min(p, r) >= 0.98 else "missed"
+    print(
+        f"  precision {p:.3f}, recall {r:.3f} at threshold {DEFAULT_THRESHOLD} "
+        f"[target >= 1,000 q/s first pass, P and R >= 0.98: {met}]"
+    )
+    ours = first
 
     print(f"(c) rapidfuzz brute force over all {index.size:,} names, {brute_sample} queries")
     owners: list[str] = []
@@ -157,7 +177,9 @@ def bench_large(rows: list[tuple[str, str]], entities: int, brute_sample: int) -
     mp, mr = precision_recall(mine, [e for _, e in sample])
     print(f"  brute force: {brute_rate:,.2f} q/s, precision {bp:.3f}, recall {br:.3f}")
     print(f"  dronevet on the same sample: precision {mp:.3f}, recall {mr:.3f}")
-    print(f"  speed ratio dronevet / brute force: {ours / brute_rate:,.0f}x")
+    ratio = ours / brute_rate
+    met = "met" if ratio >= 50 else "missed"
+    print(f"  speed ratio dronevet (first pass) / brute force: {ratio:,.0f}x [>= 50x: {met}]")
 
 
 def main() -> None:

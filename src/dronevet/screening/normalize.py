@@ -142,7 +142,10 @@ def _transliterate(text: str) -> str:
         text = _NATIVE_LEGAL_FORMS.sub(" ", text)
         text = "".join(_cjk_syllable(c) if _is_cjk(c) else c for c in text)
     # Cyrillic first (й must not lose its breve to the diacritics step), then the rest.
-    decomposed = unicodedata.normalize("NFKD", text.translate(_TABLE))
+    text = text.translate(_TABLE)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return text.translate(_TABLE)
 

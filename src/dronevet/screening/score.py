@@ -24,6 +24,7 @@ The default threshold `DEFAULT_THRESHOLD` was set on the labelled variants in
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import threading
 import weakref
@@ -188,6 +189,80 @@ def _scoring(index: NameIndex) -> _IndexScoring:
         return scoring
 
 
+class Ranking:
+    """The candidate names of one normalised query, scored only as far as an answer needs.
+
+    Names that equal the query whole score 1 without further work; when they already fill
+    the answer, nothing else is even retrieved. Every other candidate first gets its query
+    coverage, which bounds its score; `top(limit, floor)` then finishes candidates best
+    bound first, only while one can still reach `floor` and the `limit`-th best score. A
+    later call with a wider limit or a lower floor continues from there.
+    """
+
+    def __init__(
+        self, kb: KnowledgeBase, index: NameIndex, tokens: Sequence[str], raw: str | None = None
+    ):
+        self.kb = kb
+        self.index = index
+        self.tokens = tuple(tokens)
+        self.raw = raw
+        self._scoring = _scoring(index)
+        self._query = ScoredName.of(self.tokens, self._scoring.weight)
+        # entity index -> (score, -candidate order, name id): the best name of each entity.
+        self._best: dict[int, tuple[float, int, int]] = {}
+        self._pending: list[tuple[float, int, int, float]] | None = None
+        if self.tokens:
+            for name_id in index.whole_name_hits(self.tokens):
+                if _is_whole(self._query, self._scoring.name(name_id)):
+                    self._record(name_id, 1.0, -1)
+
+    def _record(self, name_id: int, score: float, order: int) -> None:
+        owner = int(self.index.name_entity[name_id])
+        entry = (score, -order, name_id)
+        known = self._best.get(owner)
+        if known is None or entry[:2] > known[:2]:
+            self._best[owner] = entry
+
+    def _retrieve(self) -> list[tuple[float, int, int, float]]:
+        pending: list[tuple[float, int, int, float]] = []
+        whole = {owner for owner, (score, _, _) in self._best.items() if score >= 1.0}
+        owners = self.index.name_entity
+        for order, name_id in enumerate(self.index.candidates(self.tokens)):
+            if int(owners[name_id]) in whole:
+                continue
+            candidate = self._scoring.name(name_id)
+            if _is_whole(self._query, candidate):
+                self._record(name_id, 1.0, order)
+            else:
+                q_cov = _coverage(self._query, candidate)
+                pending.append((-_upper_bound(q_cov), order, name_id, q_cov))
+        heapq.heapify(pending)
+        return pending
+
+    def _cut(self, limit: int, floor: float) -> float:
+        if len(self._best) < limit:
+            return floor
+        return max(floor, sorted(score for score, _, _ in self._best.values())[-limit])
+
+    def top(self, limit: int = 5, floor: float = 0.0) -> list[Match]:
+        """The `limit` best entities, best first; entities that cannot reach `floor` may be
+        left out."""
+        if not self.tokens:
+            return []
+        if self._pending is None and len(self._best) < limit:
+            self._pending = self._retrieve()
+        pending = self._pending or []
+        cut = self._cut(limit, floor)
+        while pending and -pending[0][0] >= cut:
+            _, order, name_id, q_cov = heapq.heappop(pending)
+            candidate = self._scoring.name(name_id)
+            score = _finish(self._query, candidate, q_cov) if q_cov else 0.0
+            self._record(name_id, score, order)
+            cut = self._cut(limit, floor)
+        best = {owner: (score, name_id) for owner, (score, _, name_id) in self._best.items()}
+        return _ordered(self.kb, self.index, best, limit, self.raw)
+
+
 def rank(
     kb: KnowledgeBase,
     index: NameIndex,
@@ -197,43 +272,9 @@ def rank(
     raw: str | None = None,
     floor: float = 0.0,
 ) -> list[Match]:
-    """Score the index's candidates for a normalised query; the `limit` best entities first.
-
-    Names that equal the query whole score 1 without further work; when they already fill
-    `limit`, nothing else can outrank them. Any other candidate is scored only while it can
-    still reach `floor` and the current `limit`-th best score (its query coverage bounds
-    its score), so entities that cannot reach `floor` may be left out.
-    """
-    if not tokens:
-        return []
-    scoring = _scoring(index)
-    query = ScoredName.of(tokens, scoring.weight)
-    owners = index.name_entity
-    best: dict[int, tuple[float, int]] = {}
-    for name_id in index.whole_name_hits(tokens):
-        owner = int(owners[name_id])
-        if owner not in best and _is_whole(query, scoring.name(name_id)):
-            best[owner] = (1.0, name_id)
-    if len(best) < limit:
-        cut = floor
-        for name_id in index.candidates(tokens):
-            owner = int(owners[name_id])
-            known = best.get(owner)
-            if known is not None and known[0] >= 1.0:
-                continue
-            candidate = scoring.name(name_id)
-            if _is_whole(query, candidate):
-                score = 1.0
-            else:
-                q_cov = _coverage(query, candidate)
-                if _upper_bound(q_cov) < cut:
-                    continue
-                score = _finish(query, candidate, q_cov) if q_cov else 0.0
-            if known is None or known[0] < score:
-                best[owner] = (score, name_id)
-                if len(best) >= limit:
-                    cut = max(floor, sorted(s for s, _ in best.values())[-limit])
-    return _ordered(kb, index, best, limit, raw)
+    """Score the index's candidates for a normalised query; the `limit` best entities first
+    (see `Ranking`: entities that cannot reach `floor` may be left out)."""
+    return Ranking(kb, index, tokens, raw).top(limit, floor)
 
 
 def _ordered(

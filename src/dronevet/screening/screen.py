@@ -1,8 +1,12 @@
 """Screening a free-text name: resolve it to an entity, then determine whether it is covered.
 
 `screen(kb, query, as_of)` is the one-shot form behind `dronevet screen`; `Screener` keeps
-the name index of one knowledge base and a cache of recent answers for batch work
-(screening a supplier list, attributing thousands of traffic destinations).
+the name index of one knowledge base and, optionally, a cache of recent answers for batch
+work (screening a supplier list, attributing thousands of traffic destinations).
+
+Resolving looks for the one best entity at or above the threshold, which lets scoring stop
+early; only a name that matches nothing is ranked in full, for the closest names the
+explanation shows.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from dronevet.screening.model import (
     ScreeningResult,
 )
 from dronevet.screening.normalize import name_tokens
-from dronevet.screening.score import ALGORITHM, DEFAULT_THRESHOLD, rank
+from dronevet.screening.score import ALGORITHM, DEFAULT_THRESHOLD, Ranking, rank
+
+CLOSEST = 5
 
 
 def _match_reason(kb: KnowledgeBase, query: str, match: Match) -> Reason:
@@ -62,34 +68,45 @@ class Screener:
         self.kb = kb
         self.threshold = threshold
         self.criteria = criteria
-        self._ranked = functools.lru_cache(maxsize=cache_size)(self._rank_uncached)
+        self._answer = (
+            functools.lru_cache(maxsize=cache_size)(self._answer_uncached)
+            if cache_size
+            else self._answer_uncached
+        )
 
     @property
     def index(self) -> NameIndex:
         return index_for(self.kb)
 
-    def _rank_uncached(self, query: str) -> tuple[Match, ...]:
-        return tuple(rank(self.kb, self.index, name_tokens(query), raw=query))
+    def _answer_uncached(self, query: str) -> tuple[Match | None, tuple[Match, ...]]:
+        """The match at or above the threshold, or None and the closest entities."""
+        ranking = Ranking(self.kb, self.index, name_tokens(query), raw=query)
+        ranked = ranking.top(1, self.threshold)
+        if ranked and ranked[0].score >= self.threshold:
+            return ranked[0], (ranked[0],)
+        return None, tuple(ranking.top(CLOSEST))
 
-    def candidates(self, query: str) -> tuple[Match, ...]:
+    def candidates(self, query: str, limit: int = 5) -> tuple[Match, ...]:
         """The best-scoring entities for a name, whatever their score, best first."""
-        return self._ranked(query)
+        return tuple(rank(self.kb, self.index, name_tokens(query), limit=limit, raw=query))
 
     def resolve(self, query: str) -> Match | None:
         """The entity a name refers to, or None below the threshold."""
-        ranked = self._ranked(query)
-        return ranked[0] if ranked and ranked[0].score >= self.threshold else None
+        return self._answer(query)[0]
 
     def screen(self, query: str, as_of: date) -> ScreeningResult:
-        """Resolve a name and determine whether its entity is covered on `as_of`."""
-        ranked = self._ranked(query)
-        match = ranked[0] if ranked and ranked[0].score >= self.threshold else None
+        """Resolve a name and determine whether its entity is covered on `as_of`.
+
+        The result's `candidates` are the match alone, or, when nothing matches, the
+        `CLOSEST` entities with their scores.
+        """
+        match, near = self._answer(query)
         if match is None:
-            reason = _no_match(query, self.threshold, ranked)
-            return ScreeningResult(query, as_of, None, CoveredStatus.unknown, (reason,), ranked)
+            reason = _no_match(query, self.threshold, near)
+            return ScreeningResult(query, as_of, None, CoveredStatus.unknown, (reason,), near)
         det = determine(self.kb, match.entity_id, as_of, self.criteria)
         reasons = (_match_reason(self.kb, query, match), *det.reasons)
-        return ScreeningResult(query, as_of, match, det.status, reasons, ranked, det.chain)
+        return ScreeningResult(query, as_of, match, det.status, reasons, near, det.chain)
 
     def screen_many(self, queries: Iterable[str], as_of: date) -> list[ScreeningResult]:
         return [self.screen(q, as_of) for q in queries]
