@@ -125,8 +125,11 @@ def tshark(label: str, frames: int, path: Path, one: Path, extra: list[str]) -> 
 
 def rss_child(path: Path) -> None:
     messages = batch(path)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{messages} {peak:.0f}")
+    # VmHWM belongs to this process's memory map; ru_maxrss would include the parent's at fork
+    status = Path("/proc/self/status")
+    found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text()) if status.exists() else None
+    peak = int(found.group(1)) if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{messages} {peak / 1024:.0f}")
 
 
 def peak_rss(path: Path) -> tuple[int, float]:

@@ -7,9 +7,9 @@ message pack (vendor element FA:0B:BC type 0x0D) into an (N, 25) array with each
 message's frame number, capture time, transmitter address and counter. The vectorised
 decoder (`remoteid.batch.decode_messages`) turns that array into columns.
 
-Frames the kernel does not settle - NAN action frames, DJI elements, single messages,
-empty or malformed packs, bad FCS, protected or truncated frames - are handed, by
-offset, to the streaming path (`pipeline.StreamDecoder`), which decodes or counts them
+Frames the kernel does not settle - NAN action frames, DJI and French beacon elements,
+single messages, empty or malformed packs, bad FCS, protected or truncated frames - are
+handed, by offset, to the streaming path (`pipeline.StreamDecoder`), which decodes or counts them
 exactly as it does for any capture. Memory depends on the chunk size, not the file size.
 """
 
@@ -141,9 +141,10 @@ def _beacon_frame(
             elif (o0 == 0x26 and o1 == 0x37 and o2 == 0x12) or (
                 o0 == 0x60 and o1 == 0x60 and o2 == 0x1F) or (
                 o0 == 0x48 and o1 == 0x1C and o2 == 0xB9) or (
-                o0 == 0x34 and o1 == 0xD2 and o2 == 0x62
+                o0 == 0x34 and o1 == 0xD2 and o2 == 0x62) or (
+                o0 == 0x6A and o1 == 0x5C and o2 == 0x35
             ):
-                return -1  # possible DJI DroneID: streaming path
+                return -1  # possible DJI DroneID or French beacon: streaming path
         pos = body + size
     return found
 

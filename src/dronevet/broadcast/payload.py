@@ -12,6 +12,10 @@ BT_EXTENDED: Final = "bt-extended"
 DJI_WIFI: Final = "dji-wifi"
 TRANSPORTS: Final = (WIFI_BEACON, WIFI_NAN, BT_LEGACY, BT_EXTENDED, DJI_WIFI)
 
+ASTM: Final = "astm-f3411"
+FRANCE: Final = "fr-beacon"
+DJI: Final = "dji-droneid"
+
 
 @dataclass(frozen=True, slots=True)
 class BroadcastPayload:
@@ -19,10 +23,12 @@ class BroadcastPayload:
 
     For Remote ID, `data` is what follows the transport's message counter: one 25-byte
     message (Bluetooth 4 legacy) or a message pack. For DJI, it is the vendor element
-    after its OUI, starting at the bytes 58 62 13.
+    after its OUI, starting at the bytes 58 62 13. For the French beacon, it is the TLVs
+    after the OUI and vendor type. `protocol` says which decoder reads `data`.
     """
 
     transport: str
     mac: str
     data: bytes
     counter: int | None = None
+    protocol: str = ASTM

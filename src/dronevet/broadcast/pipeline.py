@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from dronevet.broadcast import fr_beacon
 from dronevet.broadcast.dji import wifi as dji_wifi
-from dronevet.broadcast.payload import DJI_WIFI, BroadcastPayload
+from dronevet.broadcast.payload import DJI, FRANCE, BroadcastPayload
 from dronevet.broadcast.remoteid import decode as remoteid
 from dronevet.broadcast.remoteid import (
     transport_bluetooth,
@@ -28,7 +29,10 @@ from dronevet.capture import ble, ieee80211, linktypes, ppi, radiotap
 from dronevet.capture.packets import LinkLayerError, Packet, SkipTally
 from dronevet.errors import DronevetError
 
-BroadcastMessage = remoteid.RemoteIdMessage | dji_wifi.DjiFlightInfo | dji_wifi.DjiFlightPurpose
+BroadcastMessage = (
+    remoteid.RemoteIdMessage | dji_wifi.DjiFlightInfo | dji_wifi.DjiFlightPurpose
+    | fr_beacon.FrBeacon
+)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -56,10 +60,13 @@ class Detection:
 
     def record(self) -> dict[str, Any]:
         """The JSON contract: `time`, `transport`, `mac`, `frame`, `msg_type` and fields."""
-        if self.transport == DJI_WIFI:
-            fields = dji_wifi.dji_record(self.message)  # type: ignore[arg-type]
+        message = self.message
+        if isinstance(message, dji_wifi.DjiFlightInfo | dji_wifi.DjiFlightPurpose):
+            fields = dji_wifi.dji_record(message)
+        elif isinstance(message, fr_beacon.FrBeacon):
+            fields = message.record()
         else:
-            fields = remoteid.message_record(self.message)  # type: ignore[arg-type]
+            fields = remoteid.message_record(message)
         return {
             "time": iso_time(self.time_ns),
             "transport": self.transport,
@@ -120,8 +127,10 @@ def payloads(packet: Packet) -> Iterator[BroadcastPayload]:
 
 def decode_broadcast(payload: BroadcastPayload, errors: list[DronevetError]) -> list[Any]:
     """Messages in one payload; bad messages inside a pack go to `errors`."""
-    if payload.transport == DJI_WIFI:
+    if payload.protocol == DJI:
         return [dji_wifi.decode_dji_ie(payload.data)]
+    if payload.protocol == FRANCE:
+        return [fr_beacon.decode_fr_beacon(payload.data)]
     message_errors: list[remoteid.MessageError] = []
     messages = remoteid.decode_payload(payload.data, errors=message_errors)
     errors.extend(message_errors)

@@ -7,13 +7,16 @@ element may also arrive in probe responses.
 
 DJI DroneID over Wi-Fi (research notes, shared broadcast-formats.md): a vendor element
 with OUI 26:37:12 (also seen: 60:60:1F, 48:1C:B9, 34:D2:62) whose body starts 58 62 13.
+
+The French national beacon (`dronevet.broadcast.fr_beacon`): OUI 6A:5C:35, vendor type 0x01.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dronevet.broadcast.payload import DJI_WIFI, WIFI_BEACON, BroadcastPayload
+from dronevet.broadcast import fr_beacon
+from dronevet.broadcast.payload import DJI, DJI_WIFI, FRANCE, WIFI_BEACON, BroadcastPayload
 from dronevet.capture import ieee80211
 from dronevet.capture.packets import LinkLayerError
 
@@ -24,7 +27,7 @@ DJI_MAGIC = bytes.fromhex("586213")
 
 
 def payloads(frame: ieee80211.ManagementFrame) -> Iterator[BroadcastPayload]:
-    """Remote ID message packs and DJI DroneID bodies in a beacon or probe response."""
+    """Remote ID packs, DJI DroneID and French beacon bodies in a beacon or probe response."""
     if frame.subtype not in (ieee80211.SUBTYPE_BEACON, ieee80211.SUBTYPE_PROBE_RESPONSE):
         return
     if len(frame.body) < ieee80211.FIXED_BEACON_FIELDS:
@@ -36,4 +39,6 @@ def payloads(frame: ieee80211.ManagementFrame) -> Iterator[BroadcastPayload]:
                 raise LinkLayerError("Remote ID beacon element without message counter")
             yield BroadcastPayload(WIFI_BEACON, mac, rest[2:], counter=rest[1])
         elif oui in DJI_OUIS and rest[:3] == DJI_MAGIC:
-            yield BroadcastPayload(DJI_WIFI, mac, rest)
+            yield BroadcastPayload(DJI_WIFI, mac, rest, protocol=DJI)
+        elif oui == fr_beacon.OUI and rest[:1] == bytes([fr_beacon.VENDOR_TYPE]):
+            yield BroadcastPayload(WIFI_BEACON, mac, rest[1:], protocol=FRANCE)
