@@ -95,19 +95,29 @@ def _deletes(token: str) -> set[str]:
     return {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
 
 
+def whole_hashes(tokens: Sequence[str]) -> tuple[int, int]:
+    """Hashes of a name's two whole-name keys: its sorted distinct tokens, and its letters
+    without spaces (`da jiang` and `dajiang` share the second)."""
+    return hash(name_key(tokens)), hash("".join(tokens))
+
+
 def _sorted_pairs(hashes: I64, values: I32) -> tuple[I64, I32]:
     order = np.argsort(hashes, kind="stable")
     return hashes[order], values[order]
 
 
-def _lookup(hashes: I64, values: I32, key: int, limit: int) -> list[int]:
-    """The values stored under `key` (at most `limit`), in the order they were added."""
-    lo = int(np.searchsorted(hashes, key))
-    hi = lo
-    end = min(hashes.shape[0], lo + limit)
-    while hi < end and hashes[hi] == key:
-        hi += 1
-    return values[lo:hi].tolist() if hi > lo else []
+def _lookup(hashes: I64, values: I32, keys: Sequence[int], limit: int) -> list[int]:
+    """The values stored under any of `keys` (at most `limit` per key), in key order."""
+    size = hashes.shape[0]
+    found: list[int] = []
+    for key, lo in zip(keys, hashes.searchsorted(keys).tolist(), strict=True):
+        hi = lo
+        end = min(size, lo + limit)
+        while hi < end and hashes[hi] == key:
+            hi += 1
+        if hi > lo:
+            found.extend(values[lo:hi].tolist())
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +127,7 @@ class QueryPlan:
     tokens: tuple[str, ...]
     token_ids: I32
     weights: F32
-    exact_hash: int
+    whole_hashes: tuple[int, int]
     phonetic_hash: int
 
 
@@ -175,9 +185,11 @@ class NameIndex:
             np.frombuffer(del_keys, dtype=np.int64), np.frombuffer(del_vals, dtype=np.int32)
         )
         ids = np.arange(self.size, dtype=np.int32)
-        self.exact_hash, self.exact_name = _sorted_pairs(exact, ids)
+        # Both whole-name keys in one table: a hit on either is verified by the caller.
+        self.whole_hash, self.whole_name = _sorted_pairs(
+            np.concatenate([exact, joined]), np.concatenate([ids, ids])
+        )
         self.phon_hash, self.phon_name = _sorted_pairs(phonetic, ids)
-        self.joined_hash, self.joined_name = _sorted_pairs(joined, ids)
 
     @property
     def size(self) -> int:
@@ -253,16 +265,15 @@ class NameIndex:
             tokens=tuple(tokens),
             token_ids=np.fromiter(rare.keys(), dtype=np.int32, count=len(rare)),
             weights=np.fromiter(rare.values(), dtype=np.float32, count=len(rare)),
-            exact_hash=hash(name_key(tokens)),
+            whole_hashes=whole_hashes(tokens),
             phonetic_hash=hash(phonetic_key(tokens)),
         )
 
     def whole_name_hits(self, tokens: Sequence[str]) -> list[int]:
         """Names that may equal the query whole: the same distinct tokens in any order, or the
         same letters split differently (`da jiang` / `dajiang`). Hash hits: callers verify."""
-        hits = _lookup(self.exact_hash, self.exact_name, hash(name_key(tokens)), EXACT_LIMIT)
-        joined = _lookup(self.joined_hash, self.joined_name, hash("".join(tokens)), EXACT_LIMIT)
-        return list(dict.fromkeys(hits + joined)) if joined else hits
+        hits = _lookup(self.whole_hash, self.whole_name, whole_hashes(tokens), EXACT_LIMIT)
+        return list(dict.fromkeys(hits)) if len(hits) > 1 else hits
 
     def candidates(self, tokens: Sequence[str], k: int = RETRIEVE_K) -> list[int]:
         """Name ids worth scoring for a normalised query: whole-name hits first, then by IDF sum."""
@@ -270,9 +281,9 @@ class NameIndex:
             return []
         plan = self.plan(tokens)
         out = dict.fromkeys(
-            _lookup(self.exact_hash, self.exact_name, plan.exact_hash, EXACT_LIMIT)
+            _lookup(self.whole_hash, self.whole_name, plan.whole_hashes, EXACT_LIMIT)
         )
-        out.update(dict.fromkeys(_lookup(self.phon_hash, self.phon_name, plan.phonetic_hash, k)))
+        out.update(dict.fromkeys(_lookup(self.phon_hash, self.phon_name, (plan.phonetic_hash,), k)))
         if plan.token_ids.size:
             with self._lock:
                 best = _top_names(
@@ -316,9 +327,10 @@ def build_index(
                 name_tok.append(tid)
             total += len(tokens)
             name_len.append(total)
-            exact.append(hash(name_key(tokens)))
+            key, concatenated = whole_hashes(tokens)
+            exact.append(key)
+            joined.append(concatenated)
             phonetic.append(hash(phonetic_key(tokens)))
-            joined.append(hash("".join(tokens)))
     return NameIndex(
         entity_ids,
         np.frombuffer(name_entity, dtype=np.int32),
