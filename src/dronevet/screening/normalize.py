@@ -109,15 +109,17 @@ _JOINERS = re.compile(r"(?<=[a-z0-9])[-'‐‑’`](?=[a-z0-9])")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x3040 <= code <= 0x30FF  # kana
-        or 0x3400 <= code <= 0x9FFF  # Han
-        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x2FA1F
-    )
+_CJK = re.compile(
+    "[\u3040-\u30ff"  # kana
+    "\u3400-\u9fff"  # Han
+    "\uac00-\ud7af"  # Hangul syllables
+    "\uf900-\ufaff"
+    "\U00020000-\U0002fa1f]"
+)
+
+
+def _is_han(code: int) -> bool:
+    return 0x3400 <= code <= 0x9FFF or code >= 0x20000 or 0xF900 <= code <= 0xFAFF
 
 
 @functools.cache
@@ -127,20 +129,28 @@ def _icu_transliterator() -> object:
     return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 
-@functools.cache
-def _cjk_syllable(char: str) -> str:
-    """One CJK character in Latin letters: Han as a separate syllable, kana/Hangul joined."""
-    latin: str = _icu_transliterator().transliterate(char)  # type: ignore[attr-defined]
-    latin = _SEPARATORS.sub("", latin.casefold())
-    code = ord(char)
-    is_han = 0x3400 <= code <= 0x9FFF or code >= 0x20000 or 0xF900 <= code <= 0xFAFF
-    return f" {latin} " if is_han else latin
+class _CjkSyllables(dict[int, str]):
+    """A `str.translate` table, filled on first sight of each character: a CJK character
+    becomes Latin letters (Han as a separate syllable, kana and Hangul joined); any other
+    character stays as it is."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if not _CJK.match(char):
+            self[code] = char
+            return char
+        latin: str = _icu_transliterator().transliterate(char)  # type: ignore[attr-defined]
+        latin = _SEPARATORS.sub("", latin.casefold())
+        self[code] = f" {latin} " if _is_han(code) else latin
+        return self[code]
+
+
+_CJK_SYLLABLES = _CjkSyllables()
 
 
 def _transliterate(text: str) -> str:
-    if any(_is_cjk(c) for c in text):
-        text = _NATIVE_LEGAL_FORMS.sub(" ", text)
-        text = "".join(_cjk_syllable(c) if _is_cjk(c) else c for c in text)
+    if _CJK.search(text):
+        text = _NATIVE_LEGAL_FORMS.sub(" ", text).translate(_CJK_SYLLABLES)
     # Cyrillic first (й must not lose its breve to the diacritics step), then the rest.
     text = text.translate(_TABLE)
     if text.isascii():
