@@ -33,11 +33,8 @@ from numpy.typing import NDArray
 from rapidfuzz.distance import OSA
 
 from dronevet.knowledge.loader import KnowledgeBase
-from dronevet.screening.normalize import (
-    name_key,
-    name_tokens,
-    phonetic_key,
-)
+from dronevet.screening import keys
+from dronevet.screening.normalize import name_tokens, phonetic_token
 
 TYPO_MIN_LEN = 4
 TYPO_WEIGHT = 0.8
@@ -91,16 +88,6 @@ def _top_names(
     return best
 
 
-def _deletes(token: str) -> set[str]:
-    return {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
-
-
-def whole_hashes(tokens: Sequence[str]) -> tuple[int, int]:
-    """Hashes of a name's two whole-name keys: its sorted distinct tokens, and its letters
-    without spaces (`da jiang` and `dajiang` share the second)."""
-    return hash(name_key(tokens)), hash("".join(tokens))
-
-
 def _sorted_pairs(hashes: I64, values: I32) -> tuple[I64, I32]:
     order = np.argsort(hashes, kind="stable")
     return hashes[order], values[order]
@@ -127,8 +114,8 @@ class QueryPlan:
     tokens: tuple[str, ...]
     token_ids: I32
     weights: F32
-    whole_hashes: tuple[int, int]
-    phonetic_hash: int
+    whole_keys: tuple[int, ...]
+    phonetic_keys: tuple[int, ...]
 
 
 class NameIndex:
@@ -143,7 +130,6 @@ class NameIndex:
         name_tok_ptr: I64,
         name_tok: I32,
         vocab: dict[str, int],
-        name_hashes: tuple[I64, I64, I64],
         *,
         common_cap: int | None = None,
     ) -> None:
@@ -166,30 +152,51 @@ class NameIndex:
         self.idf = (np.log((n_names + 1) / (df + 1)) + 1.0).astype(np.float32)
         self.unknown_idf = float(math.log(n_names + 1) + 1.0)
         self.common_cap = common_cap or max(2000, n_names // 200)
-        self._build_keys(*name_hashes)
+        self._build_keys()
         self._acc = np.zeros(n_names, dtype=np.float32)
         self._touched = np.zeros(n_names, dtype=np.int32)
         self._lock = threading.Lock()
         self._name_tokens: dict[int, tuple[str, ...]] = {}
         self._terms: dict[str, tuple[tuple[int, float, int], ...]] = {}
 
-    def _build_keys(self, exact: I64, phonetic: I64, joined: I64) -> None:
-        del_keys: array[int] = array("q")
-        del_vals: array[int] = array("i")
-        for tid, token in enumerate(self.tokens):
-            if len(token) >= TYPO_MIN_LEN:
-                variants = _deletes(token)
-                del_keys.extend(map(hash, variants))
-                del_vals.extend([tid] * len(variants))
-        self.del_hash, self.del_tok = _sorted_pairs(
-            np.frombuffer(del_keys, dtype=np.int64), np.frombuffer(del_vals, dtype=np.int32)
+    def _build_keys(self) -> None:
+        """Typo keys of the vocabulary, and whole-name and sound-alike keys of every name."""
+        buf = np.frombuffer("".join(self.tokens).encode("ascii"), dtype=np.uint8)
+        ptr = np.zeros(len(self.tokens) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in self.tokens], out=ptr[1:])
+        self.phonetic_ids: dict[str, int] = {}
+        phon = np.fromiter(
+            (
+                self.phonetic_ids.setdefault(phonetic_token(t), len(self.phonetic_ids))
+                for t in self.tokens
+            ),
+            dtype=np.int32,
+            count=len(self.tokens),
+        )
+        typo, typo_tok = keys.deletion_keys(buf, ptr, TYPO_MIN_LEN)
+        self.del_hash, self.del_tok = _sorted_pairs(typo.view(np.int64), typo_tok)
+        tok_hash, tok_pow = keys.token_hashes(buf, ptr)
+        exact, joined, phonetic = keys.name_keys(
+            self.name_tok_ptr, self.name_tok, phon, tok_hash, tok_pow
         )
         ids = np.arange(self.size, dtype=np.int32)
         # Both whole-name keys in one table: a hit on either is verified by the caller.
         self.whole_hash, self.whole_name = _sorted_pairs(
-            np.concatenate([exact, joined]), np.concatenate([ids, ids])
+            np.concatenate([exact, joined]).view(np.int64), np.concatenate([ids, ids])
         )
-        self.phon_hash, self.phon_name = _sorted_pairs(phonetic, ids)
+        self.phon_hash, self.phon_name = _sorted_pairs(phonetic.view(np.int64), ids)
+
+    def whole_keys(self, tokens: Sequence[str]) -> tuple[int, ...]:
+        """A query's whole-name keys: its distinct tokens (only if all are known) and its
+        letters without spaces."""
+        ids = [self.vocab.get(t, -1) for t in tokens]
+        joined = keys.joined_key(tokens)
+        return (joined,) if -1 in ids else (keys.set_key(ids), joined)
+
+    def phonetic_keys(self, tokens: Sequence[str]) -> tuple[int, ...]:
+        """A query's sound-alike key, if every skeleton of its tokens is known."""
+        ids = [self.phonetic_ids.get(phonetic_token(t), -1) for t in tokens]
+        return () if -1 in ids else (keys.set_key(ids),)
 
     @property
     def size(self) -> int:
@@ -212,9 +219,9 @@ class NameIndex:
         """Vocabulary tokens within one edit of `token` (two for 9+ letters), not itself."""
         if len(token) < TYPO_MIN_LEN:
             return []
-        keys = np.fromiter((hash(v) for v in _deletes(token)), dtype=np.int64)
-        lo = np.searchsorted(self.del_hash, keys, side="left")
-        hi = np.searchsorted(self.del_hash, keys, side="right")
+        variants = keys.typo_keys(token)
+        lo = self.del_hash.searchsorted(variants, side="left")
+        hi = self.del_hash.searchsorted(variants, side="right")
         found: set[int] = set()
         for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
             found.update(self.del_tok[a:b].tolist())
@@ -265,14 +272,14 @@ class NameIndex:
             tokens=tuple(tokens),
             token_ids=np.fromiter(rare.keys(), dtype=np.int32, count=len(rare)),
             weights=np.fromiter(rare.values(), dtype=np.float32, count=len(rare)),
-            whole_hashes=whole_hashes(tokens),
-            phonetic_hash=hash(phonetic_key(tokens)),
+            whole_keys=self.whole_keys(tokens),
+            phonetic_keys=self.phonetic_keys(tokens),
         )
 
     def whole_name_hits(self, tokens: Sequence[str]) -> list[int]:
         """Names that may equal the query whole: the same distinct tokens in any order, or the
         same letters split differently (`da jiang` / `dajiang`). Hash hits: callers verify."""
-        hits = _lookup(self.whole_hash, self.whole_name, whole_hashes(tokens), EXACT_LIMIT)
+        hits = _lookup(self.whole_hash, self.whole_name, self.whole_keys(tokens), EXACT_LIMIT)
         return list(dict.fromkeys(hits)) if len(hits) > 1 else hits
 
     def candidates(self, tokens: Sequence[str], k: int = RETRIEVE_K) -> list[int]:
@@ -281,9 +288,9 @@ class NameIndex:
             return []
         plan = self.plan(tokens)
         out = dict.fromkeys(
-            _lookup(self.whole_hash, self.whole_name, plan.whole_hashes, EXACT_LIMIT)
+            _lookup(self.whole_hash, self.whole_name, plan.whole_keys, EXACT_LIMIT)
         )
-        out.update(dict.fromkeys(_lookup(self.phon_hash, self.phon_name, (plan.phonetic_hash,), k)))
+        out.update(dict.fromkeys(_lookup(self.phon_hash, self.phon_name, plan.phonetic_keys, k)))
         if plan.token_ids.size:
             with self._lock:
                 best = _top_names(
@@ -304,9 +311,6 @@ def build_index(
     name_pos: array[int] = array("h")
     name_tok: array[int] = array("i")
     name_len: array[int] = array("q", [0])
-    exact: array[int] = array("q")
-    phonetic: array[int] = array("q")
-    joined: array[int] = array("q")
     vocab: dict[str, int] = {}
     total = 0
     for entity_id, names in entities:
@@ -327,10 +331,6 @@ def build_index(
                 name_tok.append(tid)
             total += len(tokens)
             name_len.append(total)
-            key, concatenated = whole_hashes(tokens)
-            exact.append(key)
-            joined.append(concatenated)
-            phonetic.append(hash(phonetic_key(tokens)))
     return NameIndex(
         entity_ids,
         np.frombuffer(name_entity, dtype=np.int32),
@@ -338,11 +338,6 @@ def build_index(
         np.frombuffer(name_len, dtype=np.int64),
         np.frombuffer(name_tok, dtype=np.int32),
         vocab,
-        (
-            np.frombuffer(exact, dtype=np.int64),
-            np.frombuffer(phonetic, dtype=np.int64),
-            np.frombuffer(joined, dtype=np.int64),
-        ),
         common_cap=common_cap,
     )
 

@@ -190,6 +190,7 @@ UNAMBIGUOUS_LEGAL_TOKENS = frozenset(
        "jsc"}
 )
 LEADING_LEGAL_TOKENS = frozenset({"ooo", "oao", "zao", "pao", "ao", "pt", "tov", "pat", "jsc"})
+_TRAILING = LEGAL_FORM_TOKENS | STOP_WORDS
 # Every token that can start a removal; a name without any is already stripped.
 _LEGALISH = LEGAL_FORM_TOKENS | STOP_WORDS | LEADING_LEGAL_TOKENS | frozenset(_PHRASES_BY_FIRST)
 
@@ -218,6 +219,13 @@ def strip_legal_forms(tokens: Iterable[str]) -> tuple[str, ...]:
     original = [t for t in tokens if t]
     if _LEGALISH.isdisjoint(original):
         return tuple(original)
+    # The common case, a name followed by legal forms only ("Acme Robotics Co., Ltd."):
+    # every step below would just drop that tail.
+    keep = len(original)
+    while keep and original[keep - 1] in _TRAILING:
+        keep -= 1
+    if keep and _LEGALISH.isdisjoint(original[:keep]):
+        return tuple(original[:keep])
     current = original
     while True:
         stripped = _strip_tokens(_strip_phrases(current))
