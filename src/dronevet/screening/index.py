@@ -10,10 +10,12 @@ query be?" in well under a millisecond even with a million imported entities:
 - Typos: every vocabulary token of 4+ letters is stored with its one-letter deletions
   (symmetric-delete neighbourhood, as 64-bit hashes in a sorted array); a query token
   reaches the vocabulary tokens within one edit (two for 9+ letters), verified with
-  rapidfuzz's optimal-string-alignment distance.
+  rapidfuzz's optimal-string-alignment distance. Each query token's terms (itself and
+  its typo neighbours, with weights) are remembered per index: a token-level cache.
 - Split words: adjacent query tokens are also tried joined (`da jiang` -> `dajiang`).
-- Whole-name keys: the sorted token set and its phonetic skeleton, hashed, find exact and
-  sound-alike names whatever their tokens' frequency.
+- Whole-name keys: the distinct tokens, the letters without spaces, and the phonetic
+  skeletons find equal and sound-alike names whatever their tokens' frequency. All keys
+  are hashed in bulk when the index is built (`keys.py`).
 
 Scoring of the candidates is `score.py`'s job.
 """
@@ -32,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import OSA
 
+from dronevet.knowledge.ftm import paused_gc
 from dronevet.knowledge.loader import KnowledgeBase
 from dronevet.screening import keys
 from dronevet.screening.normalize import name_tokens, phonetic_token
@@ -359,7 +362,8 @@ def index_for(kb: KnowledgeBase) -> NameIndex:
         hit = _CACHE.get(key)
         if hit is not None and hit[0] is kb and hit[1] == kb_stamp(kb):
             return hit[2]
-    index = build_index((e.id, e.names or (e.name,)) for e in kb.entities.values())
+    with paused_gc():
+        index = build_index((e.id, e.names or (e.name,)) for e in kb.entities.values())
     with _CACHE_LOCK:
         _CACHE[key] = (kb, kb_stamp(kb), index)
         while len(_CACHE) > _CACHE_SIZE:

@@ -16,8 +16,9 @@ a Chinese registry extract) into a tuple of plain ASCII tokens:
    repeatedly until nothing changes, so normalising twice gives the same result. A name
    made only of legal forms keeps them (`Limited` stays `limited`), so no name becomes empty.
 
-`name_key(tokens)` is the order-insensitive form (sorted distinct tokens) used for exact
-whole-name lookups; `phonetic_token` gives a consonant skeleton for sound-alike lookups.
+Words are normalised once each and remembered (names share most of their words); the
+legal-form step runs on the whole name. `phonetic_token` gives a consonant skeleton for
+sound-alike lookups.
 """
 
 from __future__ import annotations
@@ -265,11 +266,6 @@ def normalize_name(text: str) -> str:
     return " ".join(name_tokens(text))
 
 
-def name_key(tokens: Iterable[str]) -> str:
-    """Word-order-insensitive key: the distinct tokens, sorted, joined by spaces."""
-    return " ".join(sorted(set(tokens)))
-
-
 _PHONETIC_CLASSES = str.maketrans(
     "bpfvwckqgxszdtlmnrjaeiouyh", "ppfffkkkkkssttlnnrj" + "_" * 7
 )
@@ -287,8 +283,3 @@ def phonetic_token(token: str) -> str:
         if char != "_" and char != out[-1]:
             out.append(char)
     return "".join(out)
-
-
-def phonetic_key(tokens: Iterable[str]) -> str:
-    """Word-order-insensitive sound-alike key of a whole name."""
-    return " ".join(sorted({phonetic_token(t) for t in tokens}))
