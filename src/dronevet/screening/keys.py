@@ -17,6 +17,7 @@ callers verify what they need to.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numba
@@ -38,8 +39,10 @@ def signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def string_hash(token: str) -> tuple[int, int]:
-    """(hash, B**len) of an ASCII token, both modulo 2**64 and unsigned."""
+    """(hash, B**len) of an ASCII token, both modulo 2**64 and unsigned (remembered per
+    token: queries repeat their words)."""
     h = 0
     for byte in token.encode("ascii"):
         h = (h * B + byte) & MASK
