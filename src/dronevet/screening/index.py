@@ -112,12 +112,11 @@ def _lookup(hashes: I64, values: I32, keys: Sequence[int], limit: int) -> list[i
 
 @dataclass(frozen=True, slots=True)
 class QueryPlan:
-    """What a normalised query looks up: weighted token ids and whole-name key hashes."""
+    """What a normalised query looks up: weighted token ids and its sound-alike key."""
 
     tokens: tuple[str, ...]
     token_ids: I32
     weights: F32
-    whole_keys: tuple[int, ...]
     phonetic_keys: tuple[int, ...]
 
 
@@ -275,7 +274,6 @@ class NameIndex:
             tokens=tuple(tokens),
             token_ids=np.fromiter(rare.keys(), dtype=np.int32, count=len(rare)),
             weights=np.fromiter(rare.values(), dtype=np.float32, count=len(rare)),
-            whole_keys=self.whole_keys(tokens),
             phonetic_keys=self.phonetic_keys(tokens),
         )
 
@@ -286,14 +284,12 @@ class NameIndex:
         return list(dict.fromkeys(hits)) if len(hits) > 1 else hits
 
     def candidates(self, tokens: Sequence[str], k: int = RETRIEVE_K) -> list[int]:
-        """Name ids worth scoring for a normalised query: whole-name hits first, then by IDF sum."""
+        """Name ids worth scoring for a normalised query besides its whole-name hits
+        (`whole_name_hits`): sound-alike names first, then the best by IDF sum."""
         if not tokens:
             return []
         plan = self.plan(tokens)
-        out = dict.fromkeys(
-            _lookup(self.whole_hash, self.whole_name, plan.whole_keys, EXACT_LIMIT)
-        )
-        out.update(dict.fromkeys(_lookup(self.phon_hash, self.phon_name, plan.phonetic_keys, k)))
+        out = dict.fromkeys(_lookup(self.phon_hash, self.phon_name, plan.phonetic_keys, k))
         if plan.token_ids.size:
             with self._lock:
                 best = _top_names(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import heapq
-import itertools
+import operator
 import threading
 import weakref
 from collections.abc import Callable, Sequence
@@ -79,25 +79,32 @@ class ScoredName:
 
     tokens: tuple[str, ...]
     weights: tuple[float, ...]
+    total: float
     token_set: frozenset[str]
     joined: frozenset[str]
+    letters: str
     sorted_text: str
 
     @classmethod
     def of(cls, tokens: Sequence[str], weight: Callable[[str], float]) -> ScoredName:
+        weights = tuple(map(weight, tokens))
         return cls(
             tuple(tokens),
-            tuple(weight(t) for t in tokens),
+            weights,
+            sum(weights),
             frozenset(tokens),
-            frozenset(x + y for x, y in itertools.pairwise(tokens)),
+            frozenset(map(operator.add, tokens, tokens[1:])),
+            "".join(tokens),
             " ".join(sorted(tokens)),
         )
 
 
 def _coverage(ours: ScoredName, theirs: ScoredName) -> float:
     """Weighted share of `ours` explained by `theirs`."""
-    tokens = ours.tokens
     their_set = theirs.token_set
+    if ours.token_set <= their_set:
+        return 1.0 if ours.total else 0.0
+    tokens = ours.tokens
     joined = theirs.joined
     n = len(tokens)
     sims = [0.0] * n
@@ -108,17 +115,12 @@ def _coverage(ours: ScoredName, theirs: ScoredName) -> float:
             sims[i] = sims[i + 1] = 1.0
         elif sims[i] == 0.0 and len(token) >= 4:
             sims[i] = max([_token_similarity(token, t) for t in their_set])
-    total = covered = 0.0
-    for w, sim in zip(ours.weights, sims, strict=True):
-        total += w
-        covered += w * sim
-    return covered / total if total else 0.0
+    total = ours.total
+    return sum(map(operator.mul, ours.weights, sims)) / total if total else 0.0
 
 
 def _is_whole(query: ScoredName, candidate: ScoredName) -> bool:
-    return query.token_set == candidate.token_set or "".join(query.tokens) == "".join(
-        candidate.tokens
-    )
+    return query.token_set == candidate.token_set or query.letters == candidate.letters
 
 
 def _upper_bound(q_cov: float) -> float:
@@ -182,11 +184,13 @@ _SCORING_LOCK = threading.Lock()
 
 
 def _scoring(index: NameIndex) -> _IndexScoring:
-    with _SCORING_LOCK:
-        scoring = _SCORING.get(index)
-        if scoring is None:
-            scoring = _SCORING[index] = _IndexScoring(index)
-        return scoring
+    scoring = _SCORING.get(index)
+    if scoring is None:
+        with _SCORING_LOCK:
+            scoring = _SCORING.get(index)
+            if scoring is None:
+                scoring = _SCORING[index] = _IndexScoring(index)
+    return scoring
 
 
 class Ranking:
@@ -226,9 +230,10 @@ class Ranking:
     def _retrieve(self) -> list[tuple[float, int, int, float]]:
         pending: list[tuple[float, int, int, float]] = []
         whole = {owner for owner, (score, _, _) in self._best.items() if score >= 1.0}
-        owners = self.index.name_entity
-        for order, name_id in enumerate(self.index.candidates(self.tokens)):
-            if int(owners[name_id]) in whole:
+        names = self.index.candidates(self.tokens)
+        owners = self.index.name_entity[names].tolist() if names else []
+        for order, (name_id, owner) in enumerate(zip(names, owners, strict=True)):
+            if owner in whole:
                 continue
             candidate = self._scoring.name(name_id)
             if _is_whole(self._query, candidate):

@@ -17,7 +17,7 @@ from datetime import date
 
 from dronevet.knowledge.loader import KnowledgeBase
 from dronevet.screening.control import determine
-from dronevet.screening.index import NameIndex, index_for
+from dronevet.screening.index import NameIndex, index_for, kb_stamp
 from dronevet.screening.model import (
     DEFAULT_CRITERIA,
     CoveredCriteria,
@@ -68,6 +68,8 @@ class Screener:
         self.kb = kb
         self.threshold = threshold
         self.criteria = criteria
+        self._index: NameIndex | None = None
+        self._stamp = (-1, -1)
         self._answer = (
             functools.lru_cache(maxsize=cache_size)(self._answer_uncached)
             if cache_size
@@ -76,7 +78,11 @@ class Screener:
 
     @property
     def index(self) -> NameIndex:
-        return index_for(self.kb)
+        """The knowledge base's name index (rebuilt if entities were added since)."""
+        stamp = kb_stamp(self.kb)
+        if self._index is None or self._stamp != stamp:
+            self._index, self._stamp = index_for(self.kb), stamp
+        return self._index
 
     def _answer_uncached(self, query: str) -> tuple[Match | None, tuple[Match, ...]]:
         """The match at or above the threshold, or None and the closest entities."""
