@@ -53,10 +53,11 @@ def read_yaml(path: Path) -> Any:
     """Parse a YAML file; a syntax error names the file and line."""
     try:
         with path.open("rb") as handle:
-            return yaml.load(handle, Loader=_Loader)  # noqa: S506 - safe loader
+            return yaml.load(handle, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise KnowledgeError(f"not valid YAML ({error.problem})", path=str(path), line=line) from None
+        message = f"not valid YAML ({error.problem})"
+        raise KnowledgeError(message, path=str(path), line=line) from None
     except OSError as error:
         raise KnowledgeError(f"cannot read file ({error.strerror})", path=str(path)) from None
 

@@ -1,4 +1,4 @@
-"""The knowledge base's domain values: sourced facts about entities, links, designations and products.
+"""Knowledge-base values: sourced facts about entities, links, designations and products.
 
 Every value is frozen. Every fact carries a `Source` (a document or URL, a date, and whether
 the fact has been verified against that source). Values with a validity interval

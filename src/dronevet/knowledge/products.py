@@ -8,7 +8,7 @@ One product, as written in the data file:
   aliases: [M30T, Matrice 30 Thermal]
   manufacturer: dji                 # entity id in entities.ftm.jsonl
   final_assembly_country: cn        # ISO 3166-1 alpha-2, or null when unknown
-  category: enterprise              # enterprise | consumer | fpv | mapping | heavy-lift | tethered | indoor
+  category: enterprise              # enterprise, consumer, fpv, mapping, heavy-lift...
   released: 2022-03-21             # launch date, only where a source gives it
   source: dji-m30-specs             # id in sources.yaml, or an inline {citation, date, verified}
   components:                       # kind, maker (entity id) or maker_name, made_in, source
