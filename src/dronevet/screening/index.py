@@ -157,6 +157,9 @@ class NameIndex:
         self._build_keys()
         self._acc = np.zeros(n_names, dtype=np.float32)
         self._touched = np.zeros(n_names, dtype=np.int32)
+        # Compile (or load from numba's cache) the retrieval loop now, not in a first query.
+        _top_names(self.post_ptr, self.post, np.zeros(0, np.int32), np.zeros(0, np.float32),
+                   self._acc, self._touched, 1)
         self._lock = threading.Lock()
         self._name_tokens: dict[int, tuple[str, ...]] = {}
         self._terms: dict[str, tuple[tuple[int, float, int], ...]] = {}
