@@ -66,7 +66,8 @@ def main() -> None:
 
     print(
         f"grid: {len(products)} products x {len(policies)} policies x {len(uses)} uses x "
-        f"{len(days)} dates = {cells:,} verdicts; {grid.counts()}"
+        f"{len(days)} dates = {cells:,} verdicts; "
+        + ", ".join(f"{kind.value} {n:,}" for kind, n in grid.counts().items())
     )
     for label, seconds in (("batch, cold memo", cold), ("batch, warm memo", warm)):
         rate = cells / seconds
