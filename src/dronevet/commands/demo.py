@@ -151,7 +151,7 @@ def demo_command(
         console.print(f"  • {escape(reason.text)}{flag}", highlight=False)
     console.print(
         f"\n[dim]Next: dronevet vet anzu-raptor-t --policy all --use procure; "
-        f"dronevet vet MODEL --bom my-system.yaml; dronevet policies. "
+        f"dronevet vet --bom my-system.yaml; dronevet policies. "
         f"(demo ran in {time.perf_counter() - started:.2f} s)[/]"
     )
 
