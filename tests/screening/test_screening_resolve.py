@@ -8,10 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dronevet.knowledge.loader import KnowledgeBase, load, load_builtin, load_from
+from dronevet.screening.index import index_for
 from dronevet.screening.model import CoveredStatus
-from dronevet.screening.score import DEFAULT_THRESHOLD, resolve, score_names
+from dronevet.screening.normalize import name_tokens
+from dronevet.screening.score import DEFAULT_THRESHOLD, Ranking, rank, resolve, score_names
 from dronevet.screening.screen import Screener, screen
 
 
@@ -136,3 +140,46 @@ def test_builtin_load_with_extra_file_keeps_builtin_entities(tmp_path: Path) -> 
     kb = load([extra])
     assert _best(kb, "Xylophone Aero") == "x-co"
     assert _best(kb, "SZ DJI Technology") == "dji"
+
+
+_SMALL_NAMES = [
+    "SZ DJI Technology Co., Ltd.", "Shenzhen Da-Jiang Innovations Sciences", "Autel Robotics",
+    "Anzu Robotics LLC", "DJI Europe B.V.", "Skydio, Inc.", "Mystery Drones", "Minority Holdco",
+    "Acme Widgets", "Sky Studio Inc",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(_SMALL_NAMES), st.integers(0, 40), st.sampled_from(["", "x", " Ltd"]))
+def test_stopping_early_finds_the_full_rankings_best(
+    small_kb: KnowledgeBase, name: str, cut: int, extra: str
+) -> None:
+    # A typo (one letter dropped) and a suffix: the early-stopping answer that `resolve` and
+    # `screen` use must be the entity the full ranking puts first, whenever it matches.
+    query = name[:cut] + name[cut + 1 :] + extra
+    tokens = name_tokens(query)
+    index = index_for(small_kb)
+    full = rank(small_kb, index, tokens, limit=5, raw=query)
+    early = rank(small_kb, index, tokens, limit=1, raw=query, floor=DEFAULT_THRESHOLD)
+    assert [m for m in early if m.score >= DEFAULT_THRESHOLD] == [
+        m for m in full[:1] if m.score >= DEFAULT_THRESHOLD
+    ]
+
+
+def test_a_ranking_resumed_for_the_closest_names_equals_a_fresh_one(
+    small_kb: KnowledgeBase,
+) -> None:
+    index = index_for(small_kb)
+    tokens = name_tokens("Autel Intelligent Technology")
+    ranking = Ranking(small_kb, index, tokens, raw="Autel Intelligent Technology")
+    assert not [m for m in ranking.top(1, DEFAULT_THRESHOLD) if m.score >= DEFAULT_THRESHOLD]
+    assert ranking.top(5) == rank(small_kb, index, tokens, limit=5,
+                                  raw="Autel Intelligent Technology")
+
+
+def test_no_match_explains_itself_with_the_closest_names(small_kb: KnowledgeBase) -> None:
+    result = Screener(small_kb, cache_size=0).screen("Autel Intelligent Technology",
+                                                     date(2025, 1, 1))
+    assert result.match is None and result.candidates
+    assert result.candidates[0].entity_id == "autel-robotics"
+    assert "Autel Robotics" in result.reasons[0].text
