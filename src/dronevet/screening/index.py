@@ -256,7 +256,7 @@ class NameIndex:
         return terms
 
     def plan(self, tokens: Sequence[str]) -> QueryPlan:
-        """Token ids and weights a query sums over, with its whole-name key hashes."""
+        """Token ids and weights a query sums over, and its sound-alike key."""
         weights: dict[int, float] = {}
         freq: dict[int, int] = {}
         for token in dict.fromkeys(tokens):
@@ -265,10 +265,10 @@ class NameIndex:
                     weights[tid] = weight
                     freq[tid] = df
         for left, right in itertools.pairwise(tokens):
-            tid = self.vocab.get(left + right)
-            if tid is not None and weights.get(tid, 0.0) < self.idf[tid]:
-                weights[tid] = float(self.idf[tid])
-                freq[tid] = int(self.df[tid])
+            pair = self.vocab.get(left + right)
+            if pair is not None and weights.get(pair, 0.0) < self.idf[pair]:
+                weights[pair] = float(self.idf[pair])
+                freq[pair] = int(self.df[pair])
         rare = {t: w for t, w in weights.items() if freq[t] <= self.common_cap}
         if not rare and weights:
             rarest = min(weights, key=freq.__getitem__)
