@@ -100,13 +100,15 @@ def _lookup(hashes: I64, values: I32, keys: Sequence[int], limit: int) -> list[i
     """The values stored under any of `keys` (at most `limit` per key), in key order."""
     size = hashes.shape[0]
     found: list[int] = []
-    for key, lo in zip(keys, hashes.searchsorted(keys).tolist(), strict=True):
-        hi = lo
+    for key in keys:
+        lo = int(hashes.searchsorted(key))
+        if lo == size or hashes[lo] != key:
+            continue
+        hi = lo + 1
         end = min(size, lo + limit)
         while hi < end and hashes[hi] == key:
             hi += 1
-        if hi > lo:
-            found.extend(values[lo:hi].tolist())
+        found.extend(values[lo:hi].tolist())
     return found
 
 

@@ -282,6 +282,15 @@ def rank(
     return Ranking(kb, index, tokens, raw).top(limit, floor)
 
 
+def _match(
+    kb: KnowledgeBase, index: NameIndex, entity_idx: int, score: float, name_id: int
+) -> Match:
+    entity = kb.entities[index.entity_ids[entity_idx]]
+    pos = int(index.name_pos[name_id])
+    matched = entity.names[pos] if pos < len(entity.names) else entity.name
+    return Match(entity.id, entity.name, matched, score)
+
+
 def _ordered(
     kb: KnowledgeBase,
     index: NameIndex,
@@ -289,12 +298,13 @@ def _ordered(
     limit: int,
     raw: str | None,
 ) -> list[Match]:
-    matches = []
-    for entity_idx, (score, name_id) in best.items():
-        entity = kb.entities[index.entity_ids[entity_idx]]
-        pos = int(index.name_pos[name_id])
-        matched = entity.names[pos] if pos < len(entity.names) else entity.name
-        matches.append(Match(entity.id, entity.name, matched, score))
+    if len(best) == 1:
+        ((entity_idx, (score, name_id)),) = best.items()
+        return [_match(kb, index, entity_idx, score, name_id)][:limit]
+    matches = [
+        _match(kb, index, entity_idx, score, name_id)
+        for entity_idx, (score, name_id) in best.items()
+    ]
     scores = [m.score for m in matches]
     tied = {s for s in scores if scores.count(s) > 1}
     spelled: dict[str, float] = {}
