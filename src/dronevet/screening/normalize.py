@@ -5,8 +5,8 @@ a Chinese registry extract) into a tuple of plain ASCII tokens:
 
 1. Unicode NFKC, then case folding (full-width letters, ligatures, `ß` -> `ss`).
 2. Legal forms written in their own script are removed (有限公司, 株式会社, 주식회사...).
-3. Transliteration: Han characters become one pinyin syllable each (through ICU, cached
-   per character), kana and Hangul become romanised runs, Cyrillic and Greek use fixed
+3. Transliteration: Han characters become one pinyin syllable each (anyascii's tables,
+   cached per character), kana and Hangul become romanised runs, Cyrillic and Greek use fixed
    tables, diacritics are dropped (`Müller` -> `muller`, `Łódź` -> `lodz`).
 4. `&` and `+` become `and`; hyphens, apostrophes and dots inside abbreviations join
    (`Da-Jiang` -> `dajiang`, `S.A.` -> `sa`); any other punctuation separates.
@@ -27,6 +27,8 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from anyascii import anyascii
 
 _NATIVE_LEGAL_FORMS = re.compile(
     r"股份有限公司|有限责任公司|有限責任公司|有限公司|股份公司|公司"
@@ -123,13 +125,6 @@ def _is_han(code: int) -> bool:
     return 0x3400 <= code <= 0x9FFF or code >= 0x20000 or 0xF900 <= code <= 0xFAFF
 
 
-@functools.cache
-def _icu_transliterator() -> object:
-    import icu  # pyicu, installed with followthemoney; imported only for CJK text
-
-    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
-
-
 class _CjkSyllables(dict[int, str]):
     """A `str.translate` table, filled on first sight of each character: a CJK character
     becomes Latin letters (Han as a separate syllable, kana and Hangul joined); any other
@@ -140,8 +135,7 @@ class _CjkSyllables(dict[int, str]):
         if not _CJK.match(char):
             self[code] = char
             return char
-        latin: str = _icu_transliterator().transliterate(char)  # type: ignore[attr-defined]
-        latin = _SEPARATORS.sub("", latin.casefold())
+        latin = _SEPARATORS.sub("", anyascii(char).casefold())
         self[code] = f" {latin} " if _is_han(code) else latin
         return self[code]
 
