@@ -272,8 +272,6 @@ def policies_command(
 ) -> None:
     """List the policies dronevet knows: who they bind, what they regulate, from when."""
     _check_format(fmt)
-    from rich.table import Table
-
     from dronevet.knowledge import load_builtin
     from dronevet.policy.loader import builtin_policies
     from dronevet.policy.report import policy_dict
@@ -282,18 +280,18 @@ def policies_command(
     if fmt is OutputFormat.json:
         write_json([policy_dict(p) for p in book])
         return
-    table = Table(title="Policies", show_lines=True, title_justify="left")
-    for column in ("id", "jurisdiction", "binds", "regulates (from – until)", "title"):
-        table.add_column(column)
+    console.print(f"[bold]Policies ({len(book)})[/]: `dronevet vet --policy` takes the id.\n")
     for p in book:
-        regulates = "\n".join(
-            f"{u.value}: {r.start.isoformat()} – {r.end.isoformat() if r.end else ''}"
+        nature = " [yellow](advisory: never prohibits)[/]" if p.nature.value == "advisory" else ""
+        regulates = "; ".join(
+            f"{u.value} from {r.start.isoformat()}"
+            + (f" until {r.end.isoformat()}" if r.end else "")
             + mark(r.citation.source.verified)
             for u, r in p.regulations.items()
         )
-        nature = " [yellow](advisory)[/]" if p.nature.value == "advisory" else ""
-        table.add_row(p.id, p.jurisdiction.upper(), p.binds, regulates, p.title + nature)
-    console.print(table)
+        console.print(f"[bold]{p.id}[/] ({p.jurisdiction.upper()}) {p.title}{nature}")
+        console.print(f"    binds: {p.binds}", highlight=False)
+        console.print(f"    regulates: {regulates}\n", highlight=False)
 
 
 def models_command(
@@ -314,9 +312,11 @@ def models_command(
         write_json([product_dict(p) for p in products])
         return
     table = Table(title=f"Drone models ({len(products)})", title_justify="left")
-    table.add_column("id", no_wrap=True)
-    for column in ("name", "manufacturer", "built", "lists today"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("name", min_width=16)
+    table.add_column("manufacturer", min_width=12)
+    table.add_column("built")
+    table.add_column("on a list today")
     today = date.today()
     for p in products:
         maker = (
@@ -326,7 +326,7 @@ def models_command(
         )
         lists = ", ".join(f"{s.list_id} ({s.status})" for s in p.statuses_on(today))
         table.add_row(
-            p.id, p.name, maker, (p.final_assembly_country or "?").upper(), p.category, lists
+            p.id, p.name, maker, (p.final_assembly_country or "?").upper(), lists
         )
     console.print(table)
 
