@@ -294,6 +294,9 @@ def policies_command(
         console.print(f"    regulates: {regulates}\n", highlight=False)
 
 
+_LIST_SHORT = {"us-dcma-blue-uas": "Blue UAS", "us-auvsi-green-uas": "Green UAS"}
+
+
 def models_command(
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text or json")
@@ -313,10 +316,10 @@ def models_command(
         return
     table = Table(title=f"Drone models ({len(products)})", title_justify="left")
     table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("name", min_width=16)
-    table.add_column("manufacturer", min_width=12)
+    table.add_column("name", min_width=14)
+    table.add_column("manufacturer", min_width=10)
     table.add_column("built")
-    table.add_column("on a list today")
+    table.add_column("listed today", min_width=9)
     today = date.today()
     for p in products:
         maker = (
@@ -324,7 +327,9 @@ def models_command(
             if p.manufacturer in kb.entities
             else p.manufacturer_name
         )
-        lists = ", ".join(f"{s.list_id} ({s.status})" for s in p.statuses_on(today))
+        lists = ", ".join(
+            f"{_LIST_SHORT.get(s.list_id, s.list_id)} ({s.status})" for s in p.statuses_on(today)
+        )
         table.add_row(
             p.id, p.name, maker, (p.final_assembly_country or "?").upper(), lists
         )
