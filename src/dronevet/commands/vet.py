@@ -316,9 +316,8 @@ def models_command(
         return
     table = Table(title=f"Drone models ({len(products)})", title_justify="left")
     table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("name", min_width=14)
-    table.add_column("manufacturer", min_width=10)
-    table.add_column("built")
+    table.add_column("name", min_width=12)
+    table.add_column("maker (built in)", min_width=10)
     table.add_column("listed today", min_width=9)
     today = date.today()
     for p in products:
@@ -331,7 +330,7 @@ def models_command(
             f"{_LIST_SHORT.get(s.list_id, s.list_id)} ({s.status})" for s in p.statuses_on(today)
         )
         table.add_row(
-            p.id, p.name, maker, (p.final_assembly_country or "?").upper(), lists
+            p.id, p.name, f"{maker} ({(p.final_assembly_country or '?').upper()})", lists
         )
     console.print(table)
 
