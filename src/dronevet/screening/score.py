@@ -29,7 +29,7 @@ import operator
 import threading
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -46,6 +46,7 @@ GENERIC_WEIGHT = 0.2
 QUERY_EXPONENT = 0.7
 SPELLING_SHARE = 0.1
 NAME_CACHE_SIZE = 200_000
+MATCHED_MEMO_SIZE = 64
 
 GENERIC_WORDS = frozenset(
     """
@@ -84,6 +85,9 @@ class ScoredName:
     joined: frozenset[str]
     letters: str
     sorted_text: str
+    # Other side's token -> how well this name explains it (1 equal or joined, else the best
+    # typo or prefix similarity): a word-level memo, kept with the name across queries.
+    matched: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def of(cls, tokens: Sequence[str], weight: Callable[[str], float]) -> ScoredName:
@@ -98,6 +102,20 @@ class ScoredName:
             " ".join(sorted(tokens)),
         )
 
+    def explains(self, token: str) -> float:
+        """How well this name explains one token of the other side, pairs aside."""
+        known = self.matched.get(token)
+        if known is None:
+            if token in self.token_set or token in self.joined:
+                known = 1.0
+            elif len(token) >= 4:
+                known = max([_token_similarity(token, t) for t in self.token_set])
+            else:
+                known = 0.0
+            if len(self.matched) < MATCHED_MEMO_SIZE:
+                self.matched[token] = known
+        return known
+
 
 def _coverage(ours: ScoredName, theirs: ScoredName) -> float:
     """Weighted share of `ours` explained by `theirs`."""
@@ -105,16 +123,17 @@ def _coverage(ours: ScoredName, theirs: ScoredName) -> float:
     if ours.token_set <= their_set:
         return 1.0 if ours.total else 0.0
     tokens = ours.tokens
-    joined = theirs.joined
+    explains = theirs.explains
     n = len(tokens)
     sims = [0.0] * n
     for i, token in enumerate(tokens):
-        if token in their_set or token in joined:
+        sim = explains(token)
+        if sim == 1.0:
             sims[i] = 1.0
         elif i + 1 < n and token + tokens[i + 1] in their_set:
             sims[i] = sims[i + 1] = 1.0
-        elif sims[i] == 0.0 and len(token) >= 4:
-            sims[i] = max([_token_similarity(token, t) for t in their_set])
+        elif sims[i] == 0.0:
+            sims[i] = sim
     total = ours.total
     return sum(map(operator.mul, ours.weights, sims)) / total if total else 0.0
 
@@ -211,14 +230,20 @@ class Ranking:
         self.tokens = tuple(tokens)
         self.raw = raw
         self._scoring = _scoring(index)
-        self._query = ScoredName.of(self.tokens, self._scoring.weight)
         # entity index -> (score, -candidate order, name id): the best name of each entity.
         self._best: dict[int, tuple[float, int, int]] = {}
         self._pending: list[tuple[float, int, int, float]] | None = None
         if self.tokens:
+            token_set, letters = frozenset(self.tokens), "".join(self.tokens)
             for name_id in index.whole_name_hits(self.tokens):
-                if _is_whole(self._query, self._scoring.name(name_id)):
+                name = self._scoring.name(name_id)
+                if name.token_set == token_set or name.letters == letters:
                     self._record(name_id, 1.0, -1)
+
+    @functools.cached_property
+    def _query(self) -> ScoredName:
+        """The query as scoring sees it (not needed when whole-name hits answer)."""
+        return ScoredName.of(self.tokens, self._scoring.weight)
 
     def _record(self, name_id: int, score: float, order: int) -> None:
         owner = int(self.index.name_entity[name_id])
@@ -247,6 +272,8 @@ class Ranking:
     def _cut(self, limit: int, floor: float) -> float:
         if len(self._best) < limit:
             return floor
+        if limit == 1:
+            return max(floor, max(score for score, _, _ in self._best.values()))
         return max(floor, sorted(score for score, _, _ in self._best.values())[-limit])
 
     def top(self, limit: int = 5, floor: float = 0.0) -> list[Match]:
@@ -291,6 +318,11 @@ def _match(
     return Match(entity.id, entity.name, matched, score)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _casefolded(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n.casefold() for n in names)
+
+
 def _ordered(
     kb: KnowledgeBase,
     index: NameIndex,
@@ -314,8 +346,8 @@ def _ordered(
         folded = raw.casefold()
         for m in matches:
             if m.score in tied:
-                names = kb.entities[m.entity_id].names
-                spelled[m.entity_id] = max(fuzz.ratio(folded, n.casefold()) for n in names)
+                names = _casefolded(kb.entities[m.entity_id].names)
+                spelled[m.entity_id] = max([fuzz.ratio(folded, n) for n in names])
     matches.sort(key=lambda m: (-m.score, -spelled.get(m.entity_id, 0.0), m.entity_id))
     return matches[:limit]
 
