@@ -96,19 +96,28 @@ def _sorted_pairs(hashes: I64, values: I32) -> tuple[I64, I32]:
     return hashes[order], values[order]
 
 
-def _lookup(hashes: I64, values: I32, keys: Sequence[int], limit: int) -> list[int]:
+@numba.njit(cache=True)
+def _lookup_keys(hashes: I64, values: I32, keys: I64, limit: int) -> I32:  # pragma: no cover
     """The values stored under any of `keys` (at most `limit` per key), in key order."""
     size = hashes.shape[0]
-    found: list[int] = []
-    for key in keys:
-        lo = int(hashes.searchsorted(key))
-        if lo == size or hashes[lo] != key:
-            continue
-        hi = lo + 1
+    out = np.empty(keys.shape[0] * limit, dtype=np.int32)
+    n = 0
+    for k in range(keys.shape[0]):
+        key = keys[k]
+        lo = np.searchsorted(hashes, key)
         end = min(size, lo + limit)
-        while hi < end and hashes[hi] == key:
-            hi += 1
-        found.extend(values[lo:hi].tolist())
+        while lo < end and hashes[lo] == key:
+            out[n] = values[lo]
+            n += 1
+            lo += 1
+    return out[:n]
+
+
+def _lookup(hashes: I64, values: I32, keys: Sequence[int], limit: int) -> list[int]:
+    """The values stored under any of `keys` (at most `limit` per key), in key order."""
+    if not keys:
+        return []
+    found: list[int] = _lookup_keys(hashes, values, np.array(keys, dtype=np.int64), limit).tolist()
     return found
 
 
@@ -156,15 +165,19 @@ class NameIndex:
         self.idf = (np.log((n_names + 1) / (df + 1)) + 1.0).astype(np.float32)
         self.unknown_idf = float(math.log(n_names + 1) + 1.0)
         self.common_cap = common_cap or max(2000, n_names // 200)
+        # Per token id: (IDF, document frequency) as Python numbers, for scalar lookups.
+        self._idf_df = list(zip(self.idf.astype(np.float64).tolist(), df.tolist(), strict=True))
         self._build_keys()
         self._acc = np.zeros(n_names, dtype=np.float32)
         self._touched = np.zeros(n_names, dtype=np.int32)
         # Compile (or load from numba's cache) the retrieval loop now, not in a first query.
         _top_names(self.post_ptr, self.post, np.zeros(0, np.int32), np.zeros(0, np.float32),
                    self._acc, self._touched, 1)
+        _lookup(self.whole_hash, self.whole_name, (0,), 1)
         self._lock = threading.Lock()
         self._name_tokens: dict[int, tuple[str, ...]] = {}
         self._terms: dict[str, tuple[tuple[int, float, int], ...]] = {}
+        self._phonetic_of: dict[str, int] = {}
 
     def _build_keys(self) -> None:
         """Typo keys of the vocabulary, and whole-name and sound-alike keys of every name."""
@@ -202,7 +215,16 @@ class NameIndex:
 
     def phonetic_keys(self, tokens: Sequence[str]) -> tuple[int, ...]:
         """A query's sound-alike key, if every skeleton of its tokens is known."""
-        ids = [self.phonetic_ids.get(phonetic_token(t), -1) for t in tokens]
+        known = self._phonetic_of
+        ids = []
+        for token in tokens:
+            pid = known.get(token)
+            if pid is None:
+                pid = self.phonetic_ids.get(phonetic_token(token), -1)
+                if len(known) >= TERM_CACHE_SIZE:
+                    known.clear()
+                known[token] = pid
+            ids.append(pid)
         return () if -1 in ids else (keys.set_key(ids),)
 
     @property
@@ -248,9 +270,10 @@ class NameIndex:
             found: list[tuple[int, float, int]] = []
             tid = self.vocab.get(token)
             if tid is not None:
-                found.append((tid, float(self.idf[tid]), int(self.df[tid])))
+                found.append((tid, *self._idf_df[tid]))
             for near in self.typo_neighbours(token):
-                found.append((near, float(self.idf[near]) * TYPO_WEIGHT, int(self.df[near])))
+                idf, df = self._idf_df[near]
+                found.append((near, idf * TYPO_WEIGHT, df))
             terms = tuple(found)
             if len(self._terms) >= TERM_CACHE_SIZE:
                 self._terms.clear()
@@ -259,26 +282,30 @@ class NameIndex:
 
     def plan(self, tokens: Sequence[str]) -> QueryPlan:
         """Token ids and weights a query sums over, and its sound-alike key."""
-        weights: dict[int, float] = {}
-        freq: dict[int, int] = {}
-        for token in dict.fromkeys(tokens):
+        # token id -> (weight, document frequency): the highest weight a query term gives it.
+        terms: dict[int, tuple[float, int]] = {}
+        for token in tokens:
             for tid, weight, df in self._token_terms(token):
-                if weights.get(tid, 0.0) < weight:
-                    weights[tid] = weight
-                    freq[tid] = df
+                known = terms.get(tid)
+                if known is None or known[0] < weight:
+                    terms[tid] = (weight, df)
+        vocab = self.vocab
         for left, right in itertools.pairwise(tokens):
-            pair = self.vocab.get(left + right)
-            if pair is not None and weights.get(pair, 0.0) < self.idf[pair]:
-                weights[pair] = float(self.idf[pair])
-                freq[pair] = int(self.df[pair])
-        rare = {t: w for t, w in weights.items() if freq[t] <= self.common_cap}
-        if not rare and weights:
-            rarest = min(weights, key=freq.__getitem__)
-            rare = {rarest: weights[rarest]}
+            pair = vocab.get(left + right)
+            if pair is not None:
+                weight, df = self._idf_df[pair]
+                known = terms.get(pair)
+                if known is None or known[0] < weight:
+                    terms[pair] = (weight, df)
+        cap = self.common_cap
+        rare = [(tid, weight) for tid, (weight, df) in terms.items() if df <= cap]
+        if not rare and terms:
+            rarest = min(terms, key=lambda tid: terms[tid][1])
+            rare = [(rarest, terms[rarest][0])]
         return QueryPlan(
             tokens=tuple(tokens),
-            token_ids=np.fromiter(rare.keys(), dtype=np.int32, count=len(rare)),
-            weights=np.fromiter(rare.values(), dtype=np.float32, count=len(rare)),
+            token_ids=np.array([tid for tid, _ in rare], dtype=np.int32),
+            weights=np.array([weight for _, weight in rare], dtype=np.float32),
             phonetic_keys=self.phonetic_keys(tokens),
         )
 
