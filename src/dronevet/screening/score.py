@@ -123,11 +123,13 @@ def _coverage(ours: ScoredName, theirs: ScoredName) -> float:
     if ours.token_set <= their_set:
         return 1.0 if ours.total else 0.0
     tokens = ours.tokens
-    explains = theirs.explains
+    matched = theirs.matched
     n = len(tokens)
     sims = [0.0] * n
     for i, token in enumerate(tokens):
-        sim = explains(token)
+        sim = matched.get(token)
+        if sim is None:
+            sim = theirs.explains(token)
         if sim == 1.0:
             sims[i] = 1.0
         elif i + 1 < n and token + tokens[i + 1] in their_set:
@@ -257,14 +259,16 @@ class Ranking:
         whole = {owner for owner, (score, _, _) in self._best.items() if score >= 1.0}
         names = self.index.candidates(self.tokens)
         owners = self.index.name_entity[names].tolist() if names else []
+        query = self._query
+        scored = self._scoring.names
         for order, (name_id, owner) in enumerate(zip(names, owners, strict=True)):
             if owner in whole:
                 continue
-            candidate = self._scoring.name(name_id)
-            if _is_whole(self._query, candidate):
+            candidate = scored.get(name_id) or self._scoring.name(name_id)
+            if _is_whole(query, candidate):
                 self._record(name_id, 1.0, order)
             else:
-                q_cov = _coverage(self._query, candidate)
+                q_cov = _coverage(query, candidate)
                 pending.append((-_upper_bound(q_cov), order, name_id, q_cov))
         heapq.heapify(pending)
         return pending
