@@ -232,6 +232,7 @@ class Ranking:
         self.tokens = tuple(tokens)
         self.raw = raw
         self._scoring = _scoring(index)
+        self._query_name: ScoredName | None = None
         # entity index -> (score, -candidate order, name id): the best name of each entity.
         self._best: dict[int, tuple[float, int, int]] = {}
         self._pending: list[tuple[float, int, int, float]] | None = None
@@ -242,10 +243,13 @@ class Ranking:
                 if name.token_set == token_set or name.letters == letters:
                     self._record(name_id, 1.0, -1)
 
-    @functools.cached_property
+    @property
     def _query(self) -> ScoredName:
         """The query as scoring sees it (not needed when whole-name hits answer)."""
-        return ScoredName.of(self.tokens, self._scoring.weight)
+        query = self._query_name
+        if query is None:
+            query = self._query_name = ScoredName.of(self.tokens, self._scoring.weight)
+        return query
 
     def _record(self, name_id: int, score: float, order: int) -> None:
         owner = int(self.index.name_entity[name_id])
