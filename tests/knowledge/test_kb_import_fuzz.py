@@ -9,6 +9,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -87,3 +88,18 @@ def test_ftm_shaped_records_are_reported_or_load(records: list, as_array: bool) 
     else:
         data = "\n".join(json.dumps(r) for r in records).encode()
     _check(data)
+
+
+def test_property_values_that_are_not_lists_are_rejected_with_their_line(tmp_path: Path) -> None:
+    # FtM property values are always lists: a bare string would otherwise be read one
+    # character at a time ("cn" -> countries "c" and "n"), a number would crash the reader.
+    for bad in ('"cn"', "5", "[{}]", "[true]"):
+        path = tmp_path / "bad.ftm.json"
+        path.write_text(
+            '{"id": "ok", "schema": "Company", "properties": {"name": ["Fine Ltd"]}}\n'
+            '{"id": "b", "schema": "Company", "properties": '
+            f'{{"name": ["B"], "country": {bad}}}}}\n',
+            encoding="utf-8",
+        )
+        with pytest.raises(KnowledgeError, match=r"line 2: property 'country'"):
+            read_ftm_file(path, SourceRegistry({}), origin=str(path), default_day=date.today())

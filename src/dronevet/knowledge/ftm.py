@@ -145,6 +145,13 @@ class FtmReader:
         if handler is None:
             out.skipped.append(f"{where}: schema {schema} is not used for screening")
             return
+        for name, values in props.items():
+            if not isinstance(values, list) or not all(
+                isinstance(v, str | int | float) and not isinstance(v, bool) for v in values
+            ):
+                raise KnowledgeError(
+                    f"{where}: property {name!r} of {entity_id!r} must be a list of strings."
+                )
         handler(self, entity_id, schema, props, self._source(record, where), where, out, record)
 
 
