@@ -36,7 +36,7 @@ from rapidfuzz.distance import OSA
 
 from dronevet.knowledge.ftm import paused_gc
 from dronevet.knowledge.loader import KnowledgeBase
-from dronevet.screening import keys
+from dronevet.screening import kernel, keys
 from dronevet.screening.normalize import name_tokens, phonetic_token
 
 TYPO_MIN_LEN = 4
@@ -113,6 +113,40 @@ def _lookup_keys(hashes: I64, values: I32, keys: I64, limit: int) -> I32:  # pra
     return out[:n]
 
 
+@numba.njit(cache=True)
+def _gather(
+    phon_hash: I64,
+    phon_name: I32,
+    phon_keys: I64,
+    post_ptr: I64,
+    post: I32,
+    q_tok: I32,
+    q_w: F32,
+    acc: F32,
+    touched: I32,
+    k: int,
+    name_entity: I32,
+) -> I32:  # pragma: no cover - compiled
+    """A query's candidates, each once: sound-alike names, then the k best by weight sum.
+    Row 0 holds the name ids, row 1 their entities."""
+    sound = _lookup_keys(phon_hash, phon_name, phon_keys, k)
+    best = _top_names(post_ptr, post, q_tok, q_w, acc, touched, k)
+    out = np.empty((2, sound.shape[0] + best.shape[0]), dtype=np.int32)
+    n = 0
+    for part in (sound, best):
+        for name in part:
+            seen = False
+            for j in range(n):
+                if out[0, j] == name:
+                    seen = True
+                    break
+            if not seen:
+                out[0, n] = name
+                out[1, n] = name_entity[name]
+                n += 1
+    return out[:, :n]
+
+
 def _lookup(hashes: I64, values: I32, keys: Sequence[int], limit: int) -> list[int]:
     """The values stored under any of `keys` (at most `limit` per key), in key order."""
     if not keys:
@@ -171,8 +205,9 @@ class NameIndex:
         self._acc = np.zeros(n_names, dtype=np.float32)
         self._touched = np.zeros(n_names, dtype=np.int32)
         # Compile (or load from numba's cache) the retrieval loop now, not in a first query.
-        _top_names(self.post_ptr, self.post, np.zeros(0, np.int32), np.zeros(0, np.float32),
-                   self._acc, self._touched, 1)
+        _gather(self.phon_hash, self.phon_name, np.zeros(0, np.int64), self.post_ptr, self.post,
+                np.zeros(0, np.int32), np.zeros(0, np.float32), self._acc, self._touched, 1,
+                self.name_entity)
         _lookup(self.whole_hash, self.whole_name, (0,), 1)
         self._lock = threading.Lock()
         self._name_tokens: dict[int, tuple[str, ...]] = {}
@@ -181,9 +216,11 @@ class NameIndex:
 
     def _build_keys(self) -> None:
         """Typo keys of the vocabulary, and whole-name and sound-alike keys of every name."""
+        # The vocabulary's bytes: token t is token_buf[token_ptr[t]:token_ptr[t + 1]].
         buf = np.frombuffer("".join(self.tokens).encode("ascii"), dtype=np.uint8)
         ptr = np.zeros(len(self.tokens) + 1, dtype=np.int64)
         np.cumsum([len(t) for t in self.tokens], out=ptr[1:])
+        self.token_buf, self.token_ptr = buf, ptr
         self.phonetic_ids: dict[str, int] = {}
         phon = np.fromiter(
             (
@@ -196,6 +233,7 @@ class NameIndex:
         typo, typo_tok = keys.deletion_keys(buf, ptr, TYPO_MIN_LEN)
         self.del_hash, self.del_tok = _sorted_pairs(typo.view(np.int64), typo_tok)
         tok_hash, tok_pow = keys.token_hashes(buf, ptr)
+        self.token_hashes = np.stack([tok_hash, tok_pow, kernel.char_sets(buf, ptr)])
         exact, joined, phonetic = keys.name_keys(
             self.name_tok_ptr, self.name_tok, phon, tok_hash, tok_pow
         )
@@ -315,21 +353,21 @@ class NameIndex:
         hits = _lookup(self.whole_hash, self.whole_name, self.whole_keys(tokens), EXACT_LIMIT)
         return list(dict.fromkeys(hits)) if len(hits) > 1 else hits
 
-    def candidates(self, tokens: Sequence[str], k: int = RETRIEVE_K) -> list[int]:
+    def candidates(self, tokens: Sequence[str], k: int = RETRIEVE_K) -> tuple[list[int], list[int]]:
         """Name ids worth scoring for a normalised query besides its whole-name hits
-        (`whole_name_hits`): sound-alike names first, then the best by IDF sum."""
+        (`whole_name_hits`), sound-alike names first, then the best by IDF sum; and the
+        entity index of each."""
         if not tokens:
-            return []
+            return [], []
         plan = self.plan(tokens)
-        out = dict.fromkeys(_lookup(self.phon_hash, self.phon_name, plan.phonetic_keys, k))
-        if plan.token_ids.size:
-            with self._lock:
-                best = _top_names(
-                    self.post_ptr, self.post, plan.token_ids, plan.weights,
-                    self._acc, self._touched, k,
-                )
-            out.update(dict.fromkeys(best.tolist()))
-        return list(out)
+        with self._lock:
+            found = _gather(
+                self.phon_hash, self.phon_name, np.array(plan.phonetic_keys, dtype=np.int64),
+                self.post_ptr, self.post, plan.token_ids, plan.weights,
+                self._acc, self._touched, k, self.name_entity,
+            )
+        names, owners = found.tolist()
+        return names, owners
 
 
 def build_index(

@@ -13,9 +13,13 @@ Algorithm `idf-soft-cover-v1` (score in [0, 1]):
   and press add or drop them freely ("Shenzhen ... Technology Co." vs "DJI").
 - Query coverage and candidate coverage combine as `q^0.7 * c^0.3`: what the user typed
   must be explained more strictly than what the registry adds. 10 % of the score is
-  rapidfuzz's `token_sort_ratio` as a tie-breaker on spelling.
+  the spelling of the sorted tokens (rapidfuzz's `token_sort_ratio`) as a tie-breaker.
 - Legal forms are already stripped by normalisation, so an overlap made only of
   `Co., Ltd.` scores nothing.
+
+`kernel.py` computes scores in numba, all candidates of a query in one call;
+tests/screening/reference_score.py states the same algorithm in plain Python and is the
+oracle it is tested against.
 
 The default threshold `DEFAULT_THRESHOLD` was set on the labelled variants in
 `bench/screening_data/variants.tsv` (precision and recall printed by the benchmark).
@@ -24,18 +28,16 @@ The default threshold `DEFAULT_THRESHOLD` was set on the labelled variants in
 from __future__ import annotations
 
 import functools
-import heapq
-import operator
 import threading
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
 
 from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.screening import kernel
 from dronevet.screening.index import NameIndex, index_for
 from dronevet.screening.model import Match
 from dronevet.screening.normalize import name_tokens
@@ -43,10 +45,7 @@ from dronevet.screening.normalize import name_tokens
 ALGORITHM = "idf-soft-cover-v1"
 DEFAULT_THRESHOLD = 0.80
 GENERIC_WEIGHT = 0.2
-QUERY_EXPONENT = 0.7
-SPELLING_SHARE = 0.1
-NAME_CACHE_SIZE = 200_000
-MATCHED_MEMO_SIZE = 64
+WORD_MEMO_SIZE = 1 << 16
 
 GENERIC_WORDS = frozenset(
     """
@@ -58,102 +57,22 @@ GENERIC_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
-
-@functools.lru_cache(maxsize=1 << 18)
-def _token_similarity(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    short = min(len(a), len(b))
-    if short < 4:
-        return 0.0
-    limit = 2 if short >= 9 else 1
-    if OSA.distance(a, b, score_cutoff=limit) <= limit:
-        return 0.9
-    if b.startswith(a) or a.startswith(b):
-        return 0.75
-    return 0.0
+# A query as the kernel reads it: its tokens' bytes, their lengths, vocabulary ids (-1:
+# unknown) and weights.
+QuerySide = tuple[
+    NDArray[np.uint8], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]
+]
 
 
-@dataclass(frozen=True, slots=True)
-class ScoredName:
-    """A normalised name with what scoring needs of it, computed once."""
-
-    tokens: tuple[str, ...]
-    weights: tuple[float, ...]
-    total: float
-    token_set: frozenset[str]
-    joined: frozenset[str]
-    letters: str
-    sorted_text: str
-    # Other side's token -> how well this name explains it (1 equal or joined, else the best
-    # typo or prefix similarity): a word-level memo, kept with the name across queries.
-    matched: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
-
-    @classmethod
-    def of(cls, tokens: Sequence[str], weight: Callable[[str], float]) -> ScoredName:
-        weights = tuple(map(weight, tokens))
-        return cls(
-            tuple(tokens),
-            weights,
-            sum(weights),
-            frozenset(tokens),
-            frozenset(map(operator.add, tokens, tokens[1:])),
-            "".join(tokens),
-            " ".join(sorted(tokens)),
-        )
-
-    def explains(self, token: str) -> float:
-        """How well this name explains one token of the other side, pairs aside."""
-        known = self.matched.get(token)
-        if known is None:
-            if token in self.token_set or token in self.joined:
-                known = 1.0
-            elif len(token) >= 4:
-                known = max([_token_similarity(token, t) for t in self.token_set])
-            else:
-                known = 0.0
-            if len(self.matched) < MATCHED_MEMO_SIZE:
-                self.matched[token] = known
-        return known
-
-
-def _coverage(ours: ScoredName, theirs: ScoredName) -> float:
-    """Weighted share of `ours` explained by `theirs`."""
-    their_set = theirs.token_set
-    if ours.token_set <= their_set:
-        return 1.0 if ours.total else 0.0
-    tokens = ours.tokens
-    matched = theirs.matched
-    n = len(tokens)
-    sims = [0.0] * n
-    for i, token in enumerate(tokens):
-        sim = matched.get(token)
-        if sim is None:
-            sim = theirs.explains(token)
-        if sim == 1.0:
-            sims[i] = 1.0
-        elif i + 1 < n and token + tokens[i + 1] in their_set:
-            sims[i] = sims[i + 1] = 1.0
-        elif sims[i] == 0.0:
-            sims[i] = sim
-    total = ours.total
-    return sum(map(operator.mul, ours.weights, sims)) / total if total else 0.0
-
-
-def _is_whole(query: ScoredName, candidate: ScoredName) -> bool:
-    return query.token_set == candidate.token_set or query.letters == candidate.letters
-
-
-def _upper_bound(q_cov: float) -> float:
-    """The highest score a candidate can reach given its query coverage (c_cov, spelling 1)."""
-    return (1.0 - SPELLING_SHARE) * q_cov**QUERY_EXPONENT + SPELLING_SHARE + 1e-4
-
-
-def _finish(query: ScoredName, candidate: ScoredName, q_cov: float) -> float:
-    c_cov = _coverage(candidate, query)
-    cover = q_cov**QUERY_EXPONENT * c_cov ** (1.0 - QUERY_EXPONENT)
-    spelling = fuzz.ratio(query.sorted_text, candidate.sorted_text) / 100.0
-    return round((1.0 - SPELLING_SHARE) * cover + SPELLING_SHARE * spelling, 4)
+def _side(
+    tokens: Sequence[str], ids: Sequence[int], weights: Sequence[float]
+) -> QuerySide:
+    return (
+        np.frombuffer("".join(tokens).encode("ascii"), dtype=np.uint8),
+        np.array([len(t) for t in tokens], dtype=np.int64),
+        np.array(ids, dtype=np.int64),
+        np.array(weights, dtype=np.float64),
+    )
 
 
 def score_names(
@@ -166,38 +85,60 @@ def score_names(
     def weight(token: str) -> float:
         return idf(token) * (GENERIC_WEIGHT if token in GENERIC_WORDS else 1.0)
 
-    q, c = ScoredName.of(query, weight), ScoredName.of(candidate, weight)
-    if _is_whole(q, c):
-        return 1.0
-    q_cov = _coverage(q, c)
-    return _finish(q, c, q_cov) if q_cov else 0.0
+    words: dict[str, int] = {}
+    sides = [
+        _side(tokens, [words.setdefault(t, len(words)) for t in tokens], list(map(weight, tokens)))
+        for tokens in (query, candidate)
+    ]
+    return round(kernel.score_pair(*sides[0], *sides[1]), 4)
 
 
 class _IndexScoring:
-    """Token weights and scored names of one index, computed on first use."""
+    """Token weights of one index, and the query side of each word as scoring reads it."""
 
     def __init__(self, index: NameIndex):
         self.index = index
         generic = np.array([t in GENERIC_WORDS for t in index.tokens], dtype=bool)
         idf = index.idf.astype(np.float64)
-        self.weights: list[float] = np.where(generic, idf * GENERIC_WEIGHT, idf).tolist()
-        self.names: dict[int, ScoredName] = {}
+        self.token_weights = np.where(generic, idf * GENERIC_WEIGHT, idf)
+        self.weights: list[float] = self.token_weights.tolist()
+        # word -> (vocabulary id or -1, weight): a word-level memo.
+        self._words: dict[str, tuple[int, float]] = {}
 
-    def weight(self, token: str) -> float:
-        tid = self.index.vocab.get(token)
-        if tid is not None:
-            return self.weights[tid]
-        generic = GENERIC_WEIGHT if token in GENERIC_WORDS else 1.0
-        return self.index.unknown_idf * generic
-
-    def name(self, name_id: int) -> ScoredName:
-        known = self.names.get(name_id)
+    def word(self, token: str) -> tuple[int, float]:
+        """A query word's vocabulary id (-1 if the index lacks it) and weight."""
+        known = self._words.get(token)
         if known is None:
-            known = ScoredName.of(self.index.name_tokens_of(name_id), self.weight)
-            if len(self.names) >= NAME_CACHE_SIZE:
-                self.names.clear()
-            self.names[name_id] = known
+            tid = self.index.vocab.get(token)
+            if tid is not None:
+                known = (tid, self.weights[tid])
+            else:
+                generic = GENERIC_WEIGHT if token in GENERIC_WORDS else 1.0
+                known = (-1, self.index.unknown_idf * generic)
+            if len(self._words) >= WORD_MEMO_SIZE:
+                self._words.clear()
+            self._words[token] = known
         return known
+
+    def query(self, tokens: Sequence[str]) -> QuerySide:
+        words = [self.word(t) for t in tokens]
+        return _side(tokens, [tid for tid, _ in words], [w for _, w in words])
+
+    def score(self, query: QuerySide, names: Sequence[int]) -> list[float]:
+        """Raw scores of index names against a query (1.0 exactly: the same whole name)."""
+        index = self.index
+        raw = kernel.score_candidates(
+            *query,
+            np.array(names, dtype=np.int32),
+            index.name_tok_ptr,
+            index.name_tok,
+            index.token_buf,
+            index.token_ptr,
+            index.token_hashes,
+            self.token_weights,
+        )
+        scores: list[float] = raw.tolist()
+        return scores
 
 
 _SCORING: weakref.WeakKeyDictionary[NameIndex, _IndexScoring] = weakref.WeakKeyDictionary()
@@ -215,13 +156,13 @@ def _scoring(index: NameIndex) -> _IndexScoring:
 
 
 class Ranking:
-    """The candidate names of one normalised query, scored only as far as an answer needs.
+    """The candidate names of one normalised query, scored as far as an answer needs.
 
-    Names that equal the query whole score 1 without further work; when they already fill
-    the answer, nothing else is even retrieved. Every other candidate first gets its query
-    coverage, which bounds its score; `top(limit, floor)` then finishes candidates best
-    bound first, only while one can still reach `floor` and the `limit`-th best score. A
-    later call with a wider limit or a lower floor continues from there.
+    Names that equal the query whole (the same distinct tokens, or the same letters) score
+    1 first; when they already fill the answer (`top(1)` of a name the base holds), nothing
+    else is retrieved. Otherwise every retrieved candidate is scored in one compiled call,
+    and a later `top` with a wider limit reads the same scores. An entity is represented by
+    its best-scoring name, the earlier retrieved on a tie.
     """
 
     def __init__(
@@ -232,75 +173,57 @@ class Ranking:
         self.tokens = tuple(tokens)
         self.raw = raw
         self._scoring = _scoring(index)
-        self._query_name: ScoredName | None = None
-        # entity index -> (score, -candidate order, name id): the best name of each entity.
+        # entity index -> (raw score, -candidate order, name id): each entity's best name.
         self._best: dict[int, tuple[float, int, int]] = {}
-        self._pending: list[tuple[float, int, int, float]] | None = None
+        self._retrieved = False
         if self.tokens:
             token_set, letters = frozenset(self.tokens), "".join(self.tokens)
             for name_id in index.whole_name_hits(self.tokens):
-                name = self._scoring.name(name_id)
-                if name.token_set == token_set or name.letters == letters:
-                    self._record(name_id, 1.0, -1)
+                name = index.name_tokens_of(name_id)
+                if frozenset(name) == token_set or "".join(name) == letters:
+                    self._best[int(index.name_entity[name_id])] = (1.0, 1, name_id)
+
+    def _retrieve(self) -> None:
+        best = self._best
+        names, owners = self.index.candidates(self.tokens)
+        found = [
+            (order, name_id, owner)
+            for order, (name_id, owner) in enumerate(zip(names, owners, strict=True))
+            if best.get(owner, (0.0,))[0] < 1.0
+        ]
+        if not found:
+            return
+        query = self._scoring.query(self.tokens)
+        scores = self._scoring.score(query, [name_id for _, name_id, _ in found])
+        for (order, name_id, owner), score in zip(found, scores, strict=True):
+            entry = (score, -order, name_id)
+            known = best.get(owner)
+            if known is None or entry[:2] > known[:2]:
+                best[owner] = entry
 
     @property
-    def _query(self) -> ScoredName:
-        """The query as scoring sees it (not needed when whole-name hits answer)."""
-        query = self._query_name
-        if query is None:
-            query = self._query_name = ScoredName.of(self.tokens, self._scoring.weight)
-        return query
+    def whole(self) -> bool:
+        """Whether some entity holds the query as one of its names, whole."""
+        return bool(self._best) and not self._retrieved
 
-    def _record(self, name_id: int, score: float, order: int) -> None:
-        owner = int(self.index.name_entity[name_id])
-        entry = (score, -order, name_id)
-        known = self._best.get(owner)
-        if known is None or entry[:2] > known[:2]:
-            self._best[owner] = entry
-
-    def _retrieve(self) -> list[tuple[float, int, int, float]]:
-        pending: list[tuple[float, int, int, float]] = []
-        whole = {owner for owner, (score, _, _) in self._best.items() if score >= 1.0}
-        names = self.index.candidates(self.tokens)
-        owners = self.index.name_entity[names].tolist() if names else []
-        query = self._query
-        scored = self._scoring.names
-        for order, (name_id, owner) in enumerate(zip(names, owners, strict=True)):
-            if owner in whole:
-                continue
-            candidate = scored.get(name_id) or self._scoring.name(name_id)
-            if _is_whole(query, candidate):
-                self._record(name_id, 1.0, order)
-            else:
-                q_cov = _coverage(query, candidate)
-                pending.append((-_upper_bound(q_cov), order, name_id, q_cov))
-        heapq.heapify(pending)
-        return pending
-
-    def _cut(self, limit: int, floor: float) -> float:
-        if len(self._best) < limit:
-            return floor
-        if limit == 1:
-            return max(floor, max(score for score, _, _ in self._best.values()))
-        return max(floor, sorted(score for score, _, _ in self._best.values())[-limit])
-
-    def top(self, limit: int = 5, floor: float = 0.0) -> list[Match]:
-        """The `limit` best entities, best first; entities that cannot reach `floor` may be
-        left out."""
+    def ranked(self, limit: int = 5) -> list[tuple[float, int, int]]:
+        """The `limit` best entities, best first, as (score, entity index, name id)."""
         if not self.tokens:
             return []
-        if self._pending is None and len(self._best) < limit:
-            self._pending = self._retrieve()
-        pending = self._pending or []
-        cut = self._cut(limit, floor)
-        while pending and -pending[0][0] >= cut:
-            _, order, name_id, q_cov = heapq.heappop(pending)
-            candidate = self._scoring.name(name_id)
-            score = _finish(self._query, candidate, q_cov) if q_cov else 0.0
-            self._record(name_id, score, order)
-            cut = self._cut(limit, floor)
+        if not self._retrieved and len(self._best) < limit:
+            self._retrieved = True
+            self._retrieve()
         best = {owner: (score, name_id) for owner, (score, _, name_id) in self._best.items()}
         return _ordered(self.kb, self.index, best, limit, self.raw)
+
+    def match(self, entry: tuple[float, int, int]) -> Match:
+        """One entry of `ranked` as a match."""
+        score, entity_idx, name_id = entry
+        return _match(self.kb, self.index, entity_idx, score, name_id)
+
+    def top(self, limit: int = 5) -> list[Match]:
+        """The `limit` best entities, best first."""
+        return [self.match(entry) for entry in self.ranked(limit)]
 
 
 def rank(
@@ -310,11 +233,9 @@ def rank(
     *,
     limit: int = 5,
     raw: str | None = None,
-    floor: float = 0.0,
 ) -> list[Match]:
-    """Score the index's candidates for a normalised query; the `limit` best entities first
-    (see `Ranking`: entities that cannot reach `floor` may be left out)."""
-    return Ranking(kb, index, tokens, raw).top(limit, floor)
+    """Score the index's candidates for a normalised query; the `limit` best entities first."""
+    return Ranking(kb, index, tokens, raw).top(limit)
 
 
 def _match(
@@ -331,33 +252,49 @@ def _casefolded(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(n.casefold() for n in names)
 
 
+def _spelled(kb: KnowledgeBase, entity_idx: int, index: NameIndex, folded: str) -> float:
+    """How close the query as written comes to any of an entity's names (legal forms and
+    all): what tells apart entities whose normalised names score the same."""
+    names = _casefolded(kb.entities[index.entity_ids[entity_idx]].names)
+    best = process.extractOne(folded, names, scorer=fuzz.ratio)
+    return float(best[1]) if best else 0.0
+
+
 def _ordered(
     kb: KnowledgeBase,
     index: NameIndex,
     best: dict[int, tuple[float, int]],
     limit: int,
     raw: str | None,
-) -> list[Match]:
-    if len(best) == 1:
-        ((entity_idx, (score, name_id)),) = best.items()
-        return [_match(kb, index, entity_idx, score, name_id)][:limit]
-    matches = [
-        _match(kb, index, entity_idx, score, name_id)
+) -> list[tuple[float, int, int]]:
+    """The `limit` best entities as (score, entity index, name id). Entities scoring 0
+    share nothing with the query and are left out; equal scores are told apart by the
+    spelling as written ("DJI Technology Inc" vs "DJI Technology Co., Ltd.", legal forms
+    being stripped before scoring), then by entity id."""
+    ranked = [
+        (round(score, 4), entity_idx, name_id)
         for entity_idx, (score, name_id) in best.items()
+        if score > 0.0
     ]
-    scores = [m.score for m in matches]
-    tied = {s for s in scores if scores.count(s) > 1}
-    spelled: dict[str, float] = {}
-    if raw is not None and tied:
-        # Equal scores (legal forms stripped: "DJI Technology Inc" vs "DJI Technology Co.,
-        # Ltd.") are told apart by the spelling as written, legal form included.
-        folded = raw.casefold()
-        for m in matches:
-            if m.score in tied:
-                names = _casefolded(kb.entities[m.entity_id].names)
-                spelled[m.entity_id] = max([fuzz.ratio(folded, n) for n in names])
-    matches.sort(key=lambda m: (-m.score, -spelled.get(m.entity_id, 0.0), m.entity_id))
-    return matches[:limit]
+    if len(ranked) > 1:
+        ranked.sort(reverse=True)
+        if len(ranked) > limit:  # keep whatever ties with the last place
+            cut = ranked[limit - 1][0] if limit > 0 else 2.0
+            ranked = [r for r in ranked if r[0] >= cut]
+        scores = [r[0] for r in ranked]
+        if len(set(scores)) < len(scores):
+            folded = raw.casefold() if raw is not None else None
+
+            def order(item: tuple[float, int, int]) -> tuple[float, float, str]:
+                score, entity_idx, _ = item
+                tied = folded is not None and scores.count(score) > 1
+                spelled = _spelled(kb, entity_idx, index, folded) if folded and tied else 0.0
+                return -score, -spelled, index.entity_ids[entity_idx]
+
+            ranked.sort(key=order)
+        else:
+            ranked.sort(key=lambda r: -r[0])
+    return ranked[:limit]
 
 
 def resolve(
@@ -365,5 +302,5 @@ def resolve(
 ) -> list[Match]:
     """Entities whose names match `query` at or above `threshold`, best first."""
     tokens = name_tokens(query)
-    ranked = rank(kb, index_for(kb), tokens, limit=limit, raw=query, floor=threshold)
+    ranked = rank(kb, index_for(kb), tokens, limit=limit, raw=query)
     return [m for m in ranked if m.score >= threshold]

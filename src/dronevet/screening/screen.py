@@ -4,9 +4,9 @@
 the name index of one knowledge base and, optionally, a cache of recent answers for batch
 work (screening a supplier list, attributing thousands of traffic destinations).
 
-Resolving looks for the one best entity at or above the threshold, which lets scoring stop
-early; only a name that matches nothing is ranked in full, for the closest names the
-explanation shows.
+Resolving looks for the one best entity at or above the threshold: a name the base holds
+whole is answered before any other candidate is retrieved; otherwise the candidates are
+scored once, and a name that matches nothing is explained by the closest of them.
 """
 
 from __future__ import annotations
@@ -87,10 +87,11 @@ class Screener:
     def _answer_uncached(self, query: str) -> tuple[Match | None, tuple[Match, ...]]:
         """The match at or above the threshold, or None and the closest entities."""
         ranking = Ranking(self.kb, self.index, name_tokens(query), raw=query)
-        ranked = ranking.top(1, self.threshold)
-        if ranked and ranked[0].score >= self.threshold:
-            return ranked[0], (ranked[0],)
-        return None, tuple(ranking.top(CLOSEST))
+        ranked = ranking.ranked(1 if ranking.whole else CLOSEST)
+        if ranked and ranked[0][0] >= self.threshold:
+            match = ranking.match(ranked[0])
+            return match, (match,)
+        return None, tuple(map(ranking.match, ranked))
 
     def candidates(self, query: str, limit: int = 5) -> tuple[Match, ...]:
         """The best-scoring entities for a name, whatever their score, best first."""
