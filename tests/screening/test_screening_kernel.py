@@ -16,8 +16,10 @@ from rapidfuzz.distance import OSA
 from dronevet.knowledge.loader import KnowledgeBase, load_builtin
 from dronevet.screening import kernel
 from dronevet.screening.index import index_for
+from dronevet.screening.kernel import GENERIC_WEIGHT, GENERIC_WORDS
 from dronevet.screening.normalize import name_tokens
-from dronevet.screening.score import GENERIC_WEIGHT, GENERIC_WORDS, _scoring, score_names
+from dronevet.screening.score import score_names
+from dronevet.screening.search import searcher
 from screening.reference_score import Side, score
 
 VARIANTS = Path(__file__).parents[2] / "bench" / "screening_data" / "variants.tsv"
@@ -82,7 +84,7 @@ def test_typo_distance_is_rapidfuzz_optimal_string_alignment(a: str, b: str, lim
     rows = np.empty(3 * (len(b) + 1), dtype=np.int64)
     masks = np.zeros(256, dtype=np.uint64)
     within = OSA.distance(a, b) <= limit
-    assert kernel._osa_within(abuf, 0, len(a), bbuf, 0, len(b), limit, rows, masks) == within
+    assert kernel.osa_within(abuf, 0, len(a), bbuf, 0, len(b), limit, rows, masks) == within
     assert kernel._osa_table(abuf, 0, len(a), bbuf, 0, len(b), limit, rows) == within
     assert not masks.any()
 
@@ -97,22 +99,26 @@ def test_spelling_is_rapidfuzz_ratio_on_both_sides_of_64_letters(a: str, b: str)
     assert not masks.any()
 
 
-def test_every_candidate_of_the_labelled_queries_scores_as_the_reference(
+def test_every_entity_found_for_the_labelled_queries_scores_as_the_reference(
     builtin_kb: KnowledgeBase, labelled_queries: list[str]
 ) -> None:
-    # The index path: vocabulary ids, unknown query words (-1), the index's IDF weights.
+    # The index path: vocabulary ids, unknown query words (-1), the index's IDF weights,
+    # each entity's best name as the compiled search reports it.
     index = index_for(builtin_kb)
-    scoring = _scoring(index)
+    search = searcher(index)
+
+    def weight(token: str) -> float:
+        known = index.vocab.get(token)
+        idf = float(index.idf[known]) if known is not None else index.unknown_idf
+        return idf * (GENERIC_WEIGHT if token in GENERIC_WORDS else 1.0)
+
     pairs = 0
     for query in labelled_queries:
         tokens = name_tokens(query)
-        names = index.candidates(tokens)[0] + index.whole_name_hits(tokens)
-        if not names:
-            continue
-        got = scoring.score(scoring.query(tokens), names)
-        side = Side.of(tokens, lambda t: scoring.word(t)[1])
-        for name_id, raw in zip(names, got, strict=True):
-            candidate = Side.of(index.name_tokens_of(name_id), lambda t: scoring.word(t)[1])
+        found = search.search(tokens, depth=len(index.entity_ids))
+        side = Side.of(tokens, weight)
+        for name_id, raw in zip(found.names, found.scores, strict=True):
+            candidate = Side.of(index.name_tokens_of(name_id), weight)
             assert round(raw, 4) == score(side, candidate), (query, name_id)
             pairs += 1
     assert pairs > 1000

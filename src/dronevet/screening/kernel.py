@@ -43,6 +43,16 @@ SHORT_TOKEN = 4  # tokens shorter than this must be equal
 LONG_TOKEN = 9  # from this length two edits count as a typo
 QUERY_EXPONENT = 0.7
 SPELLING_SHARE = 0.1
+GENERIC_WEIGHT = 0.2
+GENERIC_WORDS = frozenset(
+    """
+    technology technologies tech science sciences innovation innovations intelligent
+    international global group holding holdings industries industry industrial
+    america american usa us uk
+    china chinese hongkong hk shenzhen guangzhou beijing shanghai hangzhou dongguan zhuhai
+    shi sz gz new
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
 
 # Rows of a side's columns.
 ID, START, LEN = 0, 1, 2
@@ -58,7 +68,7 @@ _SPACE = 32
 
 
 @numba.njit(cache=True, inline="always")
-def _concat_equal(
+def concat_equal(
     xbuf: U8, x0: int, lx: int, ybuf: U8, y0: int, ly: int, zbuf: U8, z0: int, lz: int
 ) -> bool:  # pragma: no cover - compiled
     """Whether x equals y followed by z (bytes)."""
@@ -77,7 +87,7 @@ def _concat_equal(
 def _osa_table(
     abuf: U8, a0: int, la: int, bbuf: U8, b0: int, lb: int, limit: int, rows: I64
 ) -> bool:  # pragma: no cover - compiled
-    """`_osa_within` by the textbook table, for words past 64 letters.
+    """`osa_within` by the textbook table, for words past 64 letters.
 
     Three rows rotate through `rows`; the loop stops once a whole row exceeds the limit
     (no later row can come back under it).
@@ -106,7 +116,7 @@ def _osa_table(
 
 
 @numba.njit(cache=True, inline="always")
-def _osa_within(
+def osa_within(
     abuf: U8, a0: int, la: int, bbuf: U8, b0: int, lb: int, limit: int, rows: I64,
     masks: U64,
 ) -> bool:  # pragma: no cover - compiled
@@ -182,7 +192,7 @@ def _similarity(
     if (
         abs(la - lb) <= limit
         and _bits_at_most(achars ^ bchars, 2 * limit)
-        and _osa_within(abuf, a0, la, bbuf, b0, lb, limit, rows, masks)
+        and osa_within(abuf, a0, la, bbuf, b0, lb, limit, rows, masks)
     ):
         return TYPO_SIMILARITY
     shorter_chars = achars if la == short else bchars
@@ -242,7 +252,7 @@ def coverage(
                 if (
                     bmeta[LEN, k] + bmeta[LEN, k + 1] == la
                     and bhash[HASH, k] * bhash[POW, k + 1] + bhash[HASH, k + 1] == ahash[HASH, i]
-                    and _concat_equal(
+                    and concat_equal(
                         abuf, a0, la,
                         bbuf, bmeta[START, k], bmeta[LEN, k],
                         bbuf, bmeta[START, k + 1], bmeta[LEN, k + 1],
@@ -269,7 +279,7 @@ def coverage(
                 if (
                     bmeta[LEN, k] == length
                     and bhash[HASH, k] == joined
-                    and _concat_equal(
+                    and concat_equal(
                         bbuf, bmeta[START, k], length,
                         abuf, a0, la,
                         abuf, ameta[START, i + 1], ameta[LEN, i + 1],
@@ -407,7 +417,7 @@ def spelling(a: U8, la: int, b: U8, lb: int, masks: U64) -> float:  # pragma: no
     return 100.0 * (1.0 - distance / total) / 100.0
 
 
-class _Work(NamedTuple):
+class Work(NamedTuple):
     """Scratch space of one scoring call, sized for its longest side."""
 
     rows: I64  # three rows of an edit-distance table
@@ -419,8 +429,8 @@ class _Work(NamedTuple):
 
 
 @numba.njit(cache=True)
-def _work(letters: int, tokens: int) -> _Work:  # pragma: no cover - compiled
-    return _Work(
+def work_space(letters: int, tokens: int) -> Work:  # pragma: no cover - compiled
+    return Work(
         np.empty(3 * (letters + 1), dtype=np.int64),
         np.zeros(256, dtype=np.uint64),
         np.empty(tokens, dtype=np.int64),
@@ -430,30 +440,15 @@ def _work(letters: int, tokens: int) -> _Work:  # pragma: no cover - compiled
     )
 
 
-@numba.njit(cache=True)
-def _pair_score(
-    qbuf: U8, qmeta: I64, qhash: U64, qw: F64, qletters: tuple[np.uint64, int], qlen: int,
-    cbuf: U8, cmeta: I64, chash: U64, cw: F64, work: _Work,
-) -> float:  # pragma: no cover - compiled
-    """Raw score of the query and one candidate; exactly 1.0 when they are the same name
-    whole. The query's sorted text is already in `work.qtext[:qlen]`."""
-    if _subset(qmeta, cmeta) and _subset(cmeta, qmeta):
-        return 1.0
-    letters, length = _letters_hash(cmeta, chash)
-    if (
-        length == qletters[1]
-        and letters == qletters[0]
-        and _same_letters(qbuf, qmeta, cbuf, cmeta)
-    ):
-        return 1.0
-    q_cov = coverage(qbuf, qmeta, qhash, qw, cbuf, cmeta, chash, work.rows, work.masks, work.sims)
-    if q_cov == 0.0:
-        return 0.0
-    c_cov = coverage(cbuf, cmeta, chash, cw, qbuf, qmeta, qhash, work.rows, work.masks, work.sims)
-    cover = q_cov**QUERY_EXPONENT * c_cov ** (1.0 - QUERY_EXPONENT)
-    clen = _sorted_text(cbuf, cmeta, work.text, work.order)
-    spelled = spelling(work.qtext, qlen, work.text, clen, work.masks)
-    return (1.0 - SPELLING_SHARE) * cover + SPELLING_SHARE * spelled
+class Query(NamedTuple):
+    """The query side, with what every candidate's score reuses."""
+
+    buf: U8
+    meta: I64
+    hashes: U64
+    weights: F64
+    letters: np.uint64  # hash of its letters written without spaces
+    length: int  # number of those letters
 
 
 @numba.njit(cache=True)
@@ -483,65 +478,118 @@ def _side(buf: U8, lengths: I64, ids: I64) -> tuple[I64, U64]:  # pragma: no cov
 
 
 @numba.njit(cache=True)
+def query_side(buf: U8, lengths: I64, ids: I64, weights: F64) -> Query:  # pragma: no cover
+    """The query as scoring reads it."""
+    meta, hashes = _side(buf, lengths, ids)
+    letters, length = _letters_hash(meta, hashes)
+    return Query(buf, meta, hashes, weights, letters, length)
+
+
+@numba.njit(cache=True)
+def query_text(q: Query, work: Work) -> int:  # pragma: no cover - compiled
+    """Write the query's sorted text into `work.qtext`; return its length."""
+    return _sorted_text(q.buf, q.meta, work.qtext, work.order)
+
+
+@numba.njit(cache=True)
+def is_whole(q: Query, cbuf: U8, cmeta: I64, chash: U64) -> bool:  # pragma: no cover
+    """Whether a candidate is the query whole: the same tokens, or the same letters."""
+    if _subset(q.meta, cmeta) and _subset(cmeta, q.meta):
+        return True
+    letters, length = _letters_hash(cmeta, chash)
+    return length == q.length and letters == q.letters and _same_letters(q.buf, q.meta, cbuf, cmeta)
+
+
+@numba.njit(cache=True)
+def query_coverage(
+    q: Query, cbuf: U8, cmeta: I64, chash: U64, work: Work
+) -> float:  # pragma: no cover - compiled
+    """How much of the query a candidate explains; it bounds the candidate's score
+    (`upper_bound`)."""
+    return coverage(
+        q.buf, q.meta, q.hashes, q.weights, cbuf, cmeta, chash, work.rows, work.masks, work.sims
+    )
+
+
+@numba.njit(cache=True)
+def upper_bound(q_cov: float) -> float:  # pragma: no cover - compiled
+    """The highest score a candidate of query coverage `q_cov` can reach (its own
+    coverage and spelling perfect), with room for rounding."""
+    if q_cov == 0.0:
+        return 0.0
+    return (1.0 - SPELLING_SHARE) * q_cov**QUERY_EXPONENT + SPELLING_SHARE + 1e-4
+
+
+@numba.njit(cache=True)
+def finish(
+    q: Query, qtext_len: int, cbuf: U8, cmeta: I64, chash: U64, cw: F64, q_cov: float, work: Work
+) -> float:  # pragma: no cover - compiled
+    """Raw score of a candidate that is not the query whole, given its query coverage.
+    The query's sorted text is `work.qtext[:qtext_len]`."""
+    if q_cov == 0.0:
+        return 0.0
+    c_cov = coverage(
+        cbuf, cmeta, chash, cw, q.buf, q.meta, q.hashes, work.rows, work.masks, work.sims
+    )
+    cover = q_cov**QUERY_EXPONENT * c_cov ** (1.0 - QUERY_EXPONENT)
+    clen = _sorted_text(cbuf, cmeta, work.text, work.order)
+    spelled = spelling(work.qtext, qtext_len, work.text, clen, work.masks)
+    return (1.0 - SPELLING_SHARE) * cover + SPELLING_SHARE * spelled
+
+
+@numba.njit(cache=True)
 def score_pair(
     qbuf: U8, qlens: I64, qids: I64, qw: F64, cbuf: U8, clens: I64, cids: I64, cw: F64
 ) -> float:  # pragma: no cover - compiled
     """Raw score of two sides, each its tokens' bytes written together, their lengths, ids
-    (equal tokens, equal ids) and weights."""
-    qmeta, qhash = _side(qbuf, qlens, qids)
+    (equal tokens, equal ids) and weights; exactly 1.0 when they are the same name whole."""
+    work = work_space(max(qbuf.shape[0], cbuf.shape[0]), max(qlens.shape[0], clens.shape[0]))
+    q = query_side(qbuf, qlens, qids, qw)
     cmeta, chash = _side(cbuf, clens, cids)
-    work = _work(max(qbuf.shape[0], cbuf.shape[0]), max(qlens.shape[0], clens.shape[0]))
-    qlen = _sorted_text(qbuf, qmeta, work.qtext, work.order)
-    qletters = _letters_hash(qmeta, qhash)
-    return _pair_score(qbuf, qmeta, qhash, qw, qletters, qlen, cbuf, cmeta, chash, cw, work)
+    if is_whole(q, cbuf, cmeta, chash):
+        return 1.0
+    q_cov = query_coverage(q, cbuf, cmeta, chash, work)
+    return finish(q, query_text(q, work), cbuf, cmeta, chash, cw, q_cov, work)
+
+
+class IndexNames(NamedTuple):
+    """The names of an index as scoring reads them (see `NameIndex`)."""
+
+    name_tok_ptr: I64
+    name_tok: I32
+    token_buf: U8
+    token_ptr: I64
+    token_hashes: U64  # rows HASH, POW, CHARS
+    token_w: F64
 
 
 @numba.njit(cache=True)
-def score_candidates(
-    qbuf: U8, qlens: I64, qids: I64, qw: F64,
-    names: I32, name_tok_ptr: I64, name_tok: I32,
-    token_buf: U8, token_ptr: I64, token_hashes: U64, token_w: F64,
-) -> F64:  # pragma: no cover - compiled
-    """Raw scores of index names `names` against a query (1.0 exactly: the same whole).
+def name_side(
+    names: IndexNames, name: int, cmeta: I64, chash: U64, cw: F64
+) -> int:  # pragma: no cover - compiled
+    """Write an index name's columns into the first columns of `cmeta`, `chash`, `cw`;
+    return its number of tokens."""
+    lo = names.name_tok_ptr[name]
+    n = names.name_tok_ptr[name + 1] - lo
+    for j in range(n):
+        t = names.name_tok[lo + j]
+        cmeta[ID, j] = t
+        cmeta[START, j] = names.token_ptr[t]
+        cmeta[LEN, j] = names.token_ptr[t + 1] - names.token_ptr[t]
+        chash[HASH, j] = names.token_hashes[HASH, t]
+        chash[POW, j] = names.token_hashes[POW, t]
+        chash[CHARS, j] = names.token_hashes[CHARS, t]
+        cw[j] = names.token_w[t]
+    return n
 
-    The query is `qbuf` cut into tokens of lengths `qlens`, with vocabulary ids `qids`
-    (-1: not in the vocabulary) and weights `qw`. A name's tokens are
-    `name_tok[name_tok_ptr[i]:name_tok_ptr[i + 1]]`; token t is
-    `token_buf[token_ptr[t]:token_ptr[t + 1]]`, with hash, power and character set
-    `token_hashes[:, t]` and weight `token_w[t]`.
-    """
-    qmeta, qhash = _side(qbuf, qlens, qids)
-    letters = qbuf.shape[0]
-    tokens = qlens.shape[0]
-    for k in range(names.shape[0]):
-        lo = name_tok_ptr[names[k]]
-        hi = name_tok_ptr[names[k] + 1]
-        tokens = max(tokens, hi - lo)
-        size = 0
-        for j in range(lo, hi):
-            size += token_ptr[name_tok[j] + 1] - token_ptr[name_tok[j]]
-        letters = max(letters, size)
-    work = _work(letters, tokens)
-    qlen = _sorted_text(qbuf, qmeta, work.qtext, work.order)
-    qletters = _letters_hash(qmeta, qhash)
-    cmeta = np.empty((3, tokens), dtype=np.int64)
-    chash = np.empty((3, tokens), dtype=np.uint64)
-    cw = np.empty(tokens)
-    scores = np.empty(names.shape[0])
-    for k in range(names.shape[0]):
-        lo = name_tok_ptr[names[k]]
-        n = name_tok_ptr[names[k] + 1] - lo
-        for j in range(n):
-            t = name_tok[lo + j]
-            cmeta[ID, j] = t
-            cmeta[START, j] = token_ptr[t]
-            cmeta[LEN, j] = token_ptr[t + 1] - token_ptr[t]
-            chash[HASH, j] = token_hashes[HASH, t]
-            chash[POW, j] = token_hashes[POW, t]
-            chash[CHARS, j] = token_hashes[CHARS, t]
-            cw[j] = token_w[t]
-        scores[k] = _pair_score(
-            qbuf, qmeta, qhash, qw, qletters, qlen,
-            token_buf, cmeta[:, :n], chash[:, :n], cw[:n], work,
-        )
-    return scores
+
+@numba.njit(cache=True)
+def name_size(names: IndexNames, name: int) -> tuple[int, int]:  # pragma: no cover - compiled
+    """(letters, tokens) of an index name."""
+    lo = names.name_tok_ptr[name]
+    hi = names.name_tok_ptr[name + 1]
+    letters = 0
+    for j in range(lo, hi):
+        t = names.name_tok[j]
+        letters += names.token_ptr[t + 1] - names.token_ptr[t]
+    return letters, hi - lo

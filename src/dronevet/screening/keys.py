@@ -1,5 +1,5 @@
-"""Hashed lookup keys of names and tokens: in bulk (numba) when an index is built, one at a
-time (Python) for a query. Both sides compute the same 64-bit values.
+"""Hashed lookup keys of names and tokens, computed in numba: in bulk when an index is
+built, and by the same functions for a query (`search.py`, `kernel._side`).
 
 Normalised tokens are plain ASCII (`normalize.py`), so:
 
@@ -11,14 +11,11 @@ Normalised tokens are plain ASCII (`normalize.py`), so:
 - a set of ids (distinct tokens of a name, or their phonetic skeletons) is keyed by
   folding its sorted ids as `h = h * P + id + 1 mod 2**64`.
 
-Keys are stored as signed int64 (numpy's sorted arrays); equal keys are candidates only,
-callers verify what they need to.
+Keys are stored as the int64 with the same bits (numpy's sorted arrays); equal keys are
+candidates only, callers verify what they need to.
 """
 
 from __future__ import annotations
-
-import functools
-from collections.abc import Iterable
 
 import numba
 import numpy as np
@@ -32,44 +29,6 @@ U8 = NDArray[np.uint8]
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
 U64 = NDArray[np.uint64]
-
-
-def signed(value: int) -> int:
-    """An unsigned 64-bit value as the int64 numpy stores."""
-    return value - (1 << 64) if value >= 1 << 63 else value
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def string_hash(token: str) -> tuple[int, int]:
-    """(hash, B**len) of an ASCII token, both modulo 2**64 and unsigned (remembered per
-    token: queries repeat their words)."""
-    h = 0
-    for byte in token.encode("ascii"):
-        h = (h * B + byte) & MASK
-    return h, pow(B, len(token), 1 << 64)
-
-
-def joined_key(tokens: Iterable[str]) -> int:
-    """Key of the tokens written together without spaces."""
-    h = 0
-    for token in tokens:
-        part, power = string_hash(token)
-        h = (h * power + part) & MASK
-    return signed(h)
-
-
-def set_key(ids: Iterable[int]) -> int:
-    """Key of a set of ids (order and repeats do not matter)."""
-    h = 0
-    for i in sorted(set(ids)):
-        h = (h * P + i + 1) & MASK
-    return signed(h)
-
-
-def typo_keys(token: str) -> list[int]:
-    """Keys of a token and of each of its one-letter deletions."""
-    variants = [token, *(token[:i] + token[i + 1 :] for i in range(len(token)))]
-    return [signed(string_hash(v)[0]) for v in variants]
 
 
 @numba.njit(cache=True)
@@ -119,7 +78,9 @@ def deletion_keys(buf: U8, ptr: I64, min_len: int) -> tuple[U64, I32]:  # pragma
 
 
 @numba.njit(cache=True)
-def _fold_sorted(ids: I64) -> np.uint64:  # pragma: no cover - compiled
+def fold_set(ids: I64) -> np.uint64:  # pragma: no cover - compiled
+    """Key of a set of ids: its distinct ids in order, folded (order and repeats do not
+    matter)."""
     h = np.uint64(0)
     mult = np.uint64(P)
     last = -1
@@ -142,10 +103,10 @@ def name_keys(
     phonetic = np.empty(n, dtype=np.uint64)
     for i in range(n):
         ids = tok[ptr[i] : ptr[i + 1]].astype(np.int64)
-        exact[i] = _fold_sorted(ids)
+        exact[i] = fold_set(ids)
         h = np.uint64(0)
         for t in ids:
             h = h * tok_pow[t] + tok_hash[t]
         joined[i] = h
-        phonetic[i] = _fold_sorted(phon[ids].astype(np.int64))
+        phonetic[i] = fold_set(phon[ids].astype(np.int64))
     return exact, joined, phonetic

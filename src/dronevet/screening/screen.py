@@ -5,8 +5,9 @@ the name index of one knowledge base and, optionally, a cache of recent answers 
 work (screening a supplier list, attributing thousands of traffic destinations).
 
 Resolving looks for the one best entity at or above the threshold: a name the base holds
-whole is answered before any other candidate is retrieved; otherwise the candidates are
-scored once, and a name that matches nothing is explained by the closest of them.
+whole is answered before any other candidate is retrieved, and a best score at the
+threshold ends the scoring; a name that matches nothing is explained by the closest
+entities, ranked exactly.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dronevet.screening.model import (
     ScreeningResult,
 )
 from dronevet.screening.normalize import name_tokens
-from dronevet.screening.score import ALGORITHM, DEFAULT_THRESHOLD, Ranking, rank
+from dronevet.screening.score import ALGORITHM, DEFAULT_THRESHOLD, as_match, rank, ranked
 
 CLOSEST = 5
 
@@ -86,12 +87,14 @@ class Screener:
 
     def _answer_uncached(self, query: str) -> tuple[Match | None, tuple[Match, ...]]:
         """The match at or above the threshold, or None and the closest entities."""
-        ranking = Ranking(self.kb, self.index, name_tokens(query), raw=query)
-        ranked = ranking.ranked(1 if ranking.whole else CLOSEST)
-        if ranked and ranked[0][0] >= self.threshold:
-            match = ranking.match(ranked[0])
+        kb, index = self.kb, self.index
+        entries = ranked(
+            kb, index, name_tokens(query), limit=CLOSEST, enough=self.threshold, raw=query
+        )
+        if entries and entries[0][0] >= self.threshold:
+            match = as_match(kb, index, entries[0])
             return match, (match,)
-        return None, tuple(map(ranking.match, ranked))
+        return None, tuple(as_match(kb, index, e) for e in entries)
 
     def candidates(self, query: str, limit: int = 5) -> tuple[Match, ...]:
         """The best-scoring entities for a name, whatever their score, best first."""

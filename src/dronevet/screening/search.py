@@ -1,0 +1,443 @@
+"""One compiled call per query: whole-name lookup, candidate retrieval, scoring.
+
+`Searcher.search(tokens, stop_at)` turns a normalised query into the best name of each
+entity it could be, with raw scores (`score.py` orders and explains them). Python only
+looks up each word once (vocabulary id, sound-alike id, whether it is a generic word: a
+word-level memo) and hands the query's bytes to `_search`, which does the rest without
+coming back to the interpreter:
+
+1. Whole-name keys (the distinct tokens; the letters without spaces) find names equal to
+   the query whole; hits are confirmed on the tokens. If `stop_at` entities already hold
+   the query whole, that is the answer.
+2. Otherwise the query's terms are gathered: each known word with its IDF, its typo
+   neighbours in the vocabulary (symmetric-delete keys, confirmed by the optimal string
+   alignment distance) at `TYPO_WEIGHT`, and adjacent words that together are one
+   vocabulary word (`da jiang` / `dajiang`). Terms carried by more than `common_cap`
+   names are left out whenever a rarer one exists.
+3. Candidates are the sound-alike names, then the `RETRIEVE_K` names with the highest
+   weight sum over the postings (`index._top_names`).
+4. Every candidate is scored (`kernel.py`), and each entity keeps its best name, the
+   earlier found on a tie.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+import weakref
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+from dronevet.screening import kernel, keys
+from dronevet.screening.index import (
+    EXACT_LIMIT,
+    TYPO_MIN_LEN,
+    NameIndex,
+    _lookup_keys,
+    _top_names,
+)
+from dronevet.screening.normalize import phonetic_token
+
+TYPO_WEIGHT = 0.8
+RETRIEVE_K = 24
+WORD_MEMO_SIZE = 1 << 16
+
+# Columns of the query's words (one row per word).
+LEN, ID, PHONETIC, GENERIC = 0, 1, 2, 3
+_WORD = struct.Struct("=4q")
+
+U8 = NDArray[np.uint8]
+I32 = NDArray[np.int32]
+I64 = NDArray[np.int64]
+F32 = NDArray[np.float32]
+F64 = NDArray[np.float64]
+
+
+class Lookup(NamedTuple):
+    """An index's lookup tables, as the compiled search reads them (see `NameIndex`)."""
+
+    whole_hash: I64
+    whole_name: I32
+    phon_hash: I64
+    phon_name: I32
+    del_hash: I64
+    del_tok: I32
+    vocab_hash: I64
+    vocab_id: I32
+    post_ptr: I64
+    post: I32
+    df: I64
+    idf: F32
+    name_entity: I32
+    longest_token: int
+    common_cap: int
+    unknown_idf: float
+
+
+@numba.njit(cache=True)
+def _holds(values: I32, n: int, value: int) -> bool:  # pragma: no cover - compiled
+    """Whether `value` is among the first `n` values."""
+    for j in range(n):  # noqa: SIM110 - a plain loop compiles; a generator would not
+        if values[j] == value:
+            return True
+    return False
+
+
+@numba.njit(cache=True)
+def _add_term(
+    t_id: I64, t_w: F64, t_df: I64, m: int, tid: int, weight: float, df: int
+) -> int:  # pragma: no cover - compiled
+    """Add a term (or raise its weight); return the new number of terms."""
+    for j in range(m):
+        if t_id[j] == tid:
+            t_w[j] = max(t_w[j], weight)
+            return m
+    t_id[m] = tid
+    t_w[m] = weight
+    t_df[m] = df
+    return m + 1
+
+
+@numba.njit(cache=True)
+def _terms(
+    q: kernel.Query, look: Lookup, names: kernel.IndexNames, rows: I64, masks: NDArray[np.uint64]
+) -> tuple[I32, F32]:  # pragma: no cover - compiled
+    """The query's retrieval terms (token ids) and their weights (step 2)."""
+    n = q.meta.shape[1]
+    starts = np.empty(n, dtype=np.int64)
+    ranges = []
+    capacity = 2 * n
+    for i in range(n):
+        length = q.meta[kernel.LEN, i]
+        if length >= TYPO_MIN_LEN:
+            start = q.meta[kernel.START, i]
+            variants, _ = keys.deletion_keys(
+                q.buf[start : start + length], np.array([0, length]), TYPO_MIN_LEN
+            )
+            lo = np.searchsorted(look.del_hash, variants.view(np.int64), side="left")
+            hi = np.searchsorted(look.del_hash, variants.view(np.int64), side="right")
+            capacity += int((hi - lo).sum())
+            ranges.append((i, lo, hi))
+        starts[i] = q.meta[kernel.START, i]
+    t_id = np.empty(capacity, dtype=np.int64)
+    t_w = np.empty(capacity)
+    t_df = np.empty(capacity, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        tid = q.meta[kernel.ID, i]
+        if tid >= 0:
+            m = _add_term(t_id, t_w, t_df, m, tid, float(look.idf[tid]), look.df[tid])
+    for i, lo, hi in ranges:
+        own = q.meta[kernel.ID, i]
+        length = q.meta[kernel.LEN, i]
+        limit = 2 if length >= 9 else 1
+        for v in range(lo.shape[0]):
+            for j in range(lo[v], hi[v]):
+                t = look.del_tok[j]
+                if t == own:
+                    continue
+                t0 = names.token_ptr[t]
+                tl = names.token_ptr[t + 1] - t0
+                if abs(tl - length) <= limit and kernel.osa_within(
+                    q.buf, starts[i], length, names.token_buf, t0, tl, limit, rows, masks
+                ):
+                    m = _add_term(
+                        t_id, t_w, t_df, m, t, float(look.idf[t]) * TYPO_WEIGHT, look.df[t]
+                    )
+    for i in range(n - 1):  # two adjacent words that are one vocabulary word
+        joined = (
+            q.hashes[kernel.HASH, i] * q.hashes[kernel.POW, i + 1]
+            + q.hashes[kernel.HASH, i + 1]
+        )
+        key = np.int64(joined)
+        length = q.meta[kernel.LEN, i] + q.meta[kernel.LEN, i + 1]
+        j = int(np.searchsorted(look.vocab_hash, key))
+        while j < look.vocab_hash.shape[0] and look.vocab_hash[j] == key:
+            t = look.vocab_id[j]
+            t0 = names.token_ptr[t]
+            if names.token_ptr[t + 1] - t0 == length and kernel.concat_equal(
+                names.token_buf, t0, length,
+                q.buf, starts[i], q.meta[kernel.LEN, i],
+                q.buf, starts[i + 1], q.meta[kernel.LEN, i + 1],
+            ):
+                m = _add_term(t_id, t_w, t_df, m, t, float(look.idf[t]), look.df[t])
+            j += 1
+    q_tok = np.empty(max(m, 1), dtype=np.int32)
+    q_w = np.empty(max(m, 1), dtype=np.float32)
+    r = 0
+    rarest = 0
+    for j in range(m):
+        if t_df[j] < t_df[rarest]:
+            rarest = j
+        if t_df[j] <= look.common_cap:
+            q_tok[r] = t_id[j]
+            q_w[r] = t_w[j]
+            r += 1
+    if r == 0 and m > 0:
+        q_tok[0] = t_id[rarest]
+        q_w[0] = t_w[rarest]
+        r = 1
+    return q_tok[:r], q_w[:r]
+
+
+@numba.njit(cache=True)
+def _record(
+    ent: I64, nm: I64, sc: F64, first: I64, ne: int, e: int, name: int, score: float, order: int
+) -> int:  # pragma: no cover - compiled
+    """Keep each entity's best name (the earlier found on a tie); return the entity count."""
+    for x in range(ne):
+        if ent[x] == e:
+            if score > sc[x] or (score == sc[x] and order < first[x]):
+                nm[x] = name
+                sc[x] = score
+                first[x] = order
+            return ne
+    ent[ne] = e
+    nm[ne] = name
+    sc[ne] = score
+    first[ne] = order
+    return ne + 1
+
+
+@numba.njit(cache=True)
+def _cut(sc: F64, ne: int, depth: int, enough: float) -> float:  # pragma: no cover - compiled
+    """The score a candidate must be able to reach to change the answer: the best score
+    once it is `enough`, else the `depth`-th best (0 until there are that many)."""
+    if ne == 0:
+        return 0.0
+    top = sc[:ne].max()
+    if top >= enough:
+        return top
+    if ne < depth:
+        return 0.0
+    return np.sort(sc[:ne])[ne - depth]
+
+
+@numba.njit(cache=True)
+def _search(
+    qbuf: U8, words: I64, depth: int, enough: float, k: int, acc: F32, touched: I32,
+    out_ids: I64, out_scores: F64,
+    whole_hash: I64, whole_name: I32, phon_hash: I64, phon_name: I32,
+    del_hash: I64, del_tok: I32, vocab_hash: I64, vocab_id: I32,
+    post_ptr: I64, post: I32, df: I64, idf: F32, name_entity: I32,
+    longest_token: int, common_cap: int, unknown_idf: float,
+    name_tok_ptr: I64, name_tok: I32, token_buf: U8, token_ptr: I64,
+    token_hashes: NDArray[np.uint64], token_w: F64,
+) -> tuple[int, bool]:  # pragma: no cover - compiled
+    """Write (entity, name) into `out_ids` columns and raw scores into `out_scores`, one
+    per entity found; return how many, and whether retrieval ran (False: whole-name hits
+    answered alone). `words` holds one row of columns per query word, flattened.
+
+    The answer is exact for the `depth` best entities, or for the best alone once it
+    scores `enough`: candidates are finished best bound first (`kernel.upper_bound`), and
+    those that cannot reach the cut (`_cut`) are left out.
+
+    The index's tables come as separate arguments (`Lookup` and `kernel.IndexNames` in
+    that order): numba types plain arrays at each call much faster than tuples of them.
+    """
+    look = Lookup(
+        whole_hash, whole_name, phon_hash, phon_name, del_hash, del_tok, vocab_hash,
+        vocab_id, post_ptr, post, df, idf, name_entity, longest_token, common_cap,
+        unknown_idf,
+    )
+    names = kernel.IndexNames(name_tok_ptr, name_tok, token_buf, token_ptr, token_hashes, token_w)
+    n = words.shape[0] // 4
+    words = words.reshape((n, 4)).T
+    weights = np.empty(n)
+    for i in range(n):
+        tid = words[ID, i]
+        if tid >= 0:
+            weights[i] = names.token_w[tid]
+        elif words[GENERIC, i]:
+            weights[i] = look.unknown_idf * kernel.GENERIC_WEIGHT
+        else:
+            weights[i] = look.unknown_idf
+    q = kernel.query_side(qbuf, words[LEN], words[ID], weights)
+    # 1. whole-name hits
+    whole_keys = np.empty(2, dtype=np.int64)
+    n_keys = 0
+    known = True
+    for i in range(n):
+        known = known and words[ID, i] >= 0
+    if known:
+        whole_keys[0] = np.int64(keys.fold_set(words[ID]))
+        n_keys = 1
+    whole_keys[n_keys] = np.int64(q.letters)
+    hits = _lookup_keys(look.whole_hash, look.whole_name, whole_keys[: n_keys + 1], EXACT_LIMIT)
+    found = np.empty(hits.shape[0] + 2 * k, dtype=np.int32)
+    owner = np.empty(found.shape[0], dtype=np.int32)
+    letters = qbuf.shape[0]
+    tokens = n
+    for name in hits:
+        size, count = kernel.name_size(names, name)
+        letters = max(letters, size)
+        tokens = max(tokens, count)
+    cmeta = np.empty((3, tokens), dtype=np.int64)
+    chash = np.empty((3, tokens), dtype=np.uint64)
+    cw = np.empty(tokens)
+    ent = out_ids[0]
+    nm = out_ids[1]
+    first = np.empty(found.shape[0], dtype=np.int64)
+    ne = 0
+    nf = 0
+    for name in hits:
+        if _holds(found, nf, name):
+            continue
+        c = kernel.name_side(names, name, cmeta, chash, cw)
+        if kernel.is_whole(q, names.token_buf, cmeta[:, :c], chash[:, :c]):
+            found[nf] = name
+            owner[nf] = look.name_entity[name]
+            ne = _record(ent, nm, out_scores, first, ne, owner[nf], name, 1.0, nf)
+            nf += 1
+    if ne and (ne >= depth or enough <= 1.0):
+        return ne, False
+    # 2.-3. candidates: sound-alike names, then the best by weight sum
+    n_whole = nf
+    work = kernel.work_space(max(letters, look.longest_token), tokens)
+    sound = np.empty(0, dtype=np.int32)
+    phonetic = words[PHONETIC]
+    if n and phonetic.min() >= 0:
+        key = np.array([np.int64(keys.fold_set(phonetic))])
+        sound = _lookup_keys(look.phon_hash, look.phon_name, key, k)
+    q_tok, q_w = _terms(q, look, names, work.rows, work.masks)
+    best = _top_names(look.post_ptr, look.post, q_tok, q_w, acc, touched, k)
+    for part in (sound, best):
+        for name in part:
+            e = look.name_entity[name]
+            if _holds(found, nf, name) or _holds(owner, n_whole, e):
+                continue
+            found[nf] = name
+            owner[nf] = e
+            size, count = kernel.name_size(names, name)
+            letters = max(letters, size)
+            tokens = max(tokens, count)
+            nf += 1
+    if nf == n_whole:
+        return ne, True
+    # 4. each candidate's query coverage bounds its score; finish the best bounds first
+    if tokens > cmeta.shape[1] or letters > look.longest_token:
+        work = kernel.work_space(max(letters, look.longest_token), tokens)
+        cmeta = np.empty((3, tokens), dtype=np.int64)
+        chash = np.empty((3, tokens), dtype=np.uint64)
+        cw = np.empty(tokens)
+    m = nf - n_whole
+    q_cov = np.empty(m)
+    bound = np.empty(m)
+    for j in range(m):
+        name = found[n_whole + j]
+        c = kernel.name_side(names, name, cmeta, chash, cw)
+        if kernel.is_whole(q, names.token_buf, cmeta[:, :c], chash[:, :c]):
+            q_cov[j] = -1.0
+            bound[j] = 2.0
+        else:
+            q_cov[j] = kernel.query_coverage(q, names.token_buf, cmeta[:, :c], chash[:, :c], work)
+            bound[j] = kernel.upper_bound(q_cov[j])
+    text_len = kernel.query_text(q, work)
+    for j in np.argsort(-bound, kind="mergesort"):
+        if bound[j] <= 0.0 or bound[j] < _cut(out_scores, ne, depth, enough):
+            break
+        name = found[n_whole + j]
+        if q_cov[j] < 0.0:
+            score = 1.0
+        else:
+            c = kernel.name_side(names, name, cmeta, chash, cw)
+            score = kernel.finish(
+                q, text_len, names.token_buf, cmeta[:, :c], chash[:, :c], cw[:c], q_cov[j], work
+            )
+        ne = _record(ent, nm, out_scores, first, ne, owner[n_whole + j], name, score, n_whole + j)
+    return ne, True
+
+
+class Found(NamedTuple):
+    """Each entity's best name for a query, with raw scores, and whether retrieval ran."""
+
+    entities: list[int]
+    names: list[int]
+    scores: list[float]
+    retrieved: bool
+
+
+class Searcher:
+    """The compiled search over one index, with its word-level memo."""
+
+    def __init__(self, index: NameIndex):
+        self.index = index
+        generic = np.array([t in kernel.GENERIC_WORDS for t in index.tokens], dtype=bool)
+        idf = index.idf.astype(np.float64)
+        self.names = kernel.IndexNames(
+            index.name_tok_ptr,
+            index.name_tok,
+            index.token_buf,
+            index.token_ptr,
+            index.token_hashes,
+            np.where(generic, idf * kernel.GENERIC_WEIGHT, idf),
+        )
+        self.lookup = Lookup(
+            index.whole_hash, index.whole_name, index.phon_hash, index.phon_name,
+            index.del_hash, index.del_tok, index.vocab_hash, index.vocab_id,
+            index.post_ptr, index.post, index.df, index.idf, index.name_entity,
+            index.longest_token, index.common_cap, index.unknown_idf,
+        )
+        self._words: dict[str, bytes] = {}
+        # Scratch and output space, used under the lock.
+        self._lock = threading.Lock()
+        self._acc = np.zeros(index.size, dtype=np.float32)
+        self._touched = np.zeros(index.size, dtype=np.int32)
+        most = 2 * EXACT_LIMIT + 2 * RETRIEVE_K
+        self._ids = np.empty((2, most), dtype=np.int64)
+        self._scores = np.empty(most, dtype=np.float64)
+
+    def word(self, token: str) -> bytes:
+        """A query word's columns as int64 bytes: length, vocabulary id and sound-alike id
+        (-1 where the index lacks them), and whether it is a generic word."""
+        known = self._words.get(token)
+        if known is None:
+            index = self.index
+            known = _WORD.pack(
+                len(token),
+                index.vocab.get(token, -1),
+                index.phonetic_ids.get(phonetic_token(token), -1),
+                int(token in kernel.GENERIC_WORDS),
+            )
+            if len(self._words) >= WORD_MEMO_SIZE:
+                self._words.clear()
+            self._words[token] = known
+        return known
+
+    def search(self, tokens: Sequence[str], depth: int = 1, enough: float = 2.0) -> Found:
+        """Each entity's best name for a normalised query, exact for the `depth` best
+        entities, or for the best alone once it scores `enough` (see `_search`)."""
+        if not tokens:
+            return Found([], [], [], True)
+        memo = self._words
+        words = np.frombuffer(
+            b"".join([memo.get(t) or self.word(t) for t in tokens]), dtype=np.int64
+        )
+        qbuf = np.frombuffer("".join(tokens).encode("ascii"), dtype=np.uint8)
+        with self._lock:
+            count, retrieved = _search(
+                qbuf, words, depth, enough, RETRIEVE_K, self._acc, self._touched,
+                self._ids, self._scores, *self.lookup, *self.names,
+            )
+            entities, names = self._ids[:, :count].tolist()
+            scores = self._scores[:count].tolist()
+        return Found(entities, names, scores, retrieved)
+
+
+_SEARCHERS: weakref.WeakKeyDictionary[NameIndex, Searcher] = weakref.WeakKeyDictionary()
+_SEARCHERS_LOCK = threading.Lock()
+
+
+def searcher(index: NameIndex) -> Searcher:
+    """The searcher of an index, made on first use."""
+    found = _SEARCHERS.get(index)
+    if found is None:
+        with _SEARCHERS_LOCK:
+            found = _SEARCHERS.get(index)
+            if found is None:
+                found = _SEARCHERS[index] = Searcher(index)
+    return found
