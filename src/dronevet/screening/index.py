@@ -23,6 +23,7 @@ import math
 import threading
 from array import array
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
@@ -32,6 +33,9 @@ from dronevet.knowledge.ftm import paused_gc
 from dronevet.knowledge.loader import KnowledgeBase
 from dronevet.screening import kernel, keys
 from dronevet.screening.normalize import name_tokens, phonetic_token
+
+if TYPE_CHECKING:
+    from dronevet.screening.search import Searcher
 
 TYPO_MIN_LEN = 4
 # At most this many names share one whole-name key in a query's answer (pathological data).
@@ -139,6 +143,7 @@ class NameIndex:
         self.common_cap = common_cap or max(2000, n_names // 200)
         self._build_keys()
         self._name_tokens: dict[int, tuple[str, ...]] = {}
+        self.searcher: Searcher | None = None  # made on first use by `search.searcher`
 
     def _build_keys(self) -> None:
         """Typo keys of the vocabulary, and whole-name and sound-alike keys of every name."""

@@ -1,14 +1,14 @@
 """One compiled call per query: whole-name lookup, candidate retrieval, scoring.
 
-`Searcher.search(tokens, stop_at)` turns a normalised query into the best name of each
-entity it could be, with raw scores (`score.py` orders and explains them). Python only
-looks up each word once (vocabulary id, sound-alike id, whether it is a generic word: a
-word-level memo) and hands the query's bytes to `_search`, which does the rest without
-coming back to the interpreter:
+`Searcher.search(tokens, depth, enough)` turns a normalised query into the best name of
+each entity it could be, with raw scores (`score.py` orders and explains them). Python
+only looks up each word once (its vocabulary id, sound-alike id and whether it is a
+generic word: a word-level memo) and hands the query's bytes to `_search`, which does the
+rest without coming back to the interpreter:
 
 1. Whole-name keys (the distinct tokens; the letters without spaces) find names equal to
-   the query whole; hits are confirmed on the tokens. If `stop_at` entities already hold
-   the query whole, that is the answer.
+   the query whole; hits are confirmed on the tokens. If they already settle the answer
+   (`depth` entities, or one when a score of 1 is `enough`), that is the answer.
 2. Otherwise the query's terms are gathered: each known word with its IDF, its typo
    neighbours in the vocabulary (symmetric-delete keys, confirmed by the optimal string
    alignment distance) at `TYPO_WEIGHT`, and adjacent words that together are one
@@ -16,20 +16,25 @@ coming back to the interpreter:
    names are left out whenever a rarer one exists.
 3. Candidates are the sound-alike names, then the `RETRIEVE_K` names with the highest
    weight sum over the postings (`index._top_names`).
-4. Every candidate is scored (`kernel.py`), and each entity keeps its best name, the
-   earlier found on a tie.
+4. Each candidate's query coverage bounds its score (`kernel.upper_bound`); candidates
+   are finished best bound first until none can change the answer, and each entity keeps
+   its best name, the earlier found on a tie.
+
+The index's arrays travel as one `Tables` struct and the query as two `bytes`: numba
+unpacks those at each call much faster than some thirty separate arrays.
 """
 
 from __future__ import annotations
 
 import struct
 import threading
-import weakref
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numba
 import numpy as np
+from numba.core import types
+from numba.experimental import structref
 from numpy.typing import NDArray
 
 from dronevet.screening import kernel, keys
@@ -48,7 +53,7 @@ WORD_MEMO_SIZE = 1 << 16
 
 # Columns of the query's words (one row per word).
 LEN, ID, PHONETIC, GENERIC = 0, 1, 2, 3
-_WORD = struct.Struct("=4q")
+_WORD = struct.Struct("<4q")
 
 U8 = NDArray[np.uint8]
 I32 = NDArray[np.int32]
@@ -76,6 +81,32 @@ class Lookup(NamedTuple):
     longest_token: int
     common_cap: int
     unknown_idf: float
+
+
+_TABLE_FIELDS = (
+    *Lookup._fields,
+    *kernel.IndexNames._fields,
+    "acc",  # scratch of `_top_names`, zero between queries
+    "touched",
+    "out_ids",  # where `_search` writes its answer
+    "out_scores",
+)
+
+
+@structref.register
+class _TablesType(types.StructRef):
+    def preprocess_fields(
+        self, fields: tuple[tuple[str, types.Type], ...]
+    ) -> tuple[tuple[str, types.Type], ...]:
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+class Tables(structref.StructRefProxy):
+    """An index's tables, scratch and output space, handed to `_search` as one argument:
+    numba takes a struct of arrays at each call much faster than the arrays one by one."""
+
+
+structref.define_proxy(Tables, _TablesType, list(_TABLE_FIELDS))
 
 
 @numba.njit(cache=True)
@@ -218,35 +249,48 @@ def _cut(sc: F64, ne: int, depth: int, enough: float) -> float:  # pragma: no co
 
 
 @numba.njit(cache=True)
+def _decode(qtext: bytes, wtext: bytes) -> tuple[U8, I64]:  # pragma: no cover - compiled
+    """The query's bytes as an array, and its word columns (`Searcher.word`: little-endian
+    int64, four per word) as rows LEN, ID, PHONETIC, GENERIC."""
+    qbuf = np.empty(len(qtext), dtype=np.uint8)
+    for i in range(len(qtext)):
+        qbuf[i] = qtext[i]
+    n = len(wtext) // 32
+    words = np.empty((4, n), dtype=np.int64)
+    for i in range(n):
+        for c in range(4):
+            value = np.uint64(0)
+            at = 32 * i + 8 * c
+            for b in range(8):
+                value |= np.uint64(wtext[at + b]) << np.uint64(8 * b)
+            words[c, i] = np.int64(value)
+    return qbuf, words
+
+
+@numba.njit(cache=True)
 def _search(
-    qbuf: U8, words: I64, depth: int, enough: float, k: int, acc: F32, touched: I32,
-    out_ids: I64, out_scores: F64,
-    whole_hash: I64, whole_name: I32, phon_hash: I64, phon_name: I32,
-    del_hash: I64, del_tok: I32, vocab_hash: I64, vocab_id: I32,
-    post_ptr: I64, post: I32, df: I64, idf: F32, name_entity: I32,
-    longest_token: int, common_cap: int, unknown_idf: float,
-    name_tok_ptr: I64, name_tok: I32, token_buf: U8, token_ptr: I64,
-    token_hashes: NDArray[np.uint64], token_w: F64,
+    t: Any, qtext: bytes, wtext: bytes, depth: int, enough: float, k: int
 ) -> tuple[int, bool]:  # pragma: no cover - compiled
-    """Write (entity, name) into `out_ids` columns and raw scores into `out_scores`, one
-    per entity found; return how many, and whether retrieval ran (False: whole-name hits
-    answered alone). `words` holds one row of columns per query word, flattened.
+    """Write (entity, name) into the columns of `t.out_ids` (`t`: a `Tables`) and raw
+    scores into `t.out_scores`, one per entity found; return how many, and whether
+    retrieval ran (False: whole-name hits answered alone). `qtext` is the query's tokens
+    written together, `wtext` its word columns (`Searcher.word`).
 
     The answer is exact for the `depth` best entities, or for the best alone once it
     scores `enough`: candidates are finished best bound first (`kernel.upper_bound`), and
     those that cannot reach the cut (`_cut`) are left out.
-
-    The index's tables come as separate arguments (`Lookup` and `kernel.IndexNames` in
-    that order): numba types plain arrays at each call much faster than tuples of them.
     """
     look = Lookup(
-        whole_hash, whole_name, phon_hash, phon_name, del_hash, del_tok, vocab_hash,
-        vocab_id, post_ptr, post, df, idf, name_entity, longest_token, common_cap,
-        unknown_idf,
+        t.whole_hash, t.whole_name, t.phon_hash, t.phon_name, t.del_hash, t.del_tok,
+        t.vocab_hash, t.vocab_id, t.post_ptr, t.post, t.df, t.idf, t.name_entity,
+        t.longest_token, t.common_cap, t.unknown_idf,
     )
-    names = kernel.IndexNames(name_tok_ptr, name_tok, token_buf, token_ptr, token_hashes, token_w)
-    n = words.shape[0] // 4
-    words = words.reshape((n, 4)).T
+    names = kernel.IndexNames(
+        t.name_tok_ptr, t.name_tok, t.token_buf, t.token_ptr, t.token_hashes, t.token_w
+    )
+    acc, touched, out_ids, out_scores = t.acc, t.touched, t.out_ids, t.out_scores
+    qbuf, words = _decode(qtext, wtext)
+    n = words.shape[1]
     weights = np.empty(n)
     for i in range(n):
         tid = words[ID, i]
@@ -383,13 +427,18 @@ class Searcher:
             index.longest_token, index.common_cap, index.unknown_idf,
         )
         self._words: dict[str, bytes] = {}
-        # Scratch and output space, used under the lock.
-        self._lock = threading.Lock()
-        self._acc = np.zeros(index.size, dtype=np.float32)
-        self._touched = np.zeros(index.size, dtype=np.int32)
         most = 2 * EXACT_LIMIT + 2 * RETRIEVE_K
         self._ids = np.empty((2, most), dtype=np.int64)
         self._scores = np.empty(most, dtype=np.float64)
+        self._tables = Tables(
+            *self.lookup,
+            *self.names,
+            np.zeros(index.size, dtype=np.float32),
+            np.zeros(index.size, dtype=np.int32),
+            self._ids,
+            self._scores,
+        )
+        self._lock = threading.Lock()  # the scratch and output space are shared
 
     def word(self, token: str) -> bytes:
         """A query word's columns as int64 bytes: length, vocabulary id and sound-alike id
@@ -414,30 +463,24 @@ class Searcher:
         if not tokens:
             return Found([], [], [], True)
         memo = self._words
-        words = np.frombuffer(
-            b"".join([memo.get(t) or self.word(t) for t in tokens]), dtype=np.int64
-        )
-        qbuf = np.frombuffer("".join(tokens).encode("ascii"), dtype=np.uint8)
+        words = b"".join([memo.get(t) or self.word(t) for t in tokens])
+        text = "".join(tokens).encode("ascii")
         with self._lock:
-            count, retrieved = _search(
-                qbuf, words, depth, enough, RETRIEVE_K, self._acc, self._touched,
-                self._ids, self._scores, *self.lookup, *self.names,
-            )
+            count, retrieved = _search(self._tables, text, words, depth, enough, RETRIEVE_K)
             entities, names = self._ids[:, :count].tolist()
             scores = self._scores[:count].tolist()
         return Found(entities, names, scores, retrieved)
 
 
-_SEARCHERS: weakref.WeakKeyDictionary[NameIndex, Searcher] = weakref.WeakKeyDictionary()
-_SEARCHERS_LOCK = threading.Lock()
+_SEARCHER_LOCK = threading.Lock()
 
 
 def searcher(index: NameIndex) -> Searcher:
-    """The searcher of an index, made on first use."""
-    found = _SEARCHERS.get(index)
+    """The searcher of an index, made on first use and kept with it."""
+    found = index.searcher
     if found is None:
-        with _SEARCHERS_LOCK:
-            found = _SEARCHERS.get(index)
+        with _SEARCHER_LOCK:
+            found = index.searcher
             if found is None:
-                found = _SEARCHERS[index] = Searcher(index)
+                found = index.searcher = Searcher(index)
     return found
