@@ -4,9 +4,11 @@
 
 (a) Built-in knowledge base: the labelled variants (bench/screening_data/variants.tsv)
     screened one by one (`Screener.screen`: name -> entity -> covered status on a date);
-    rate and p50/p99 latency with no result cache (only word- and token-level caches, which
-    never hold a whole query), first pass and repeated passes; then, separately, with the
-    per-name result cache (the set repeated, so most answers come from it).
+    rate and p50/p99 latency with no result cache (only word-level caches, which never
+    hold a whole query), first pass and repeated passes, with the median, slowest and
+    fastest pass (other tenants of a shared machine slow some passes down); then,
+    separately, with the per-name result cache (the set repeated, so most answers come
+    from it).
 (b) Built-in + N synthetic entities (generated, seeded, into bench/out/): load time, index
     build time and memory, rate, precision and recall at the default threshold.
 (c) Side by side, on a sample of the labelled queries: rapidfuzz brute force
@@ -100,10 +102,17 @@ def bench_builtin(rows: list[tuple[str, str]]) -> None:
     screener.screen("warm up the index and the compiled loop", AS_OF)
     predicted, times = run_queries(screener, queries)
     report("no result cache, first pass     ", times)
-    _, times = run_queries(screener, queries, repeat=10)
+    passes = 20
+    _, times = run_queries(screener, queries, repeat=passes)
     report("no result cache, repeated passes", times, target=(20_000, 2.0))
-    best = max(len(queries) / t.sum() for t in np.split(times, 10))
-    print(f"    best single pass: {best:,.0f} q/s (the machine is shared: {load_average()})")
+    rates = sorted(len(queries) / t.sum() for t in np.split(times, passes))
+    median = float(np.median(rates))
+    verdict = "met" if median >= 20_000 else "missed"
+    print(
+        f"    per pass ({passes} passes): median {median:,.0f} q/s [target >= 20,000: {verdict}], "
+        f"slowest {rates[0]:,.0f}, fastest {rates[-1]:,.0f} (the machine is shared: "
+        f"{load_average()})"
+    )
     cached = Screener(kb)
     _, times = run_queries(cached, queries, repeat=10)
     report("with result cache (separately)  ", times)

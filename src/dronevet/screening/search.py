@@ -268,13 +268,25 @@ def _decode(qtext: bytes, wtext: bytes) -> tuple[U8, I64]:  # pragma: no cover -
 
 
 @numba.njit(cache=True)
+def _answer(
+    ne: int, retrieved: bool, t: Any
+) -> tuple[int, bool, int, int, float]:  # pragma: no cover - compiled
+    """What `_search` returns: the count, whether retrieval ran, and the first entity's
+    row as plain numbers (the common single answer needs no array slicing)."""
+    if ne == 0:
+        return 0, retrieved, -1, -1, 0.0
+    return ne, retrieved, t.out_ids[0, 0], t.out_ids[1, 0], t.out_scores[0]
+
+
+@numba.njit(cache=True)
 def _search(
     t: Any, qtext: bytes, wtext: bytes, depth: int, enough: float, k: int
-) -> tuple[int, bool]:  # pragma: no cover - compiled
+) -> tuple[int, bool, int, int, float]:  # pragma: no cover - compiled
     """Write (entity, name) into the columns of `t.out_ids` (`t`: a `Tables`) and raw
-    scores into `t.out_scores`, one per entity found; return how many, and whether
-    retrieval ran (False: whole-name hits answered alone). `qtext` is the query's tokens
-    written together, `wtext` its word columns (`Searcher.word`).
+    scores into `t.out_scores`, one per entity found; return how many, whether
+    retrieval ran (False: whole-name hits answered alone) and the first row (`_answer`).
+    `qtext` is the query's tokens written together, `wtext` its word columns
+    (`Searcher.word`).
 
     The answer is exact for the `depth` best entities, or for the best alone once it
     scores `enough`: candidates are finished best bound first (`kernel.upper_bound`), and
@@ -338,7 +350,7 @@ def _search(
             ne = _record(ent, nm, out_scores, first, ne, owner[nf], name, 1.0, nf)
             nf += 1
     if ne and (ne >= depth or enough <= 1.0):
-        return ne, False
+        return _answer(ne, False, t)
     # 2.-3. candidates: sound-alike names, then the best by weight sum
     n_whole = nf
     work = kernel.work_space(max(letters, look.longest_token), tokens)
@@ -361,7 +373,7 @@ def _search(
             tokens = max(tokens, count)
             nf += 1
     if nf == n_whole:
-        return ne, True
+        return _answer(ne, True, t)
     # 4. each candidate's query coverage bounds its score; finish the best bounds first
     if tokens > cmeta.shape[1] or letters > look.longest_token:
         work = kernel.work_space(max(letters, look.longest_token), tokens)
@@ -393,7 +405,7 @@ def _search(
                 q, text_len, names.token_buf, cmeta[:, :c], chash[:, :c], cw[:c], q_cov[j], work
             )
         ne = _record(ent, nm, out_scores, first, ne, owner[n_whole + j], name, score, n_whole + j)
-    return ne, True
+    return _answer(ne, True, t)
 
 
 class Found(NamedTuple):
@@ -466,7 +478,11 @@ class Searcher:
         words = b"".join([memo.get(t) or self.word(t) for t in tokens])
         text = "".join(tokens).encode("ascii")
         with self._lock:
-            count, retrieved = _search(self._tables, text, words, depth, enough, RETRIEVE_K)
+            count, retrieved, entity, name, score = _search(
+                self._tables, text, words, depth, enough, RETRIEVE_K
+            )
+            if count == 1:
+                return Found([entity], [name], [score], retrieved)
             entities, names = self._ids[:, :count].tolist()
             scores = self._scores[:count].tolist()
         return Found(entities, names, scores, retrieved)
