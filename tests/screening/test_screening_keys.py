@@ -40,9 +40,9 @@ def test_bulk_token_hashes_equal_the_query_side_and_the_definition(tokens: list[
     assert hashes.tolist() == [_hash(t) for t in tokens]
     assert powers.tolist() == [pow(keys.B, len(t), 1 << 64) for t in tokens]
     _, query = kernel._side(buf, np.diff(ptr), np.full(len(tokens), -1, dtype=np.int64))
-    assert query[kernel.HASH].tolist() == hashes.tolist()
-    assert query[kernel.POW].tolist() == powers.tolist()
-    assert query[kernel.CHARS].tolist() == kernel.char_sets(buf, ptr).tolist()
+    assert query[:, kernel.HASH].tolist() == hashes.tolist()
+    assert query[:, kernel.POW].tolist() == powers.tolist()
+    assert query[:, kernel.CHARS].tolist() == kernel.char_sets(buf, ptr).tolist()
 
 
 @settings(max_examples=60, deadline=None)

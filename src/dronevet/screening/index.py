@@ -92,6 +92,20 @@ def _sorted_pairs(hashes: I64, values: I32) -> tuple[I64, I32]:
 
 
 @numba.njit(cache=True)
+def lower_bound(sorted_keys: I64, key: np.int64) -> int:  # pragma: no cover - compiled
+    """The first position in `sorted_keys` whose key is not below `key`."""
+    lo = 0
+    hi = sorted_keys.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if sorted_keys[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@numba.njit(cache=True)
 def _lookup_keys(hashes: I64, values: I32, keys: I64, limit: int) -> I32:  # pragma: no cover
     """The values stored under any of `keys` (at most `limit` per key), in key order."""
     size = hashes.shape[0]
@@ -99,7 +113,7 @@ def _lookup_keys(hashes: I64, values: I32, keys: I64, limit: int) -> I32:  # pra
     n = 0
     for k in range(keys.shape[0]):
         key = keys[k]
-        lo = np.searchsorted(hashes, key)
+        lo = lower_bound(hashes, key)
         end = min(size, lo + limit)
         while lo < end and hashes[lo] == key:
             out[n] = values[lo]
@@ -148,7 +162,7 @@ class NameIndex:
     def _build_keys(self) -> None:
         """Typo keys of the vocabulary, and whole-name and sound-alike keys of every name."""
         # The vocabulary's bytes: token t is token_buf[token_ptr[t]:token_ptr[t + 1]].
-        buf = np.frombuffer("".join(self.tokens).encode("ascii"), dtype=np.uint8)
+        buf = np.frombuffer(bytearray("".join(self.tokens), "ascii"), dtype=np.uint8)
         ptr = np.zeros(len(self.tokens) + 1, dtype=np.int64)
         np.cumsum([len(t) for t in self.tokens], out=ptr[1:])
         self.token_buf, self.token_ptr = buf, ptr

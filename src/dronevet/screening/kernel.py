@@ -3,16 +3,16 @@
 `score.py` states the algorithm; this module runs it in numba, so that scoring the few
 dozen candidates of a query costs microseconds rather than a Python loop per word pair.
 
-A side (the query, or one candidate name) is a sequence of tokens held as columns:
+A side (the query, or one candidate name) is a sequence of tokens, one row each:
 
-- `meta[ID]`: the token's id in a vocabulary, or -1 for a word the vocabulary lacks.
+- `meta[:, ID]`: the token's id in a vocabulary, or -1 for a word the vocabulary lacks.
   Equal ids are equal tokens; a token of -1 equals nothing on the other side, because the
   vocabulary holds every token of every name (`score_pair` numbers both sides' words);
-- `meta[START]`, `meta[LEN]`: where the token's bytes lie in the side's buffer;
-- `hashes[HASH]`, `hashes[POW]`: its polynomial hash and B**length (`keys.py`), so that
+- `meta[:, START]`, `meta[:, LEN]`: where the token's bytes lie in the side's buffer;
+- `hashes[:, HASH]`, `hashes[:, POW]`: its polynomial hash and B**length (`keys.py`), so that
   "two adjacent words written together equal one word" is arithmetic; a hash hit is
   confirmed on the bytes;
-- `hashes[CHARS]`: which characters it contains, one bit per byte value modulo 64. An edit
+- `hashes[:, CHARS]`: which characters it contains, one bit per byte value modulo 64. An edit
   changes at most two of these bits, so words whose sets differ by more than twice the
   typo limit skip the edit-distance table;
 - a weight per token.
@@ -207,13 +207,13 @@ def _similarity(
 @numba.njit(cache=True, inline="always")
 def _subset(ameta: I64, bmeta: I64) -> bool:  # pragma: no cover - compiled
     """Whether every token of side a is a token of side b."""
-    for i in range(ameta.shape[1]):
-        token = ameta[ID, i]
+    for i in range(ameta.shape[0]):
+        token = ameta[i, ID]
         if token < 0:
             return False
         found = False
-        for k in range(bmeta.shape[1]):
-            if bmeta[ID, k] == token:
+        for k in range(bmeta.shape[0]):
+            if bmeta[k, ID] == token:
                 found = True
                 break
         if not found:
@@ -228,8 +228,8 @@ def coverage(
     rows: I64, masks: U64, sims: F64,
 ) -> float:  # pragma: no cover - compiled
     """Weighted share of side a explained by side b (`rows`, `masks`, `sims`: scratch)."""
-    n = ameta.shape[1]
-    m = bmeta.shape[1]
+    n = ameta.shape[0]
+    m = bmeta.shape[0]
     total = 0.0
     for i in range(n):
         total += aw[i]
@@ -238,24 +238,24 @@ def coverage(
     for i in range(n):
         sims[i] = 0.0
     for i in range(n):
-        token = ameta[ID, i]
-        a0 = ameta[START, i]
-        la = ameta[LEN, i]
+        token = ameta[i, ID]
+        a0 = ameta[i, START]
+        la = ameta[i, LEN]
         sim = 0.0
         if token >= 0:
             for k in range(m):
-                if bmeta[ID, k] == token:
+                if bmeta[k, ID] == token:
                     sim = 1.0
                     break
         if sim < 1.0:  # two adjacent words of b written together
             for k in range(m - 1):
                 if (
-                    bmeta[LEN, k] + bmeta[LEN, k + 1] == la
-                    and bhash[HASH, k] * bhash[POW, k + 1] + bhash[HASH, k + 1] == ahash[HASH, i]
+                    bmeta[k, LEN] + bmeta[k + 1, LEN] == la
+                    and bhash[k, HASH] * bhash[k + 1, POW] + bhash[k + 1, HASH] == ahash[i, HASH]
                     and concat_equal(
                         abuf, a0, la,
-                        bbuf, bmeta[START, k], bmeta[LEN, k],
-                        bbuf, bmeta[START, k + 1], bmeta[LEN, k + 1],
+                        bbuf, bmeta[k, START], bmeta[k, LEN],
+                        bbuf, bmeta[k + 1, START], bmeta[k + 1, LEN],
                     )
                 ):
                     sim = 1.0
@@ -265,24 +265,24 @@ def coverage(
                 sim = max(
                     sim,
                     _similarity(
-                        abuf, a0, la, ahash[CHARS, i],
-                        bbuf, bmeta[START, k], bmeta[LEN, k], bhash[CHARS, k], rows, masks,
+                        abuf, a0, la, ahash[i, CHARS],
+                        bbuf, bmeta[k, START], bmeta[k, LEN], bhash[k, CHARS], rows, masks,
                     ),
                 )
         if sim == 1.0:
             sims[i] = 1.0
             continue
         if i + 1 < n:  # this word and the next written together as one word of b
-            joined = ahash[HASH, i] * ahash[POW, i + 1] + ahash[HASH, i + 1]
-            length = la + ameta[LEN, i + 1]
+            joined = ahash[i, HASH] * ahash[i + 1, POW] + ahash[i + 1, HASH]
+            length = la + ameta[i + 1, LEN]
             for k in range(m):
                 if (
-                    bmeta[LEN, k] == length
-                    and bhash[HASH, k] == joined
+                    bmeta[k, LEN] == length
+                    and bhash[k, HASH] == joined
                     and concat_equal(
-                        bbuf, bmeta[START, k], length,
+                        bbuf, bmeta[k, START], length,
                         abuf, a0, la,
-                        abuf, ameta[START, i + 1], ameta[LEN, i + 1],
+                        abuf, ameta[i + 1, START], ameta[i + 1, LEN],
                     )
                 ):
                     sims[i] = 1.0
@@ -302,9 +302,9 @@ def coverage(
 def _letters_hash(meta: I64, hashes: U64) -> tuple[np.uint64, int]:  # pragma: no cover
     h = np.uint64(0)
     length = 0
-    for i in range(meta.shape[1]):
-        h = h * hashes[POW, i] + hashes[HASH, i]
-        length += meta[LEN, i]
+    for i in range(meta.shape[0]):
+        h = h * hashes[i, POW] + hashes[i, HASH]
+        length += meta[i, LEN]
     return h, length
 
 
@@ -313,21 +313,21 @@ def _same_letters(abuf: U8, ameta: I64, bbuf: U8, bmeta: I64) -> bool:  # pragma
     """Whether both sides spell the same letters once their spaces are removed (lengths
     already known equal)."""
     i = j = 0
-    pa = ameta[START, 0]
-    pb = bmeta[START, 0]
-    ea = pa + ameta[LEN, 0]
-    eb = pb + bmeta[LEN, 0]
+    pa = ameta[0, START]
+    pb = bmeta[0, START]
+    ea = pa + ameta[0, LEN]
+    eb = pb + bmeta[0, LEN]
     while True:
         while pa == ea:
             i += 1
-            if i == ameta.shape[1]:
+            if i == ameta.shape[0]:
                 return True
-            pa = ameta[START, i]
-            ea = pa + ameta[LEN, i]
+            pa = ameta[i, START]
+            ea = pa + ameta[i, LEN]
         while pb == eb:
             j += 1
-            pb = bmeta[START, j]
-            eb = pb + bmeta[LEN, j]
+            pb = bmeta[j, START]
+            eb = pb + bmeta[j, LEN]
         if abuf[pa] != bbuf[pb]:
             return False
         pa += 1
@@ -338,17 +338,17 @@ def _same_letters(abuf: U8, ameta: I64, bbuf: U8, bmeta: I64) -> bool:  # pragma
 def _sorted_text(buf: U8, meta: I64, out: U8, order: I64) -> int:  # pragma: no cover
     """Write the side's tokens sorted and joined by single spaces into `out`; return its
     length (`order`: scratch space)."""
-    n = meta.shape[1]
+    n = meta.shape[0]
     for i in range(n):
         order[i] = i
     for i in range(1, n):
         k = order[i]
-        k0 = meta[START, k]
-        kl = meta[LEN, k]
+        k0 = meta[k, START]
+        kl = meta[k, LEN]
         j = i - 1
         while j >= 0:
-            o0 = meta[START, order[j]]
-            ol = meta[LEN, order[j]]
+            o0 = meta[order[j], START]
+            ol = meta[order[j], LEN]
             before = kl < ol
             for c in range(min(kl, ol)):
                 if buf[k0 + c] != buf[o0 + c]:
@@ -365,7 +365,7 @@ def _sorted_text(buf: U8, meta: I64, out: U8, order: I64) -> int:  # pragma: no 
             out[pos] = _SPACE
             pos += 1
         k = order[i]
-        for c in range(meta[START, k], meta[START, k] + meta[LEN, k]):
+        for c in range(meta[k, START], meta[k, START] + meta[k, LEN]):
             out[pos] = buf[c]
             pos += 1
     return pos
@@ -455,8 +455,8 @@ class Query(NamedTuple):
 def _side(buf: U8, lengths: I64, ids: I64) -> tuple[I64, U64]:  # pragma: no cover - compiled
     """Columns of a side written contiguously in `buf`, its tokens' lengths and ids."""
     n = lengths.shape[0]
-    meta = np.empty((3, n), dtype=np.int64)
-    hashes = np.empty((3, n), dtype=np.uint64)
+    meta = np.empty((n, 3), dtype=np.int64)
+    hashes = np.empty((n, 3), dtype=np.uint64)
     base = np.uint64(B)
     pos = 0
     for i in range(n):
@@ -467,12 +467,12 @@ def _side(buf: U8, lengths: I64, ids: I64) -> tuple[I64, U64]:  # pragma: no cov
             h = h * base + np.uint64(buf[c])
             power = power * base
             chars |= np.uint64(1) << np.uint64(buf[c] & 63)
-        hashes[CHARS, i] = chars
-        meta[ID, i] = ids[i]
-        meta[START, i] = pos
-        meta[LEN, i] = lengths[i]
-        hashes[HASH, i] = h
-        hashes[POW, i] = power
+        hashes[i, CHARS] = chars
+        meta[i, ID] = ids[i]
+        meta[i, START] = pos
+        meta[i, LEN] = lengths[i]
+        hashes[i, HASH] = h
+        hashes[i, POW] = power
         pos += lengths[i]
     return meta, hashes
 
@@ -573,12 +573,12 @@ def name_side(
     n = names.name_tok_ptr[name + 1] - lo
     for j in range(n):
         t = names.name_tok[lo + j]
-        cmeta[ID, j] = t
-        cmeta[START, j] = names.token_ptr[t]
-        cmeta[LEN, j] = names.token_ptr[t + 1] - names.token_ptr[t]
-        chash[HASH, j] = names.token_hashes[HASH, t]
-        chash[POW, j] = names.token_hashes[POW, t]
-        chash[CHARS, j] = names.token_hashes[CHARS, t]
+        cmeta[j, ID] = t
+        cmeta[j, START] = names.token_ptr[t]
+        cmeta[j, LEN] = names.token_ptr[t + 1] - names.token_ptr[t]
+        chash[j, HASH] = names.token_hashes[HASH, t]
+        chash[j, POW] = names.token_hashes[POW, t]
+        chash[j, CHARS] = names.token_hashes[CHARS, t]
         cw[j] = names.token_w[t]
     return n
 

@@ -44,6 +44,7 @@ from dronevet.screening.index import (
     NameIndex,
     _lookup_keys,
     _top_names,
+    lower_bound,
 )
 from dronevet.screening.normalize import phonetic_token
 
@@ -138,62 +139,75 @@ def _terms(
     q: kernel.Query, look: Lookup, names: kernel.IndexNames, rows: I64, masks: NDArray[np.uint64]
 ) -> tuple[I32, F32]:  # pragma: no cover - compiled
     """The query's retrieval terms (token ids) and their weights (step 2)."""
-    n = q.meta.shape[1]
-    starts = np.empty(n, dtype=np.int64)
-    ranges = []
+    n = q.meta.shape[0]
+    # Typo keys of each query word of 4+ letters, and where each lies in `del_hash`.
+    total = 0
+    for i in range(n):
+        if q.meta[i, kernel.LEN] >= TYPO_MIN_LEN:
+            total += q.meta[i, kernel.LEN] + 1
+    v_word = np.empty(total, dtype=np.int64)
+    v_lo = np.empty(total, dtype=np.int64)
+    v_hi = np.empty(total, dtype=np.int64)
+    nv = 0
     capacity = 2 * n
     for i in range(n):
-        length = q.meta[kernel.LEN, i]
+        length = q.meta[i, kernel.LEN]
         if length >= TYPO_MIN_LEN:
-            start = q.meta[kernel.START, i]
+            start = q.meta[i, kernel.START]
             variants, _ = keys.deletion_keys(
                 q.buf[start : start + length], np.array([0, length]), TYPO_MIN_LEN
             )
-            lo = np.searchsorted(look.del_hash, variants.view(np.int64), side="left")
-            hi = np.searchsorted(look.del_hash, variants.view(np.int64), side="right")
-            capacity += int((hi - lo).sum())
-            ranges.append((i, lo, hi))
-        starts[i] = q.meta[kernel.START, i]
+            for key in variants.view(np.int64):
+                lo = lower_bound(look.del_hash, key)
+                hi = lo
+                while hi < look.del_hash.shape[0] and look.del_hash[hi] == key:
+                    hi += 1
+                v_word[nv] = i
+                v_lo[nv] = lo
+                v_hi[nv] = hi
+                capacity += hi - lo
+                nv += 1
     t_id = np.empty(capacity, dtype=np.int64)
     t_w = np.empty(capacity)
     t_df = np.empty(capacity, dtype=np.int64)
     m = 0
     for i in range(n):
-        tid = q.meta[kernel.ID, i]
+        tid = q.meta[i, kernel.ID]
         if tid >= 0:
             m = _add_term(t_id, t_w, t_df, m, tid, float(look.idf[tid]), look.df[tid])
-    for i, lo, hi in ranges:
-        own = q.meta[kernel.ID, i]
-        length = q.meta[kernel.LEN, i]
+    for v in range(nv):
+        i = v_word[v]
+        own = q.meta[i, kernel.ID]
+        length = q.meta[i, kernel.LEN]
         limit = 2 if length >= 9 else 1
-        for v in range(lo.shape[0]):
-            for j in range(lo[v], hi[v]):
-                t = look.del_tok[j]
-                if t == own:
-                    continue
-                t0 = names.token_ptr[t]
-                tl = names.token_ptr[t + 1] - t0
-                if abs(tl - length) <= limit and kernel.osa_within(
-                    q.buf, starts[i], length, names.token_buf, t0, tl, limit, rows, masks
-                ):
-                    m = _add_term(
-                        t_id, t_w, t_df, m, t, float(look.idf[t]) * TYPO_WEIGHT, look.df[t]
-                    )
+        for j in range(v_lo[v], v_hi[v]):
+            t = look.del_tok[j]
+            if t == own:
+                continue
+            t0 = names.token_ptr[t]
+            tl = names.token_ptr[t + 1] - t0
+            if abs(tl - length) <= limit and kernel.osa_within(
+                q.buf, q.meta[i, kernel.START], length, names.token_buf, t0, tl, limit, rows,
+                masks,
+            ):
+                m = _add_term(
+                    t_id, t_w, t_df, m, t, float(look.idf[t]) * TYPO_WEIGHT, look.df[t]
+                )
     for i in range(n - 1):  # two adjacent words that are one vocabulary word
         joined = (
-            q.hashes[kernel.HASH, i] * q.hashes[kernel.POW, i + 1]
-            + q.hashes[kernel.HASH, i + 1]
+            q.hashes[i, kernel.HASH] * q.hashes[i + 1, kernel.POW]
+            + q.hashes[i + 1, kernel.HASH]
         )
         key = np.int64(joined)
-        length = q.meta[kernel.LEN, i] + q.meta[kernel.LEN, i + 1]
-        j = int(np.searchsorted(look.vocab_hash, key))
+        length = q.meta[i, kernel.LEN] + q.meta[i + 1, kernel.LEN]
+        j = lower_bound(look.vocab_hash, key)
         while j < look.vocab_hash.shape[0] and look.vocab_hash[j] == key:
             t = look.vocab_id[j]
             t0 = names.token_ptr[t]
             if names.token_ptr[t + 1] - t0 == length and kernel.concat_equal(
                 names.token_buf, t0, length,
-                q.buf, starts[i], q.meta[kernel.LEN, i],
-                q.buf, starts[i + 1], q.meta[kernel.LEN, i + 1],
+                q.buf, q.meta[i, kernel.START], q.meta[i, kernel.LEN],
+                q.buf, q.meta[i + 1, kernel.START], q.meta[i + 1, kernel.LEN],
             ):
                 m = _add_term(t_id, t_w, t_df, m, t, float(look.idf[t]), look.df[t])
             j += 1
@@ -245,7 +259,18 @@ def _cut(sc: F64, ne: int, depth: int, enough: float) -> float:  # pragma: no co
         return top
     if ne < depth:
         return 0.0
-    return np.sort(sc[:ne])[ne - depth]
+    # The depth-th best: the lowest of the `depth` best, kept sorted in a small array.
+    best = np.full(depth, -1.0)
+    for x in range(ne):
+        value = sc[x]
+        if value <= best[depth - 1]:
+            continue
+        at = depth - 1
+        while at > 0 and best[at - 1] < value:
+            best[at] = best[at - 1]
+            at -= 1
+        best[at] = value
+    return best[depth - 1]
 
 
 @numba.njit(cache=True)
@@ -332,8 +357,8 @@ def _search(
         size, count = kernel.name_size(names, name)
         letters = max(letters, size)
         tokens = max(tokens, count)
-    cmeta = np.empty((3, tokens), dtype=np.int64)
-    chash = np.empty((3, tokens), dtype=np.uint64)
+    cmeta = np.empty((tokens, 3), dtype=np.int64)
+    chash = np.empty((tokens, 3), dtype=np.uint64)
     cw = np.empty(tokens)
     ent = out_ids[0]
     nm = out_ids[1]
@@ -344,7 +369,7 @@ def _search(
         if _holds(found, nf, name):
             continue
         c = kernel.name_side(names, name, cmeta, chash, cw)
-        if kernel.is_whole(q, names.token_buf, cmeta[:, :c], chash[:, :c]):
+        if kernel.is_whole(q, names.token_buf, cmeta[:c], chash[:c]):
             found[nf] = name
             owner[nf] = look.name_entity[name]
             ne = _record(ent, nm, out_scores, first, ne, owner[nf], name, 1.0, nf)
@@ -375,10 +400,10 @@ def _search(
     if nf == n_whole:
         return _answer(ne, True, t)
     # 4. each candidate's query coverage bounds its score; finish the best bounds first
-    if tokens > cmeta.shape[1] or letters > look.longest_token:
+    if tokens > cmeta.shape[0] or letters > look.longest_token:
         work = kernel.work_space(max(letters, look.longest_token), tokens)
-        cmeta = np.empty((3, tokens), dtype=np.int64)
-        chash = np.empty((3, tokens), dtype=np.uint64)
+        cmeta = np.empty((tokens, 3), dtype=np.int64)
+        chash = np.empty((tokens, 3), dtype=np.uint64)
         cw = np.empty(tokens)
     m = nf - n_whole
     q_cov = np.empty(m)
@@ -386,25 +411,34 @@ def _search(
     for j in range(m):
         name = found[n_whole + j]
         c = kernel.name_side(names, name, cmeta, chash, cw)
-        if kernel.is_whole(q, names.token_buf, cmeta[:, :c], chash[:, :c]):
+        if kernel.is_whole(q, names.token_buf, cmeta[:c], chash[:c]):
             q_cov[j] = -1.0
             bound[j] = 2.0
         else:
-            q_cov[j] = kernel.query_coverage(q, names.token_buf, cmeta[:, :c], chash[:, :c], work)
+            q_cov[j] = kernel.query_coverage(q, names.token_buf, cmeta[:c], chash[:c], work)
             bound[j] = kernel.upper_bound(q_cov[j])
     text_len = kernel.query_text(q, work)
-    for j in np.argsort(-bound, kind="mergesort"):
-        if bound[j] <= 0.0 or bound[j] < _cut(out_scores, ne, depth, enough):
+    order = np.arange(m)  # by bound, highest first, candidate order on ties
+    for x in range(1, m):
+        moving = order[x]
+        at = x
+        while at > 0 and bound[order[at - 1]] < bound[moving]:
+            order[at] = order[at - 1]
+            at -= 1
+        order[at] = moving
+    for pick in order:
+        if bound[pick] <= 0.0 or bound[pick] < _cut(out_scores, ne, depth, enough):
             break
-        name = found[n_whole + j]
-        if q_cov[j] < 0.0:
+        cand = n_whole + int(pick)
+        name = found[cand]
+        if q_cov[pick] < 0.0:
             score = 1.0
         else:
             c = kernel.name_side(names, name, cmeta, chash, cw)
             score = kernel.finish(
-                q, text_len, names.token_buf, cmeta[:, :c], chash[:, :c], cw[:c], q_cov[j], work
+                q, text_len, names.token_buf, cmeta[:c], chash[:c], cw[:c], q_cov[pick], work
             )
-        ne = _record(ent, nm, out_scores, first, ne, owner[n_whole + j], name, score, n_whole + j)
+        ne = _record(ent, nm, out_scores, first, ne, owner[cand], name, score, cand)
     return _answer(ne, True, t)
 
 
