@@ -111,6 +111,13 @@ structref.define_proxy(Tables, _TablesType, list(_TABLE_FIELDS))
 
 
 @numba.njit(cache=True)
+def _make_tables(*fields: Any) -> Tables:  # pragma: no cover - compiled
+    """A `Tables` of the fields in `_TABLE_FIELDS` order, made by cached compiled code
+    (the proxy's own constructor would be compiled afresh in every process)."""
+    return Tables(*fields)
+
+
+@numba.njit(cache=True)
 def _holds(values: I32, n: int, value: int) -> bool:  # pragma: no cover - compiled
     """Whether `value` is among the first `n` values."""
     for j in range(n):  # noqa: SIM110 - a plain loop compiles; a generator would not
@@ -476,7 +483,7 @@ class Searcher:
         most = 2 * EXACT_LIMIT + 2 * RETRIEVE_K
         self._ids = np.empty((2, most), dtype=np.int64)
         self._scores = np.empty(most, dtype=np.float64)
-        self._tables = Tables(
+        self._tables = _make_tables(
             *self.lookup,
             *self.names,
             np.zeros(index.size, dtype=np.float32),
