@@ -23,7 +23,6 @@ from numpy.typing import NDArray
 
 B = 1099511628211  # FNV-1 64-bit prime
 P = 0x9E3779B97F4A7C15  # odd 64-bit multiplier (golden ratio)
-MASK = (1 << 64) - 1
 
 U8 = NDArray[np.uint8]
 I32 = NDArray[np.int32]
