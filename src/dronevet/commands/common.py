@@ -15,6 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.status import Status
 
 from dronevet.errors import BadInputError, DronevetError
 
@@ -23,6 +24,14 @@ R = TypeVar("R")
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def screening_status(what: str) -> Status:
+    """A spinner on the terminal's stderr while names are screened: the first run on a
+    machine compiles the screening engine (about 20 s), later runs take a moment."""
+    return err_console.status(
+        f"{what} (the first run on a machine also compiles the screening engine, about 20 s)"
+    )
 
 
 class OutputFormat(StrEnum):

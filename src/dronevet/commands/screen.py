@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dronevet.commands.common import OutputFormat, console, guarded, parse_date, write_json
+from dronevet.commands.common import (
+    OutputFormat,
+    console,
+    guarded,
+    parse_date,
+    screening_status,
+    write_json,
+)
 from dronevet.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -116,7 +123,8 @@ def register(app: typer.Typer) -> None:
         if not 0.0 <= limit <= 1.0:
             raise BadInputError(f"--threshold {limit} is outside 0 to 1.")
         kb = _knowledge(with_imports)
-        result = screen(kb, name, day, threshold=limit)
+        with screening_status(f"Screening {name!r}"):
+            result = screen(kb, name, day, threshold=limit)
         if output is OutputFormat.json:
             write_json(result_json(result))
         else:

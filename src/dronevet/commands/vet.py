@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dronevet.commands.common import OutputFormat, console, guarded, parse_date, write_json
+from dronevet.commands.common import (
+    OutputFormat,
+    console,
+    guarded,
+    parse_date,
+    screening_status,
+    write_json,
+)
 from dronevet.errors import BadInputError, UnknownNameError
 
 if TYPE_CHECKING:
@@ -203,7 +210,8 @@ def _subject(kb: KnowledgeBase, model: str | None, bom: Path | None) -> Product:
     if bom is not None:
         from dronevet.policy.bom import read_bom
 
-        return read_bom(bom, kb)
+        with screening_status(f"Reading {bom.name} and screening its makers"):
+            return read_bom(bom, kb)
     if not model:
         raise BadInputError("name a drone model (see `dronevet models`) or give --bom FILE.")
     return find_product(kb, model)
