@@ -156,7 +156,6 @@ class NameIndex:
         self.unknown_idf = float(math.log(n_names + 1) + 1.0)
         self.common_cap = common_cap or max(2000, n_names // 200)
         self._build_keys()
-        self._name_tokens: dict[int, tuple[str, ...]] = {}
         self.searcher: Searcher | None = None  # made on first use by `search.searcher`
 
     def _build_keys(self) -> None:
@@ -198,13 +197,9 @@ class NameIndex:
         return int(self.name_entity.shape[0])
 
     def name_tokens_of(self, name_id: int) -> tuple[str, ...]:
-        known = self._name_tokens.get(name_id)
-        if known is None:
-            lo, hi = int(self.name_tok_ptr[name_id]), int(self.name_tok_ptr[name_id + 1])
-            known = tuple(self.tokens[t] for t in self.name_tok[lo:hi].tolist())
-            if len(self._name_tokens) < 200_000:
-                self._name_tokens[name_id] = known
-        return known
+        """The normalised tokens an indexed name was stored with."""
+        lo, hi = int(self.name_tok_ptr[name_id]), int(self.name_tok_ptr[name_id + 1])
+        return tuple(self.tokens[t] for t in self.name_tok[lo:hi].tolist())
 
 
 def build_index(

@@ -111,12 +111,6 @@ def rank(
 def as_match(kb: KnowledgeBase, index: NameIndex, entry: tuple[float, int, int]) -> Match:
     """An entry of `ranked` as a match."""
     score, entity_idx, name_id = entry
-    return _match(kb, index, entity_idx, score, name_id)
-
-
-def _match(
-    kb: KnowledgeBase, index: NameIndex, entity_idx: int, score: float, name_id: int
-) -> Match:
     entity = kb.entities[index.entity_ids[entity_idx]]
     pos = int(index.name_pos[name_id])
     matched = entity.names[pos] if pos < len(entity.names) else entity.name

@@ -385,7 +385,8 @@ def _search(
         return _answer(ne, False, t)
     # 2.-3. candidates: sound-alike names, then the best by weight sum
     n_whole = nf
-    work = kernel.work_space(max(letters, look.longest_token), tokens)
+    work_size = (max(letters, look.longest_token), tokens)
+    work = kernel.work_space(work_size[0], work_size[1])
     sound = np.empty(0, dtype=np.int32)
     phonetic = words[PHONETIC]
     if n and phonetic.min() >= 0:
@@ -407,8 +408,8 @@ def _search(
     if nf == n_whole:
         return _answer(ne, True, t)
     # 4. each candidate's query coverage bounds its score; finish the best bounds first
-    if tokens > cmeta.shape[0] or letters > look.longest_token:
-        work = kernel.work_space(max(letters, look.longest_token), tokens)
+    if letters > work_size[0] or tokens > work_size[1]:  # a candidate outgrew the space
+        work = kernel.work_space(max(letters, work_size[0]), tokens)
         cmeta = np.empty((tokens, 3), dtype=np.int64)
         chash = np.empty((tokens, 3), dtype=np.uint64)
         cw = np.empty(tokens)
@@ -465,7 +466,7 @@ class Searcher:
         self.index = index
         generic = np.array([t in kernel.GENERIC_WORDS for t in index.tokens], dtype=bool)
         idf = index.idf.astype(np.float64)
-        self.names = kernel.IndexNames(
+        names = kernel.IndexNames(
             index.name_tok_ptr,
             index.name_tok,
             index.token_buf,
@@ -473,7 +474,7 @@ class Searcher:
             index.token_hashes,
             np.where(generic, idf * kernel.GENERIC_WEIGHT, idf),
         )
-        self.lookup = Lookup(
+        lookup = Lookup(
             index.whole_hash, index.whole_name, index.phon_hash, index.phon_name,
             index.del_hash, index.del_tok, index.vocab_hash, index.vocab_id,
             index.post_ptr, index.post, index.df, index.idf, index.name_entity,
@@ -484,8 +485,8 @@ class Searcher:
         self._ids = np.empty((2, most), dtype=np.int64)
         self._scores = np.empty(most, dtype=np.float64)
         self._tables = _make_tables(
-            *self.lookup,
-            *self.names,
+            *lookup,
+            *names,
             np.zeros(index.size, dtype=np.float32),
             np.zeros(index.size, dtype=np.int32),
             self._ids,
