@@ -26,6 +26,12 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def text_or_json(fmt: OutputFormat) -> None:
+    """Refuse an output format other than text or json, for commands that offer only those."""
+    if fmt not in (OutputFormat.text, OutputFormat.json):
+        raise BadInputError(f"--format {fmt.value} is not offered here; use text or json.")
+
+
 def screening_status(what: str) -> Status:
     """A spinner on the terminal's stderr while names are screened: the first run on a
     machine compiles the screening engine (about 20 s), later runs take a moment."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dronevet.commands.common import OutputFormat, console, guarded, write_json
+from dronevet.commands.common import OutputFormat, console, guarded, text_or_json, write_json
 from dronevet.errors import BadInputError, KnowledgeError, UnknownNameError
 
 if TYPE_CHECKING:
@@ -31,11 +31,6 @@ app = typer.Typer(
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
 ]
-
-
-def _text_or_json(output: OutputFormat) -> None:
-    if output not in (OutputFormat.text, OutputFormat.json):
-        raise BadInputError(f"--format {output.value} is not offered here; use text or json.")
 
 
 def _source_json(source: Source) -> dict[str, Any]:
@@ -69,7 +64,7 @@ def check(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Validate the knowledge base: FtM model, references, sources, dates, counts."""
-    _text_or_json(output)
+    text_or_json(output)
     from dronevet.knowledge.imports import imported_files
     from dronevet.knowledge.validate import check_builtin, with_imports_checked
 
@@ -102,7 +97,7 @@ def import_file(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Validate an FtM file with followthemoney and add it to the knowledge base, all or nothing."""
-    _text_or_json(output)
+    text_or_json(output)
     from dronevet.knowledge.imports import import_name, imported_files, store_import
     from dronevet.knowledge.loader import load
     from dronevet.knowledge.validate import validate_ftm_file
@@ -149,7 +144,7 @@ def import_file(
 @guarded
 def list_imports(output: FormatOption = OutputFormat.text) -> None:
     """List the FtM files added with `kb import`."""
-    _text_or_json(output)
+    text_or_json(output)
     from dronevet.knowledge.imports import imports_dir
     from dronevet.knowledge.imports import list_imports as listed
 
@@ -187,10 +182,6 @@ def _find_entity(kb: KnowledgeBase, entity_id: str) -> Entity:
 def entity_json(kb: KnowledgeBase, entity: Entity, today: date) -> dict[str, Any]:
     """An entity with its names, links, designations and products (the `kb show` contract)."""
 
-    def name_of(entity_id: str) -> str:
-        known = kb.entities.get(entity_id)
-        return known.name if known else entity_id
-
     links = []
     for direction, found in (("from", kb.links_from.get(entity.id, [])),
                              ("to", kb.links_to.get(entity.id, []))):
@@ -203,7 +194,7 @@ def entity_json(kb: KnowledgeBase, entity: Entity, today: date) -> dict[str, Any
                 "subject": link.subject,
                 "object": link.object,
                 "other": other,
-                "other_name": name_of(other),
+                "other_name": kb.name_of(other),
                 "role": link.role,
                 "percentage": link.percentage,
                 "start": link.start,
@@ -216,7 +207,7 @@ def entity_json(kb: KnowledgeBase, entity: Entity, today: date) -> dict[str, Any
         {
             "id": d.id,
             "list": d.list_id,
-            "list_title": kb.lists[d.list_id].title if d.list_id in kb.lists else d.list_id,
+            "list_title": kb.list_title(d.list_id),
             "nature": kb.list_nature(d.list_id).value,
             "listed": d.listed,
             "start": d.start,
@@ -292,7 +283,7 @@ def show(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Show an entity: names, countries, links, designations, each with source and date."""
-    _text_or_json(output)
+    text_or_json(output)
     from dronevet.knowledge.imports import imported_files
     from dronevet.knowledge.loader import load
 

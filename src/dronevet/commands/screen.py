@@ -18,6 +18,7 @@ from dronevet.commands.common import (
     guarded,
     parse_date,
     screening_status,
+    text_or_json,
     write_json,
 )
 from dronevet.errors import BadInputError
@@ -65,7 +66,7 @@ def print_result(kb: KnowledgeBase, result: ScreeningResult) -> None:
         m = result.match
         console.print(f"Match: {m.name} [dim]({m.entity_id}, score {m.score:.2f})[/]")
     if len(result.chain) > 1:
-        names = [kb.entities[e].name if e in kb.entities else e for e in result.chain]
+        names = [kb.name_of(e) for e in result.chain]
         console.print("Chain: " + " -> ".join(names), highlight=False)
     for reason in result.reasons:
         mark = "" if reason.verified else " [bold yellow]UNVERIFIED[/]"
@@ -117,8 +118,7 @@ def register(app: typer.Typer) -> None:
         from dronevet.screening.screen import screen
 
         day: date = parse_date(as_of)
-        if output not in (OutputFormat.text, OutputFormat.json):
-            raise BadInputError(f"--format {output.value} is not available here; use text or json.")
+        text_or_json(output)
         limit = DEFAULT_THRESHOLD if threshold is None else threshold
         if not 0.0 <= limit <= 1.0:
             raise BadInputError(f"--threshold {limit} is outside 0 to 1.")

@@ -21,6 +21,7 @@ from dronevet.commands.common import (
     guarded,
     parse_date,
     screening_status,
+    text_or_json,
     write_json,
 )
 from dronevet.errors import BadInputError, UnknownNameError
@@ -42,14 +43,6 @@ OUTCOME_MARK = {
     "not_applicable": "[dim]–[/]",
     "applies": "[blue]§[/]",
 }
-_FORMATS = (OutputFormat.text, OutputFormat.json)
-
-
-def _check_format(fmt: OutputFormat) -> None:
-    if fmt not in _FORMATS:
-        raise BadInputError(f"--format {fmt.value} is not offered here; use text or json.")
-
-
 def find_product(kb: KnowledgeBase, text: str) -> Product:
     """A product by id, alias or name (case-insensitive); unknown names suggest close ones."""
     from dronevet.policy.loader import close_matches
@@ -176,10 +169,6 @@ def main_reason(verdict: Verdict) -> VerdictReason | None:
     return verdict.reasons[0] if verdict.reasons else None
 
 
-def _rests_on_unverified(reason: VerdictReason) -> bool:
-    return not reason.citation.source.verified or any(not f.source.verified for f in reason.facts)
-
-
 def matrix_table(verdicts: list[Verdict], title: str) -> Table:
     """All policies side by side for one subject, use and date."""
     from rich.markup import escape
@@ -193,7 +182,7 @@ def matrix_table(verdicts: list[Verdict], title: str) -> Table:
         decided = main_reason(verdict)
         why = ""
         if decided is not None:
-            flag = " [magenta]UNVERIFIED[/]" if _rests_on_unverified(decided) else ""
+            flag = " [magenta]UNVERIFIED[/]" if decided.unverified else ""
             why = f"{escape(decided.text)} [dim]({escape(decided.citation.clause)})[/]{flag}"
         table.add_row(verdict.policy.id, verdict_label(verdict.verdict.value), why)
     return table
@@ -241,7 +230,7 @@ def vet_command(
     ] = OutputFormat.text,
 ) -> None:
     """May an agency buy, fly, fund, import or authorize this drone under a policy, on a date?"""
-    _check_format(fmt)
+    text_or_json(fmt)
     day = parse_date(as_of)
     the_use = parse_use(use)
     from dronevet.knowledge import load_builtin
@@ -279,7 +268,7 @@ def policies_command(
     ] = OutputFormat.text,
 ) -> None:
     """List the policies dronevet knows: who they bind, what they regulate, from when."""
-    _check_format(fmt)
+    text_or_json(fmt)
     from dronevet.knowledge import load_builtin
     from dronevet.policy.loader import builtin_policies
     from dronevet.policy.report import policy_dict
@@ -311,7 +300,7 @@ def models_command(
     ] = OutputFormat.text,
 ) -> None:
     """List the drone models in the knowledge base."""
-    _check_format(fmt)
+    text_or_json(fmt)
     from rich.table import Table
 
     from dronevet.knowledge import load_builtin

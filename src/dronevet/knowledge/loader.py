@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -94,15 +94,19 @@ class KnowledgeBase:
             self.designations_of[designation.entity_id].append(designation)
         self.skipped.extend(records.skipped)
 
-    def entity(self, entity_id: str) -> Entity:
-        try:
-            return self.entities[entity_id]
-        except KeyError:
-            raise KnowledgeError(f"no entity with id {entity_id!r}.") from None
-
     def designations_on(self, entity_id: str, day: date) -> list[Designation]:
         """Designations of an entity in force on `day`."""
         return [d for d in self.designations_of.get(entity_id, ()) if d.active_on(day)]
+
+    def name_of(self, entity_id: str) -> str:
+        """An entity's name, or its id when the base does not hold it."""
+        known = self.entities.get(entity_id)
+        return known.name if known else entity_id
+
+    def list_title(self, list_id: str) -> str:
+        """A list's title, or its id when `lists.yaml` does not declare it."""
+        known = self.lists.get(list_id)
+        return known.title if known else list_id
 
     def list_nature(self, list_id: str) -> ListNature:
         """Lists not declared in `lists.yaml` (e.g. from an import) count as adverse."""
@@ -213,10 +217,3 @@ def load(extra: Iterable[Path] = ()) -> KnowledgeBase:
     return load_from(data_dir(), extra)
 
 
-def policies_raw(directory: Path | None = None) -> Mapping[str, Any]:
-    """The parsed `policies.yaml` (interpreted by `dronevet.policy`)."""
-    path = (directory or data_dir()) / "policies.yaml"
-    raw = read_yaml(path)
-    if not isinstance(raw, Mapping):
-        raise KnowledgeError("must be a mapping with a 'policies' list", path=str(path))
-    return raw

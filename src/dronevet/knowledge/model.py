@@ -86,6 +86,13 @@ class Source:
     verified: bool = True
     note: str = ""
 
+    def marked(self, verified: bool | None) -> Source:
+        """This source, or a copy marked unverified when `verified` is False (a fact can
+        be unverified even when cited to a verified document)."""
+        if verified is False and self.verified:
+            return Source(self.citation, self.date, False, self.note)
+        return self
+
 
 def active_on(start: date | None, end: date | None, day: date) -> bool:
     """True when `day` falls in [start, end): open ends are unbounded."""

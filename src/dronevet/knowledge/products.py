@@ -65,8 +65,7 @@ def parse_component(
             f"{where}: component kind {kind_text!r} is not one of {', '.join(COMPONENT_KINDS)}."
         ) from None
     source = sources.resolve(raw["source"], where=where) if "source" in raw else default
-    if raw.get("verified") is False and source.verified:
-        source = Source(source.citation, source.date, False, source.note)
+    source = source.marked(raw.get("verified"))
     maker = raw.get("maker")
     return Component(
         kind=kind,

@@ -85,6 +85,4 @@ class SourceRegistry:
             source = parse_source(ref, where=where)
         else:
             raise KnowledgeError(f"{where}: every fact needs a source (id or mapping).")
-        if verified is False and source.verified:
-            return Source(source.citation, source.date, False, source.note)
-        return source
+        return source.marked(verified)

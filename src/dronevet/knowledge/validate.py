@@ -357,7 +357,7 @@ class _Checker:
             self.warn(f"{label} starts in the future ({start})", path, line)
 
     # -- FtM --------------------------------------------------------------------------
-    def check_ftm(self, path: Path, lists: set[str], sources: SourceRegistry) -> None:
+    def check_ftm(self, path: Path, lists: set[str]) -> None:
         ids: dict[str, int] = {}
         schemata: dict[str, str] = {}
         refs: list[tuple[int, str, str, str]] = []
@@ -410,20 +410,24 @@ class _Checker:
         self.check_interval(label, start or listed, end, path, line)
 
     # -- YAML files -------------------------------------------------------------------
+    def _check_ids(self, name: str) -> list[int]:
+        """Check each item's source and that no id repeats; return the items' lines."""
+        path = self.directory / name
+        raw = read_yaml(path) or []
+        lines = _item_lines(path)
+        seen: dict[str, int] = {}
+        for index, item in enumerate(raw):
+            line = lines[index] if index < len(lines) else None
+            self.cite(item.get("source"))
+            item_id = item.get("id")
+            if item_id in seen:
+                self.error(f"id {item_id!r} already used (item {seen[item_id]})", path, line)
+            seen[item_id] = index + 1
+        return lines
+
     def check_lists_and_laws(self, kb: KnowledgeBase) -> None:
-        for name, key in (("lists.yaml", "id"), ("laws.yaml", "id")):
-            path = self.directory / name
-            raw = read_yaml(path) or []
-            lines = _item_lines(path)
-            seen: dict[str, int] = {}
-            for index, item in enumerate(raw):
-                line = lines[index] if index < len(lines) else None
-                self.cite(item.get("source"))
-                item_id = item.get(key)
-                if item_id in seen:
-                    self.error(f"id {item_id!r} already used (item {seen[item_id]})", path, line)
-                seen[item_id] = index + 1
-        law_lines = _item_lines(self.directory / "laws.yaml")
+        self._check_ids("lists.yaml")
+        law_lines = self._check_ids("laws.yaml")
         for index, law in enumerate(kb.laws):
             line = law_lines[index] if index < len(law_lines) else None
             self.check_interval(f"law {law.id!r}", law.start, law.end,
@@ -541,7 +545,7 @@ def check_directory(directory: Path, *, today: date | None = None) -> CheckRepor
         return CheckReport(tuple(checker.errors), (), {})
     lists_raw = read_yaml(directory / "lists.yaml") or []
     declared = {str(item.get("id")) for item in lists_raw if isinstance(item, Mapping)}
-    checker.check_ftm(directory / "entities.ftm.jsonl", declared, sources)
+    checker.check_ftm(directory / "entities.ftm.jsonl", declared)
     try:
         kb = load_from(directory)
     except KnowledgeError as error:

@@ -24,7 +24,7 @@ from datetime import date
 
 from dronevet.errors import UnknownNameError
 from dronevet.knowledge.loader import KnowledgeBase
-from dronevet.knowledge.model import Product, Use
+from dronevet.knowledge.model import Product, Use, active_on
 from dronevet.policy.coverage import CoverageCache
 from dronevet.policy.loader import close_matches
 from dronevet.policy.model import (
@@ -130,7 +130,7 @@ class Assessor:
         for rule in policy.rules:
             if not rule.applies_to(use):
                 continue
-            if (rule.start and as_of < rule.start) or (rule.end and as_of >= rule.end):
+            if not active_on(rule.start, rule.end, as_of):
                 results.append(RuleResult(rule, _not_in_force(rule, as_of)))
                 continue
             if rule.tiers and tier is not None and tier not in rule.tiers:

@@ -137,10 +137,9 @@ class _Reader:
 
     def source(self, node: Mapping[str, Any]) -> Source:
         where = f"{self.path}: policy {self.policy_id}"
-        source = self.sources.resolve(self.need(node, "source"), where=where)
-        if node.get("verified") is False and source.verified:
-            source = Source(source.citation, source.date, False, source.note)
-        return source
+        return self.sources.resolve(
+            self.need(node, "source"), where=where, verified=node.get("verified")
+        )
 
     def citation(self, node: Mapping[str, Any]) -> Citation:
         return Citation(self.text(node, "clause"), self.source(node))

@@ -80,9 +80,6 @@ class Regulation:
     text: str
     end: date | None = None
 
-    def in_force(self, day: date) -> bool:
-        return active_on(self.start, self.end, day)
-
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
@@ -184,6 +181,11 @@ class VerdictReason:
     outcome: Outcome
     facts: tuple[Fact, ...] = ()
 
+    @property
+    def unverified(self) -> bool:
+        """True when the reason rests on an unverified citation or fact."""
+        return not self.citation.source.verified or any(not f.source.verified for f in self.facts)
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -201,7 +203,4 @@ class Verdict:
     @property
     def unverified(self) -> bool:
         """True when a reason rests on an unverified citation or fact."""
-        return any(
-            not r.citation.source.verified or any(not f.source.verified for f in r.facts)
-            for r in self.reasons
-        )
+        return any(r.unverified for r in self.reasons)

@@ -104,11 +104,6 @@ def _country(code: str | None) -> str:
     return f"{name} ({code})" if name.lower() != code else code.upper()
 
 
-def _entity_name(ctx: RuleContext, entity_id: str) -> str:
-    entity = ctx.kb.entities.get(entity_id)
-    return entity.name if entity else entity_id
-
-
 def _det_facts(det: CoveredDetermination, fallback: Source) -> tuple[Fact, ...]:
     return tuple(Fact(r.text, r.source or fallback) for r in det.reasons)
 
@@ -142,12 +137,12 @@ def _judge_entity_uncached(
     kinds: frozenset[LinkKind],
 ) -> Finding:
     det = ctx.coverage.determine(entity_id, ctx.as_of, criteria)
-    name = _entity_name(ctx, entity_id)
+    name = ctx.kb.name_of(entity_id)
     facts = _det_facts(det, ctx.product.source)
     if det.status is CoveredStatus.covered:
         via = ""
         if len(det.chain) > 1:
-            via = " through " + " -> ".join(_entity_name(ctx, e) for e in det.chain)
+            via = " through " + " -> ".join(ctx.kb.name_of(e) for e in det.chain)
         return Finding(Outcome.hit, f"{role} {name} is a covered entity{via}.", facts)
     if det.status is CoveredStatus.review:
         return Finding(
@@ -162,7 +157,7 @@ def _judge_entity_uncached(
         link, other = tie
         text = (
             f"{role} {name} is not itself covered, but is a {link.kind.value.replace('_', ' ')} "
-            f"{_entity_name(ctx, link.object)}, which is: the policy's words do not plainly reach "
+            f"{ctx.kb.name_of(link.object)}, which is: the policy's words do not plainly reach "
             "that tie, so a person must decide."
         )
         link_fact = Fact(f"{name}: {link.role or link.kind.value}", link.source)
@@ -201,7 +196,7 @@ def maker_named(ctx: RuleContext, spec: RuleSpec) -> Finding:
     product = ctx.product
     targets: frozenset[str] = _param(spec, "entities")
     follow: frozenset[LinkKind] = _param(spec, "follow")
-    names = " or ".join(_entity_name(ctx, t) for t in sorted(targets))
+    names = " or ".join(ctx.kb.name_of(t) for t in sorted(targets))
     if not product.manufacturer or product.manufacturer not in ctx.kb.entities:
         name = product.manufacturer_name or "the manufacturer"
         return Finding(
@@ -209,7 +204,7 @@ def maker_named(ctx: RuleContext, spec: RuleSpec) -> Finding:
             f"{name} is not in the knowledge base: whether it is tied to {names} is unknown.",
         )
     chain = ctx.coverage.tie_to(product.manufacturer, ctx.as_of, targets, follow)
-    maker = _entity_name(ctx, product.manufacturer)
+    maker = ctx.kb.name_of(product.manufacturer)
     if chain is None:
         return Finding(
             Outcome.clear, f"the manufacturer {maker} is neither {names} nor tied to them."
@@ -217,11 +212,11 @@ def maker_named(ctx: RuleContext, spec: RuleSpec) -> Finding:
     if not chain:
         made_by = Fact(f"{product.name} is made by {maker}", product.source)
         return Finding(Outcome.hit, f"the manufacturer is {maker.rstrip('.')}.", (made_by,))
-    steps = " -> ".join([maker, *(_entity_name(ctx, link.object) for link in chain)])
+    steps = " -> ".join([maker, *(ctx.kb.name_of(link.object) for link in chain)])
     facts = tuple(
         Fact(
-            f"{_entity_name(ctx, link.subject)} is {link.kind.value.replace('_', ' ')} "
-            f"{_entity_name(ctx, link.object)}" + (f" ({link.role})" if link.role else ""),
+            f"{ctx.kb.name_of(link.subject)} is {link.kind.value.replace('_', ' ')} "
+            f"{ctx.kb.name_of(link.object)}" + (f" ({link.role})" if link.role else ""),
             link.source,
         )
         for link in chain
@@ -377,11 +372,7 @@ def listing(ctx: RuleContext, lists: tuple[str, ...]) -> Finding | None:
     """A clear finding when the product is on one of `lists` on the date, else None."""
     for status in ctx.product.statuses_on(ctx.as_of):
         if status.list_id in lists:
-            title = (
-                ctx.kb.lists[status.list_id].title
-                if status.list_id in ctx.kb.lists
-                else status.list_id
-            )
+            title = ctx.kb.list_title(status.list_id)
             since = f" since {status.start.isoformat()}" if status.start else ""
             fact = Fact(
                 f"{ctx.product.name} is on the {title} ({status.status}){since}", status.source
@@ -399,7 +390,7 @@ def listed(ctx: RuleContext, spec: RuleSpec) -> Finding:
     found = listing(ctx, lists)
     if found is not None:
         return found
-    titles = " or ".join(ctx.kb.lists[i].title if i in ctx.kb.lists else i for i in lists)
+    titles = " or ".join(map(ctx.kb.list_title, lists))
     past = [
         Fact(
             f"{ctx.product.name} was on the {s.list_id} list from {s.start} until {s.end}"

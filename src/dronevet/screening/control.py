@@ -232,7 +232,7 @@ class _Walker:
 
     def _designation_text(self, entity: Entity, designation: Designation) -> tuple[str, str]:
         known = self.kb.lists.get(designation.list_id)
-        title = known.title if known else designation.list_id
+        title = self.kb.list_title(designation.list_id)
         authority = f" of the {known.authority}" if known else ""
         since = designation.effective.isoformat() if designation.effective else "an unknown date"
         text = f"{entity.name} is on the {title}{authority}, in force since {since}"
