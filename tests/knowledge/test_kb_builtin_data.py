@@ -57,19 +57,26 @@ def test_dji_designations_carry_the_dates_of_the_listing_documents(kb: Knowledge
     assert not covered.active_on(date(2025, 12, 21)) and covered.active_on(date(2025, 12, 22))
 
 
-def test_autel_entity_list_date_is_marked_unverified_as_the_research_says(
+def test_autel_entity_list_report_stays_unverified_and_1260h_is_from_january_2025(
     kb: KnowledgeBase,
 ) -> None:
+    # No Federal Register rule adds Autel Robotics to the Entity List: the press report is
+    # kept, unverified, so it can only raise a question, never cover Autel by itself.
     entity_list = _designation(kb, "autel-robotics", "us-bis-entity-list")
     assert entity_list.source.verified is False
     assert entity_list.listed == date(2024, 6, 1)  # "about mid-June 2024": month only
-    assert _designation(kb, "autel-robotics", "us-dod-1260h").listed == date(2025, 1, 7)
-    assert _designation(kb, "autel-robotics", "us-dod-1260h").source.verified is True
+    listed_1260h = _designation(kb, "autel-robotics", "us-dod-1260h")
+    assert listed_1260h.listed == date(2025, 1, 7)
+    assert "90 FR 1105" in listed_1260h.source.citation
+    assert listed_1260h.source.verified is False  # the notice's list was not read
 
 
-def test_makers_the_research_marks_unverified_are_unverified(kb: KnowledgeBase) -> None:
-    for entity_id in ("xag", "hubsan", "walkera", "potensic", "skyrover", "lyno-dynamics"):
+def test_makers_whose_domicile_no_document_gives_have_none(kb: KnowledgeBase) -> None:
+    for entity_id in ("hubsan", "ryze-tech", "skyrover", "lyno-dynamics"):
+        assert kb.entities[entity_id].countries == (), entity_id
         assert kb.entities[entity_id].source.verified is False, entity_id
+    for gone in ("walkera", "potensic"):
+        assert gone not in kb.entities
     skyrover_links = kb.links_from["skyrover"]
     assert skyrover_links and all(not link.source.verified for link in skyrover_links)
 
@@ -88,13 +95,16 @@ def test_hasselblad_majority_stake_is_reported_not_confirmed(kb: KnowledgeBase) 
     assert majority.kind is LinkKind.controlled_by and not majority.source.verified
 
 
-def test_blue_uas_removals_from_a_single_secondary_source_are_unverified(
+def test_blue_uas_removals_from_a_single_secondary_source_do_not_end_the_listing(
     kb: KnowledgeBase,
 ) -> None:
     anafi = kb.products["parrot-anafi-usa"]
     (status,) = anafi.list_statuses
-    assert status.active_on(date(2020, 8, 20)) and not status.active_on(date(2025, 3, 6))
-    assert status.source.verified is False
+    assert status.start == date(2020, 8, 20) and status.end == date(2025, 3, 6)
+    assert status.end_source is not None and status.end_source.verified is False
+    # The removal is reported only by axisblade.com: it still counts as listed, as a caution.
+    assert status.active_on(date(2025, 3, 6)) and status.active_on(date(2026, 12, 1))
+    assert status.removal_unconfirmed(date(2026, 12, 1))
     assert kb.list_nature("us-dcma-blue-uas") is ListNature.clearance
     skydio = kb.products["skydio-x10d"].statuses_on(date(2024, 6, 1))
     assert [s.list_id for s in skydio] == ["us-dcma-blue-uas"]

@@ -81,8 +81,9 @@ def test_record_without_a_source_is_an_error(data: Path) -> None:
 def test_product_citing_an_unknown_source_names_the_product(data: Path) -> None:
     path = data / "products.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("source: dji-manufacturing", "source: dji-manufactring", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("source: dji-manufacturing", "source: dji-manufactring", 1), encoding="utf-8"
+    )
     message = _only_error(check_directory(data))
     assert "products.yaml" in message and "dji-mavic-3-enterprise" in message
     assert "unknown source id 'dji-manufactring'" in message
@@ -90,7 +91,7 @@ def test_product_citing_an_unknown_source_names_the_product(data: Path) -> None:
 
 def test_designation_that_ends_before_it_starts_is_an_error(data: Path) -> None:
     line = _edit_ftm(
-        data, "blue-parrot-2020", lambda r: r["properties"].update(endDate=["2019-01-01"])
+        data, "fl-dms-parrot", lambda r: r["properties"].update(endDate=["2019-01-01"])
     )
     message = _only_error(check_directory(data))
     assert f"line {line}:" in message and "after it ends 2019-01-01" in message
@@ -116,8 +117,15 @@ def test_far_future_date_in_a_list_status_names_the_product_line(data: Path) -> 
 
 
 def test_duplicate_ids_are_errors(data: Path) -> None:
-    line = _append_ftm(data, {"id": "dji", "schema": "Company", "source": "dji-company-profile",
-                              "properties": {"name": ["DJI again"], "country": ["cn"]}})
+    line = _append_ftm(
+        data,
+        {
+            "id": "dji",
+            "schema": "Company",
+            "source": "dji-company-profile",
+            "properties": {"name": ["DJI again"], "country": ["cn"]},
+        },
+    )
     message = _only_error(check_directory(data))
     assert f"line {line}:" in message and "'dji' already used on line 1" in message
 
@@ -125,7 +133,7 @@ def test_duplicate_ids_are_errors(data: Path) -> None:
 def test_duplicate_source_ids_are_errors_although_yaml_keeps_the_last(data: Path) -> None:
     path = data / "sources.yaml"
     lines = _lines(path)
-    lines += ["maker-spec-sheets:\n", "  citation: again\n", "  date: 2020-01-01\n"]
+    lines += ["dji-manufacturing:\n", "  citation: again\n", "  date: 2020-01-01\n"]
     path.write_text("".join(lines), encoding="utf-8")
     report = check_directory(data)
     assert any(f"sources.yaml, line {len(lines) - 2}:" in str(e) for e in report.errors)
@@ -156,13 +164,34 @@ def test_missing_required_product_and_too_few_products_are_errors(data: Path) ->
 def test_product_maker_that_is_not_an_entity_is_an_error(data: Path) -> None:
     path = data / "products.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("manufacturer: brinc\n", "manufacturer: brinc-drones\n", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("manufacturer: brinc\n", "manufacturer: brinc-drones\n", 1), encoding="utf-8"
+    )
     message = _only_error(check_directory(data))
     assert "'brinc-lemur-2'" in message and "'brinc-drones' is not an entity" in message
 
 
 def test_counts_include_unverified_facts(data: Path) -> None:
     before = check_directory(data).counts["unverified_facts"]
-    _edit_ftm(data, "sanction-autel-1260h", lambda r: r.update(verified=False))
+    _edit_ftm(data, "sanction-dji-1260h", lambda r: r.update(verified=False))
     assert check_directory(data).counts["unverified_facts"] == before + 1
+
+
+@pytest.mark.parametrize(
+    ("citation", "what"),
+    [
+        ("Skydio is in Hayward (dronevet research notes)", "research notes"),
+        ("Domicile from general knowledge", "general knowledge"),
+        ("Makers' own websites (company pages)", "makers' websites"),
+        ("Makers' published specification pages for each model", "makers' websites"),
+    ],
+)
+def test_a_source_that_names_no_document_is_an_error(data: Path, citation: str, what: str) -> None:
+    path = data / "sources.yaml"
+    lines = _lines(path)
+    lines += ["blanket-source:\n", f'  citation: "{citation}"\n', "  date: 2020-01-01\n"]
+    path.write_text("".join(lines), encoding="utf-8")
+    messages = [str(e) for e in check_directory(data).errors]
+    assert any(
+        "'blanket-source'" in m and what in m and "not a specific document" in m for m in messages
+    ), messages
