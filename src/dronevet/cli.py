@@ -1,11 +1,13 @@
-"""The `dronevet` command line: one command group per area.
+"""The `dronevet` command line: one Typer app per area, assembled here.
 
-Each area's commands live in `dronevet.commands.<area>`; this module only assembles them.
-Command modules import their heavy dependencies inside the command functions, so that
-`dronevet --help` and quick commands start fast.
+Each area's commands live in `dronevet.commands.<area>`, parse their arguments, ask the
+core (`dronevet.api`) and render the answer; they decide nothing. Command modules import
+their heavy dependencies inside the command functions, so `dronevet --help` starts fast.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import typer
 
@@ -18,18 +20,21 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
+app.add_typer(vet.app)
+app.add_typer(screen.app)
+app.add_typer(demo.app)
 app.add_typer(kb.app, name="kb")
 app.add_typer(rid.app, name="rid")
 app.add_typer(droneid.app, name="droneid")
-screen.register(app)
-vet.register(app)
-demo.register(app)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. Library warnings (numba, numpy) are for developers: a
+    person running a command sees only dronevet's own messages."""
+    warnings.simplefilter("ignore")
     app()
 
 

@@ -52,6 +52,18 @@ class UnknownNameError(BadInputError):
     """A model, policy, entity or mission name that the knowledge base does not hold."""
 
 
+class AmbiguousNameError(BadInputError):
+    """A name that fits two or more known things equally well; the suggestions list them."""
+
+
+class UsageError(DronevetError):
+    """The command was called wrongly (a missing or conflicting argument): exit code 2."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.exit_code = 2
+
+
 class KnowledgeError(DronevetError):
     """The knowledge base (built-in or imported) violates its schema or its own rules."""
 

@@ -1,24 +1,55 @@
-"""Settings from environment variables, read in one place.
+"""Settings from environment variables, read in one place and passed down.
 
-`DRONEVET_HOME`: where user data lives (imported FtM entities, the SQLite database);
-defaults to `~/.local/share/dronevet`.
+The core never reads the environment: a front (the CLI, the web app, a worker) calls
+`Settings.from_env()` once and hands the value to what needs it.
+
+- `DRONEVET_HOME`: where user data lives (imported FtM files, the SQLite database);
+  default `$XDG_DATA_HOME/dronevet`, else `~/.local/share/dronevet`.
+- `DRONEVET_DATABASE_URL`: the store's SQLAlchemy URL; default an SQLite file in the home.
+- `DRONEVET_MQTT_URL`: the broker detections are published to, e.g. `mqtt://127.0.0.1:1883/dronevet`.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 
-def home() -> Path:
-    """Directory for user data; created on first use by whoever writes to it."""
-    value = os.environ.get("DRONEVET_HOME")
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where dronevet keeps its data and which services it talks to."""
+
+    home: Path
+    database_url: str
+    mqtt_url: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from `environ` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+        return cls.at(_home(env), database_url=env.get("DRONEVET_DATABASE_URL") or None,
+                      mqtt_url=env.get("DRONEVET_MQTT_URL") or None)
+
+    @classmethod
+    def at(
+        cls, home: Path, *, database_url: str | None = None, mqtt_url: str | None = None
+    ) -> Settings:
+        """Settings with user data under `home` (the database defaults to a file there)."""
+        home = Path(home).expanduser()
+        url = database_url or f"sqlite:///{home / 'dronevet.sqlite3'}"
+        return cls(home=home, database_url=url, mqtt_url=mqtt_url)
+
+    @property
+    def imports_dir(self) -> Path:
+        """Where `dronevet kb import` keeps the FtM files a user added."""
+        return self.home / "imports"
+
+
+def _home(env: Mapping[str, str]) -> Path:
+    value = env.get("DRONEVET_HOME")
     if value:
         return Path(value).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "dronevet"
-
-
-def imports_dir() -> Path:
-    """Where `dronevet kb import` keeps the FtM files a user added."""
-    return home() / "imports"

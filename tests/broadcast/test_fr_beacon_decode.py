@@ -24,7 +24,7 @@ from dronevet.broadcast.fr_beacon import decode_fr_beacon
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.broadcast.remoteid.common import MessageError
 from dronevet.broadcast.tracker import Tracker
-from dronevet.capture.packets import open_capture
+from dronevet.capture.files import open_capture
 
 SOURCE = bytes.fromhex("2462ab0c0d0e")
 T0 = 1_600_000_000_000_000_000
@@ -149,11 +149,32 @@ def test_any_bytes_decode_or_raise_a_message_error(body: bytes) -> None:
     _decodes_or_rejects(body)
 
 
+# Where the published example's TLVs end: version (2 + 1), French ID (2 + 30), latitude,
+# longitude (2 + 4 each), altitude (2 + 2), take-off latitude and longitude (2 + 4 each),
+# speed (2 + 1), route (2 + 2).
+TLV_ENDS = (3, 35, 41, 47, 51, 57, 63, 66, 70)
+
+
 @settings(max_examples=100, deadline=None)
-@given(st.integers(0, len(published_example())), st.binary(min_size=1, max_size=4))
-def test_cut_or_spliced_published_beacons_decode_or_raise_a_message_error(
-    cut: int, noise: bytes
+@given(st.integers(0, len(published_example())))
+def test_a_cut_beacon_decodes_exactly_when_cut_between_tlvs_after_its_identifier(cut: int) -> None:
+    assert TLV_ENDS[-1] == len(published_example())
+    body = published_example()[:cut]
+    if cut in TLV_ENDS and cut >= 35:
+        beacon = decode_fr_beacon(body)
+        assert beacon.fr_id == FR_ID
+        assert (beacon.lat is not None) == (cut >= 47)  # position once both TLVs are in
+        assert (beacon.direction is not None) == (cut == 70)
+    else:
+        with pytest.raises(MessageError, match="French beacon"):
+            decode_fr_beacon(body)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from((0, *TLV_ENDS)), st.integers(12, 255), st.binary(max_size=8))
+def test_a_tlv_of_a_later_version_anywhere_between_tlvs_leaves_the_beacon_as_it_was(
+    at: int, kind: int, value: bytes
 ) -> None:
     data = published_example()
-    _decodes_or_rejects(data[:cut])
-    _decodes_or_rejects(data[:cut] + noise + data[cut:])
+    spliced = data[:at] + tlv(kind, value) + data[at:]
+    assert decode_fr_beacon(spliced) == decode_fr_beacon(data)

@@ -30,7 +30,7 @@ from dronevet.broadcast.batch_records import BatchRecords
 from dronevet.broadcast.dji.wifi import encode_flight_info
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.capture import linktypes
-from dronevet.capture.packets import open_capture
+from dronevet.capture.files import open_capture
 from dronevet.cli import app
 from shared_files import shared_path
 

@@ -22,7 +22,8 @@ from dronevet.broadcast.dji.wifi import encode_flight_info
 from dronevet.broadcast.fastpath import BatchDecoder
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.capture import linktypes
-from dronevet.capture.packets import Packet, open_capture
+from dronevet.capture.files import open_capture
+from dronevet.capture.packets import Packet
 from shared_files import shared_path
 
 SOURCE = bytes.fromhex("0a1b2c3d4e5f")

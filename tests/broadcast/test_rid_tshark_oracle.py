@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from dronevet.broadcast.pipeline import payloads
-from dronevet.capture.packets import LinkLayerError, open_capture
+from dronevet.capture.files import open_capture
+from dronevet.capture.packets import LinkLayerError
 from shared_files import require_tool, shared_path
 
 FIELDS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from capture.capture_builders import (
     pcapng_interface,
     pcapng_section,
 )
-from dronevet.capture.packets import open_capture
+from dronevet.capture.files import open_capture
 from dronevet.errors import CaptureFormatError
 
 records = st.lists(
@@ -142,23 +143,63 @@ def test_pcapng_truncated_last_block_is_counted(tmp_path: Path) -> None:
     assert reader.skipped.total == 1
 
 
+def _two_record_capture(
+    data: bytes, pcapng: bool
+) -> tuple[bytes, list[int], list[tuple[int, int, bytes]]]:
+    """A capture of two records: its bytes, where its header blocks end, and each record's
+    `(end offset, time_ns, data)`."""
+    if pcapng:
+        heads = [pcapng_section(), pcapng_interface("<", 127)]
+        records = [pcapng_enhanced("<", 0, 7, data), pcapng_enhanced("<", 0, 8, data[:5])]
+        times = [7_000, 8_000]  # default resolution: microseconds
+    else:
+        heads = [pcap_file([])]
+        records = [pcap_file([(0, data)])[24:], pcap_file([(1_000, data[:5])])[24:]]
+        times = [0, 1_000]
+    ends = list(accumulate(len(part) for part in heads + records))
+    kept = [(end, time, payload) for end, time, payload in
+            zip(ends[len(heads):], times, [data, data[:5]], strict=True)]  # fmt: skip
+    return b"".join(heads + records), ends[: len(heads)], kept
+
+
 @settings(max_examples=150, deadline=None)
-@given(data=st.binary(max_size=300), cut=st.integers(0, 400), flip=st.integers(0, 400))
-def test_mutated_captures_give_typed_errors_or_counted_skips(
-    tmp_path_factory: pytest.TempPathFactory, data: bytes, cut: int, flip: int
+@given(data=st.binary(max_size=300), cut=st.integers(0, 700), flip=st.integers(0, 700),
+       pcapng=st.booleans())  # fmt: skip
+def test_damage_keeps_the_records_before_it_and_only_damaged_headers_are_fatal(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, cut: int, flip: int, pcapng: bool
 ) -> None:
-    base = (
-        pcapng_section() + pcapng_interface("<", 127) + pcapng_enhanced("<", 0, 7, data)
-        if flip % 2
-        else pcap_file([(0, data), (1, data[:5])])
-    )
+    base, heads, records = _two_record_capture(data, pcapng)
     mutated = bytearray(base[: max(cut, 4)])
     if flip < len(mutated):
         mutated[flip] ^= 0xFF
+    # the first byte that is not as written: the flipped one, or the end of a cut file
+    damage = min(flip if flip < len(mutated) else len(base),
+                 len(mutated) if len(mutated) < len(base) else len(base))  # fmt: skip
     path = _write(tmp_path_factory.mktemp("fuzz"), bytes(mutated))
     try:
-        reader = open_capture(path)
-        packets = list(reader)
+        packets = list(open_capture(path))
     except CaptureFormatError:
+        assert damage < heads[-1]  # a typed error only when the file or interface header broke
         return
-    assert all(len(p.data) <= len(mutated) for p in packets)
+    intact = [(time, payload) for end, time, payload in records if end <= damage]
+    assert [(p.time_ns, p.data) for p in packets[: len(intact)]] == intact
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=300), cut=st.integers(0, 700), pcapng=st.booleans())
+def test_a_capture_cut_inside_a_block_counts_one_skip_and_keeps_the_whole_records(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, cut: int, pcapng: bool
+) -> None:
+    base, heads, records = _two_record_capture(data, pcapng)
+    cut = min(cut, len(base))
+    path = _write(tmp_path_factory.mktemp("cut"), base[:cut])
+    file_header = 12 if pcapng else 24  # what the reader checks before reading any block
+    if cut < file_header:
+        with pytest.raises(CaptureFormatError):
+            list(open_capture(path))
+        return
+    reader = open_capture(path)
+    packets = [(p.time_ns, p.data) for p in reader]
+    assert packets == [(time, payload) for end, time, payload in records if end <= cut]
+    block_ends = {*heads, *(end for end, _, _ in records)}
+    assert reader.skipped.total == (0 if cut in block_ends else 1)

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dronevet.api import load_knowledge
 from dronevet.commands import common
 from dronevet.commands.kb import app
-from dronevet.knowledge.imports import imported_files
-from dronevet.knowledge.loader import load
+from dronevet.settings import Settings
+from dronevet.store.import_files import DirectoryImportStore
 from shared_files import require_module
 
 require_module("followthemoney")
@@ -95,6 +96,11 @@ def _write(path: Path, records: list[dict], *, extra_lines: tuple[str, ...] = ()
     return path
 
 
+def stored() -> list[str]:
+    """The names of the imports kept for the current DRONEVET_HOME."""
+    return [item.name for item in DirectoryImportStore(Settings.from_env().imports_dir).list()]
+
+
 def _run(*args: str):
     return CliRunner().invoke(app, list(args))
 
@@ -106,9 +112,9 @@ def test_opensanctions_style_export_imports_and_is_loaded(tmp_path: Path) -> Non
     report = json.loads(result.output)
     assert (report["entities"], report["links"], report["designations"]) == (2, 1, 1)
     assert len(report["skipped"]) == 1 and "Address" in report["skipped"][0]
-    assert [p.name for p in imported_files()] == ["csl.ftm.json"]
+    assert stored() == ["csl.ftm.json"]
 
-    kb = load(imported_files())
+    kb = load_knowledge()
     company = kb.entities["NK-7f3a9c"]
     assert "深圳示例航空科技有限公司" in company.names and company.countries == ("cn",)
     (designation,) = kb.designations_of["NK-7f3a9c"]
@@ -127,7 +133,7 @@ def test_malformed_line_is_rejected_with_its_line_and_nothing_is_imported(
     assert result.exit_code == 3
     assert "bad.ftm.json, line 3" in result.output and "not valid JSON" in result.output
     assert "nothing was imported" in result.output
-    assert imported_files() == []
+    assert stored() == []
     assert not (home / "imports").exists() or not any((home / "imports").iterdir())
 
 
@@ -138,7 +144,7 @@ def test_record_invalid_for_followthemoney_is_rejected_with_its_line(tmp_path: P
     result = _run("import", str(export))
     assert result.exit_code == 3
     assert "line 3" in result.output and "'twelfth of June' is not a valid date" in result.output
-    assert imported_files() == []
+    assert stored() == []
 
 
 def test_a_second_import_under_the_same_name_needs_replace(tmp_path: Path) -> None:
@@ -149,11 +155,16 @@ def test_a_second_import_under_the_same_name_needs_replace(tmp_path: Path) -> No
     assert _run("import", str(export), "--replace").exit_code == 0
 
 
-def test_import_that_redefines_a_builtin_entity_says_so(tmp_path: Path) -> None:
+def test_import_that_redefines_a_builtin_entity_is_refused_naming_the_id(tmp_path: Path) -> None:
+    # An export that also carries DJI under the built-in id must not silently replace the
+    # sourced built-in record: the import is refused and nothing is stored.
     dji = {"id": "dji", "schema": "Company",
-           "properties": {"name": ["SZ DJI Technology Co., Ltd."], "country": ["cn"]}}
-    result = _run("import", str(_write(tmp_path / "dji.jsonl", [dji])), "--format", "json")
-    assert json.loads(result.output)["replaces_entities"] == ["dji"]
+           "properties": {"name": ["SZ DJI Technology Co., Ltd."], "country": ["us"]}}
+    result = _run("import", str(_write(tmp_path / "dji.jsonl", [COMPANY, dji])))
+    assert result.exit_code == 3
+    assert "redefines entities" in result.output and "dji" in result.output
+    assert stored() == []
+    assert load_knowledge().entities["dji"].countries == ("cn",)
 
 
 def test_list_and_remove_imports(tmp_path: Path) -> None:
@@ -163,7 +174,7 @@ def test_list_and_remove_imports(tmp_path: Path) -> None:
     missing = _run("remove-import", "csl-2024.ftm.jsonl")
     assert missing.exit_code == 3 and "csl-2025.ftm.jsonl" in missing.output  # suggested
     assert _run("remove-import", "csl-2025.ftm.jsonl").exit_code == 0
-    assert imported_files() == []
+    assert stored() == []
 
 
 def test_show_lists_names_links_and_designations_with_sources() -> None:
@@ -203,7 +214,7 @@ def test_empty_file_is_not_imported(tmp_path: Path) -> None:
     empty.write_text("\n\n", encoding="utf-8")
     result = _run("import", str(empty))
     assert result.exit_code == 3 and "no FtM records" in result.output
-    assert imported_files() == []
+    assert stored() == []
 
 
 def test_check_reports_a_broken_import_with_its_file_and_line(home: Path, tmp_path: Path) -> None:

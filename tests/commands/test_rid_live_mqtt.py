@@ -12,9 +12,9 @@ import paho.mqtt.client as mqtt
 import pytest
 from typer.testing import CliRunner
 
-from dronevet.broadcast.mqtt import BrokerAddress
 from dronevet.cli import app
 from dronevet.errors import BadInputError
+from dronevet.sinks.mqtt import BrokerAddress
 from shared_files import shared_path
 
 BROKER = ("127.0.0.1", 1883)

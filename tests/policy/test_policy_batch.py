@@ -52,9 +52,10 @@ def test_batch_explains_a_cell_with_the_same_verdict():
     asda = book().get("us-asda-2023")
     grid = vet_batch(base, [m30t], [asda], (Use.operate,), (date(2025, 12, 21), date(2025, 12, 22)))
     assert [grid.verdict(0, 0, 0, m) for m in range(2)] == [
-        VerdictKind.permitted,
+        VerdictKind.not_applicable,
         VerdictKind.prohibited,
     ]
+    assert grid.explain(0, 0, 0, 0).verdict is VerdictKind.not_applicable
     assert grid.explain(0, 0, 0, 1).verdict is VerdictKind.prohibited
     assert sum(grid.counts().values()) == 2
 
@@ -83,6 +84,7 @@ def test_in_force_mask_follows_start_and_sunset():
     assert not mask[0, 1].any()
 
 
-def test_codes_order_is_permitted_review_prohibited():
-    assert (VerdictKind.permitted, VerdictKind.review, VerdictKind.prohibited) == CODES
+def test_codes_order_is_permitted_review_prohibited_not_applicable():
+    order = (VerdictKind.permitted, VerdictKind.review, VerdictKind.prohibited)
+    assert (*order, VerdictKind.not_applicable) == CODES
     assert np.int8(0) == CODES.index(VerdictKind.permitted)

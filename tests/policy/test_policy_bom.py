@@ -82,15 +82,18 @@ def test_bom_in_json_reads_the_same(tmp_path):
 @pytest.mark.parametrize(
     ("text", "field", "line"),
     [
-        ("name: X\ncomponents:\n  - kind: propeller\n", "components[0].kind", 3),
-        ("name: X\nfinal_assembly_country: China\n", "final_assembly_country", 1),
-        ("name: X\ncomponents:\n  - {kind: radio, made_in: 12}\n", "components[0].made_in", 3),
+        ("name: X\nmanufacturer: A\ncomponents:\n  - kind: propeller\n", "components[0].kind", 4),
+        ("name: X\nmanufacturer: A\nfinal_assembly_country: China\n", "final_assembly_country", 3),
+        ("name: X\nmanufacturer: A\ncomponents:\n  - {kind: radio, made_in: 12}\n",
+         "components[0].made_in", 4),
         ("manufacturer: Skydio\n", "name", 1),
-        ("name: X\ncolour: red\n", "colour", 1),
-        ("name: X\ncomponents: radio\n", "components", 1),
+        ("name: X\n\ncolour: red\n", "colour", 3),
+        ("name: X\nmanufacturer: A\ncomponents: radio\n", "components", 3),
+        ("name: X\nfinal_assembly_country: us\n", "manufacturer", 1),
     ],
 )
 def test_malformed_bom_names_the_file_line_and_field(tmp_path, text, field, line):
+    # The line is the line of the field at fault (or of the mapping that lacks it).
     path = write(tmp_path, text)
     with pytest.raises(BadInputError) as error:
         read_bom(path, kb())
@@ -98,6 +101,36 @@ def test_malformed_bom_names_the_file_line_and_field(tmp_path, text, field, line
     assert str(path) in message
     assert f"line {line}" in message
     assert repr(field) in message
+
+
+def test_misspelled_component_kind_gets_a_suggestion(tmp_path):
+    path = write(tmp_path, "name: X\nmanufacturer: A\ncomponents:\n  - kind: camra\n")
+    with pytest.raises(BadInputError) as error:
+        read_bom(path, kb())
+    assert "camera" in error.value.suggestions
+
+
+def test_component_with_unknown_maker_but_stated_western_country_stays_review(tmp_path):
+    # Only the place of manufacture is stated: §848(a)(1)(B) asks about the maker too, so
+    # "made in the US by someone" is not shown to be clear.
+    text = (
+        "name: Half-Known Quad\nmanufacturer: Skydio\nfinal_assembly_country: us\n"
+        "components:\n  - {kind: radio, maker: unknown, made_in: us}\n"
+    )
+    product = read_bom(write(tmp_path, text), kb())
+    (radio,) = product.components_of(ComponentKind.radio)
+    assert not radio.maker_known and radio.made_in == "us"
+    result = verdict(product, "us-dod-ndaa2020-848", Use.procure, date(2025, 1, 1))
+    assert result.verdict is VerdictKind.review
+    components = next(r for r in result.reasons if r.rule.startswith("dod848-a2"))
+    assert components.outcome.value == "review"
+    assert "maker unknown, though said to be made in the United States (radio)" in components.text
+
+
+def test_unknown_manufacturer_stays_unknown_and_is_not_screened(tmp_path):
+    text = "name: Mystery Quad\nmanufacturer: unknown\nfinal_assembly_country: us\n"
+    product = read_bom(write(tmp_path, text), kb(), resolve=lambda name: "dji")
+    assert product.manufacturer == "" and product.manufacturer_name == ""
 
 
 def test_bom_that_is_not_yaml_names_the_line(tmp_path):

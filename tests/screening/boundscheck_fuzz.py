@@ -15,10 +15,10 @@ import sys
 from datetime import date
 
 from dronevet.knowledge.loader import load_builtin
-from dronevet.screening.index import index_for
 from dronevet.screening.normalize import name_tokens
 from dronevet.screening.score import rank
 from dronevet.screening.screen import Screener
+from dronevet.screening.search import names_of
 
 ALPHABET = string.ascii_letters + string.digits + " -.,&'()" + "éüßøДжЖ大疆科技"
 
@@ -52,14 +52,14 @@ def query(rng: random.Random, names: list[str]) -> str:
 
 def main(count: int) -> None:
     kb = load_builtin()
-    index = index_for(kb)
+    search = names_of(kb)
     screener = Screener(kb, cache_size=0)
     names = [n for e in kb.entities.values() for n in e.names]
     rng = random.Random(7)
     for _ in range(count):
         text = query(rng, names)
         result = screener.screen(text, date(2025, 1, 1))
-        full = rank(kb, index, name_tokens(text), limit=5, raw=text)
+        full = rank(search, name_tokens(text), limit=5, raw=text)
         if result.match is not None:
             assert result.match == full[0], (text, result.match, full[:2])
         else:

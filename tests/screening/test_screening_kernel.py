@@ -15,11 +15,10 @@ from rapidfuzz.distance import OSA
 
 from dronevet.knowledge.loader import KnowledgeBase, load_builtin
 from dronevet.screening import kernel
-from dronevet.screening.index import index_for
 from dronevet.screening.kernel import GENERIC_WEIGHT, GENERIC_WORDS
 from dronevet.screening.normalize import name_tokens
 from dronevet.screening.score import score_names
-from dronevet.screening.search import searcher
+from dronevet.screening.search import names_of
 from screening.reference_score import Side, score
 
 VARIANTS = Path(__file__).parents[2] / "bench" / "screening_data" / "variants.tsv"
@@ -104,8 +103,8 @@ def test_every_entity_found_for_the_labelled_queries_scores_as_the_reference(
 ) -> None:
     # The index path: vocabulary ids, unknown query words (-1), the index's IDF weights,
     # each entity's best name as the compiled search reports it.
-    index = index_for(builtin_kb)
-    search = searcher(index)
+    search = names_of(builtin_kb)
+    index = search.index
 
     def weight(token: str) -> float:
         known = index.vocab.get(token)

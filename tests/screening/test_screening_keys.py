@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from dronevet.screening import kernel, keys
 from dronevet.screening.index import build_index
 from dronevet.screening.normalize import name_tokens, phonetic_token
-from dronevet.screening.search import PHONETIC, searcher
+from dronevet.screening.search import PHONETIC, Searcher
 
 TOKEN = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=14)
 NAME = st.lists(TOKEN, min_size=1, max_size=6, unique=True)
@@ -62,7 +62,7 @@ def test_typo_keys_are_the_token_and_its_one_letter_deletions(tokens: list[str])
 @given(st.lists(NAME, min_size=1, max_size=8))
 def test_every_indexed_name_is_found_whole_by_its_own_tokens(names: list[list[str]]) -> None:
     index = build_index([(f"e{i}", [" ".join(n)]) for i, n in enumerate(names)])
-    search = searcher(index)
+    search = Searcher(index)
     for name_id in range(index.size):
         tokens = index.name_tokens_of(name_id)
         owner = int(index.name_entity[name_id])
@@ -79,7 +79,7 @@ def test_sound_alike_key_finds_a_spelling_never_indexed() -> None:
     # "otel robotix": neither word is in the vocabulary, nor within one edit of one; the
     # query's sound-alike key (as the search computes it) is the name's.
     words = np.frombuffer(
-        b"".join(searcher(index).word(t) for t in name_tokens("Otel Robotix")), dtype=np.int64
+        b"".join(Searcher(index).word(t) for t in name_tokens("Otel Robotix")), dtype=np.int64
     ).reshape(-1, 4)
     key = np.uint64(keys.fold_set(words[:, PHONETIC].copy())).view(np.int64)
     found = index.phon_name[index.phon_hash == key]

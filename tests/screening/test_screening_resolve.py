@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dronevet.knowledge.loader import KnowledgeBase, load, load_builtin, load_from
-from dronevet.screening.index import index_for
-from dronevet.screening.model import CoveredStatus
+from dronevet.screening.model import DEFAULT_THRESHOLD, CoveredStatus
 from dronevet.screening.normalize import name_tokens
-from dronevet.screening.score import DEFAULT_THRESHOLD, as_match, rank, ranked, resolve, score_names
+from dronevet.screening.score import as_match, rank, ranked, resolve, score_names
 from dronevet.screening.screen import Screener, screen
+from dronevet.screening.search import names_of
 
 
 def _best(kb: KnowledgeBase, query: str) -> str | None:
@@ -159,11 +159,11 @@ def test_the_pruned_answer_equals_the_full_ranking(
     # must be the full ranking's first, and its closest names the full ranking's.
     query = name[:cut] + name[cut + 1 :] + extra
     tokens = name_tokens(query)
-    index = index_for(small_kb)
-    full = rank(small_kb, index, tokens, limit=len(small_kb.entities), raw=query)
+    search = names_of(small_kb)
+    full = rank(search, tokens, limit=len(small_kb.entities), raw=query)
     answer = [
-        as_match(small_kb, index, e)
-        for e in ranked(small_kb, index, tokens, limit=5, enough=DEFAULT_THRESHOLD, raw=query)
+        as_match(search.index, e)
+        for e in ranked(search, tokens, limit=5, enough=DEFAULT_THRESHOLD, raw=query)
     ]
     if answer and answer[0].score >= DEFAULT_THRESHOLD:
         assert answer == full[:1]

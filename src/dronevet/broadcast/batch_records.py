@@ -41,7 +41,7 @@ from dronevet.broadcast.remoteid.enums import (
     UaType,
     lookup,
 )
-from dronevet.capture.packets import SkipTally
+from dronevet.capture.packets import CaptureReader, SkipTally
 
 Array = npt.NDArray[Any]
 Columns = dict[str, Array]
@@ -198,7 +198,10 @@ class BatchRecords:
     """
 
     def __init__(
-        self, path: Path, chunk_bytes: int = CHUNK_BYTES, slice_rows: int = SLICE
+        self,
+        path: Path | CaptureReader,
+        chunk_bytes: int = CHUNK_BYTES,
+        slice_rows: int = SLICE,
     ) -> None:
         self.decoder = BatchDecoder(path, chunk_bytes)
         self.slice_rows = slice_rows

@@ -26,7 +26,8 @@ import numpy.typing as npt
 from dronevet.broadcast.pipeline import Detection, StreamDecoder
 from dronevet.broadcast.remoteid.batch import decode_messages
 from dronevet.capture import linktypes
-from dronevet.capture.packets import Packet, SkipTally
+from dronevet.capture.files import open_capture
+from dronevet.capture.packets import CaptureReader, Packet, SkipTally
 from dronevet.capture.pcap import MAX_RECORD, PcapReader
 
 CHUNK_BYTES = 8 << 20
@@ -54,7 +55,7 @@ def _u32(buf: npt.NDArray[np.uint8], at: int, big: bool) -> int:
 
 
 @numba.njit(cache=True)
-def _beacon_frame(
+def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
     buf: npt.NDArray[np.uint8], start: int, end: int, radiotap: bool,
     frame: int, time_ns: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
@@ -214,12 +215,14 @@ class BeaconBatch:
 
 @dataclass(slots=True)
 class BatchDecoder:
-    """Decode a pcap file batch by batch; after iteration, counts and skips are complete.
+    """Decode a capture batch by batch; after iteration, counts and skips are complete.
 
-    `offset` is how far into the file the batches handed out so far reach (for progress).
+    `source` is a path (opened once here) or a reader `open_capture` made. A pcap file of
+    802.11 frames goes through the kernel; any other capture wholly through the streaming
+    path. `offset` is how far into the file the batches handed out so far reach (progress).
     """
 
-    path: Path
+    source: Path | CaptureReader
     chunk_bytes: int = CHUNK_BYTES
     frames: int = 0
     offset: int = 0
@@ -228,11 +231,15 @@ class BatchDecoder:
 
     def batches(self) -> Iterator[BeaconBatch]:
         """Batches in file order; a non-802.11 capture goes wholly through the streaming path."""
-        reader = PcapReader(self.path)
-        self.offset = reader.data_offset
-        if reader.linktype not in FAST_LINKTYPES:
+        source = self.source
+        reader = source if not isinstance(source, Path) else open_capture(source)
+        if not isinstance(reader, PcapReader) or reader.linktype not in FAST_LINKTYPES:
             yield from self._streamed(reader)
             return
+        self.offset = reader.data_offset
+        yield from self._kernel(reader)
+
+    def _kernel(self, reader: PcapReader) -> Iterator[BeaconBatch]:
         chunk = max(self.chunk_bytes, 2 * MAX_RECORD)
         buf = np.empty(chunk, dtype=np.uint8)
         msgs = np.empty((MESSAGE_CAPACITY, 25), dtype=np.uint8)
@@ -244,8 +251,7 @@ class BatchDecoder:
         big = reader.byte_order == ">"
         radiotap = reader.linktype == linktypes.IEEE802_11_RADIOTAP
         frame, valid, eof, base = 0, 0, False, 24  # base: file offset of buf[0]
-        with self.path.open("rb") as handle:
-            handle.seek(base)
+        with reader.handle as handle:
             while True:
                 if not eof:
                     got = handle.readinto(buf[valid:].data)
@@ -299,13 +305,13 @@ class BatchDecoder:
             msgs[:n].copy(), decode_messages(msgs[:n]), others,
         )
 
-    def _streamed(self, reader: PcapReader) -> Iterator[BeaconBatch]:
+    def _streamed(self, reader: CaptureReader) -> Iterator[BeaconBatch]:
         empty, none = np.empty(0, dtype=np.int64), np.empty((0, 25), np.uint8)
         columns = decode_messages(none)
         found: list[Detection] = []
         for packet in reader:
             found.extend(self.stream.packet(packet))
-            self.offset += 16 + len(packet.data)
+            self.offset += 16 + len(packet.data)  # close enough for pcapng too
             if len(found) >= STREAMED_BATCH:
                 yield BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none,
                                   columns, found)
@@ -315,10 +321,3 @@ class BatchDecoder:
                               columns, found)
         self.frames = self.stream.frames
         self.skipped.merge(reader.skipped)
-
-    def detections_summary(self) -> SkipTally:
-        """Everything skipped: the kernel's record-level skips and the streaming path's."""
-        tally = SkipTally()
-        tally.merge(self.skipped)
-        tally.merge(self.stream.skipped)
-        return tally

@@ -10,7 +10,6 @@ WIFI_NAN: Final = "wifi-nan"
 BT_LEGACY: Final = "bt-legacy"
 BT_EXTENDED: Final = "bt-extended"
 DJI_WIFI: Final = "dji-wifi"
-TRANSPORTS: Final = (WIFI_BEACON, WIFI_NAN, BT_LEGACY, BT_EXTENDED, DJI_WIFI)
 
 ASTM: Final = "astm-f3411"
 FRANCE: Final = "fr-beacon"

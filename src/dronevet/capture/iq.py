@@ -10,6 +10,7 @@ converted into a fresh complex64 array per block.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -94,8 +95,15 @@ def raw_source(
     centre_freq: float | None = None,
 ) -> IqSource:
     """An `IqSource` for a headerless IQ file (or "-"), checked for size and rate."""
-    if not sample_rate > 0:
-        raise CaptureFormatError(f"sample rate must be positive, got {sample_rate}", path=path)
+    if not (math.isfinite(sample_rate) and sample_rate > 0):
+        raise CaptureFormatError(
+            f"sample rate must be a positive number of samples per second, got {sample_rate}",
+            path=path,
+        )
+    if centre_freq is not None and not math.isfinite(centre_freq):
+        raise CaptureFormatError(
+            f"centre frequency must be a finite number of Hz, got {centre_freq}", path=path
+        )
     kind = sample_type(sample_type_name, path=path)
     count = None
     if path != STDIN:

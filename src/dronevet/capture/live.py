@@ -53,6 +53,9 @@ class LiveCapture:
                 f"capturing on {interface!r} needs root (or CAP_NET_RAW)"
             ) from None
 
+    def close(self) -> None:
+        self._socket.close()
+
     def __iter__(self) -> Iterator[Packet]:
         number = 0
         with self._socket:

@@ -1,4 +1,4 @@
-"""Captured packets, the tally of what a reader skipped, and opening a capture of either format.
+"""Captured packets, the tally of what a reader skipped, and what every capture reader offers.
 
 A reader yields `Packet`s one at a time and never holds the file in memory. What it cannot
 read (a truncated last record, an unknown block) is counted in its `SkipTally`, with the
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from dronevet.errors import CaptureFormatError, DronevetError
+from dronevet.errors import DronevetError
 
 
 class LinkLayerError(DronevetError):
@@ -83,30 +83,4 @@ class CaptureReader(Protocol):
 
     def __iter__(self) -> Iterator[Packet]: ...
 
-
-PCAP_MAGICS = frozenset(
-    {b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d"}
-)
-PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
-
-
-def open_capture(path: str | Path) -> CaptureReader:
-    """A streaming reader for a pcap or pcapng file, chosen by the file's first four bytes."""
-    from dronevet.capture.pcap import PcapReader
-    from dronevet.capture.pcapng import PcapngReader
-
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-    except OSError as error:
-        raise CaptureFormatError(
-            f"cannot read the capture: {error.strerror}", path=str(path)
-        ) from None
-    if magic in PCAP_MAGICS:
-        return PcapReader(path)
-    if magic == PCAPNG_MAGIC:
-        return PcapngReader(path)
-    raise CaptureFormatError(
-        f"not a pcap or pcapng capture (first bytes {magic.hex(' ') or 'none'})", path=str(path)
-    )
+    def close(self) -> None: ...

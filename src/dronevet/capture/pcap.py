@@ -10,6 +10,7 @@ carry FCS information).
 
 from __future__ import annotations
 
+import io
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,17 +31,24 @@ _MAGICS = {
 
 
 class PcapReader:
-    """Iterate the packets of a pcap file, holding one record in memory at a time."""
+    """Iterate the packets of a pcap file, holding one record in memory at a time.
 
-    def __init__(self, path: str | Path) -> None:
+    The reader works on one open binary stream (`handle`, positioned at the file header),
+    which it reads and closes; `path` names the file in messages.
+    """
+
+    def __init__(self, handle: io.BufferedReader, path: str | Path) -> None:
         self.path = Path(path)
+        self.handle = handle
         self.skipped = SkipTally()
         self.linktype = -1
         self.byte_order = "<"
         self.ns_per_tick = 1_000
         self.data_offset = 24
-        with self.path.open("rb") as handle:
-            self._read_header(handle.read(24))
+        self._read_header(handle.read(24))
+
+    def close(self) -> None:
+        self.handle.close()
 
     def _read_header(self, header: bytes) -> None:
         if len(header) < 24 or header[:4] not in _MAGICS:
@@ -68,8 +76,7 @@ class PcapReader:
         record = struct.Struct(self.byte_order + "IIII")
         linktype, scale = self.linktype, self.ns_per_tick
         number = 0
-        with self.path.open("rb", buffering=1 << 20) as handle:
-            handle.seek(24)
+        with self.handle as handle:
             while True:
                 head = handle.read(16)
                 if not head:

@@ -17,11 +17,12 @@ Other block types are skipped.
 
 from __future__ import annotations
 
+import io
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from dronevet.capture import linktypes
 from dronevet.capture.packets import Packet, SkipTally
@@ -34,6 +35,9 @@ SPB = 3
 EPB = 6
 MAX_BLOCK = 1 << 24
 """A block longer than this (16 MiB) is corrupt."""
+
+_SECTION_ORDERS = {b"\x4d\x3c\x2b\x1a": "<", b"\x1a\x2b\x3c\x4d": ">"}
+"""Byte-order magic of a Section Header Block -> struct byte order."""
 
 OPT_END = 0
 OPT_COMMENT = 1
@@ -77,6 +81,27 @@ def _options(body: bytes, start: int, order: str) -> Iterator[tuple[int, bytes]]
         pos += 4 + ((length + 3) & ~3)
 
 
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _Replayed:
+    """A stream whose first bytes were read already (to check the file type): they are read
+    again first, so the block walk starts at offset 0 without seeking."""
+
+    def __init__(self, head: bytes, handle: io.BufferedReader) -> None:
+        self._head = head
+        self._handle = handle
+
+    def read(self, size: int) -> bytes:
+        if not self._head:
+            return self._handle.read(size)
+        part, self._head = self._head[:size], self._head[size:]
+        if len(part) < size:
+            part += self._handle.read(size - len(part))
+        return part
+
+
 def _comment(body: bytes, start: int, order: str) -> str | None:
     for code, value in _options(body, start, order):
         if code == OPT_COMMENT:
@@ -87,12 +112,13 @@ def _comment(body: bytes, start: int, order: str) -> str | None:
 class PcapngReader:
     """Iterate the packets of a pcapng file, holding one block in memory at a time."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, handle: io.BufferedReader, path: str | Path) -> None:
         self.path = Path(path)
+        self.handle = handle
         self.skipped = SkipTally()
         self.section_comments: list[str] = []
-        with self.path.open("rb") as handle:
-            head = handle.read(12)
+        head = handle.read(12)
+        self._head = head
         if len(head) < 12 or struct.unpack("<I", head[:4])[0] != SHB:
             raise CaptureFormatError(
                 "not a pcapng file: it does not start with a Section Header Block",
@@ -106,53 +132,56 @@ class PcapngReader:
     def _fail(self, message: str, offset: int) -> CaptureFormatError:
         return CaptureFormatError(f"{message} at byte offset {offset}", path=str(self.path))
 
-    def __iter__(self) -> Iterator[Packet]:
-        with self.path.open("rb", buffering=1 << 20) as handle:
-            yield from self._blocks(handle)
+    def close(self) -> None:
+        self.handle.close()
 
-    def _blocks(self, handle: BinaryIO) -> Iterator[Packet]:
+    def __iter__(self) -> Iterator[Packet]:
+        with self.handle as handle:
+            yield from self._blocks(_Replayed(self._head, handle))
+
+    def _framed(self, handle: _Readable) -> Iterator[tuple[int, bytes, str, int]]:
+        """Each block as (type, body, byte order, offset); a truncated or corrupt block
+        ends the walk with a counted skip."""
         order = "<"
-        interfaces: list[Interface] = []
-        number = yielded = 0
         offset = 0
-        unsupported: set[int] = set()
         while True:
             head = handle.read(8)
             if not head:
-                break
+                return
             if len(head) < 8:
                 self.skipped.add("truncated block header at end of file", offset)
                 return
             if head[:4] == b"\x0a\x0d\x0d\x0a":
                 magic = handle.read(4)
-                if magic == b"\x4d\x3c\x2b\x1a":
-                    order = "<"
-                elif magic == b"\x1a\x2b\x3c\x4d":
-                    order = ">"
-                else:
+                order = _SECTION_ORDERS.get(magic, "")
+                if not order:
                     raise self._fail("Section Header Block without byte-order magic", offset)
                 head += magic
             block_type, total = struct.unpack(order + "II", head[:8])
             if total < 12 or total % 4 or total > MAX_BLOCK:
-                self.skipped.add(
-                    f"corrupt block length {total} (rest of file unreadable)", offset
-                )
+                self.skipped.add(f"corrupt block length {total} (rest of file unreadable)", offset)
                 return
             rest = handle.read(total - len(head))
             if len(rest) < total - len(head):
                 self.skipped.add("truncated block at end of file", offset)
                 return
-            body = (head + rest)[8:-4]
+            yield block_type, (head + rest)[8:-4], order, offset
             offset += total
+
+    def _blocks(self, handle: _Readable) -> Iterator[Packet]:
+        interfaces: list[Interface] = []
+        number = yielded = 0
+        unsupported: set[int] = set()
+        for block_type, body, order, offset in self._framed(handle):
             if block_type == SHB:
                 interfaces = []
                 if len(body) < 16:
-                    raise self._fail("Section Header Block too short", offset - total)
+                    raise self._fail("Section Header Block too short", offset)
                 comment = _comment(body, 16, order)
                 if comment:
                     self.section_comments.append(comment)
             elif block_type == IDB:
-                interface = self._interface(body, order, offset - total)
+                interface = self._interface(body, order, offset)
                 interfaces.append(interface)
                 if interface.linktype not in linktypes.SUPPORTED:
                     unsupported.add(interface.linktype)
@@ -163,7 +192,7 @@ class PcapngReader:
                     yielded += 1
                     yield packet
             else:
-                self.skipped.add(f"pcapng block type {block_type:#x} not used", offset - total)
+                self.skipped.add(f"pcapng block type {block_type:#x} not used", offset)
         if unsupported and not yielded:
             kinds = ", ".join(linktypes.name(kind) for kind in sorted(unsupported))
             raise CaptureFormatError(

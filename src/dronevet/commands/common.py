@@ -1,54 +1,55 @@
-"""What every command shares: turning errors into one sentence and an exit code, output formats.
+"""What every command shares: errors as one sentence and an exit code, output formats, printing.
 
-Exit codes: 0 ok, 2 usage error (Typer's own), 3 bad input (`DronevetError`).
+Exit codes: 0 ok, 2 usage error (a missing or conflicting argument; Typer's own), 3 bad
+input (`DronevetError`: an unknown name, a bad date or number, a malformed file).
+
+Whatever a user typed, and every path, is printed literally: messages go out as `Text`
+(never as console markup), so `[/x]` in a name is shown as written and never crashes.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.status import Status
+from rich.text import Text
 
 from dronevet.errors import BadInputError, DronevetError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
 
 
-def text_or_json(fmt: OutputFormat) -> None:
-    """Refuse an output format other than text or json, for commands that offer only those."""
-    if fmt not in (OutputFormat.text, OutputFormat.json):
-        raise BadInputError(f"--format {fmt.value} is not offered here; use text or json.")
-
-
-def screening_status(what: str) -> Status:
-    """A spinner on the terminal's stderr while names are screened: the first run on a
-    machine compiles the screening engine (about 20 s), later runs take a moment."""
-    return err_console.status(
-        f"{what} (the first run on a machine also compiles the screening engine, about 20 s)"
-    )
-
-
-class OutputFormat(StrEnum):
-    """Output formats; each command accepts the subset that fits it."""
+class TextOrJson(StrEnum):
+    """Output formats of commands that write a report: text for people, json for scripts."""
 
     text = "text"
     json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    geojson = "geojson"
-    html = "html"
+
+
+FORMAT_HELP = "text for people, json for scripts"
+
+
+def say(*parts: str | tuple[str, str] | Text, err: bool = False) -> None:
+    """Print a line made of plain strings (printed literally) and (text, style) pairs."""
+    (err_console if err else console).print(Text.assemble(*parts), soft_wrap=True)
+
+
+def error_line(error: DronevetError) -> Text:
+    return Text.assemble(("error: ", "bold red"), str(error))
 
 
 def guarded(func: Callable[P, R]) -> Callable[P, R]:
@@ -59,22 +60,46 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except DronevetError as error:
-            err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+            err_console.print(error_line(error), soft_wrap=True)
             raise typer.Exit(code=error.exit_code) from None
 
     return wrapper
 
 
+def screening_status(what: str) -> Status:
+    """A spinner on the terminal's stderr while names are screened: the first run on a
+    machine compiles the screening engine (about 20 s), later runs take a moment."""
+    return err_console.status(
+        Text(f"{what} (the first run on a machine also compiles the screening engine, about 20 s)")
+    )
+
+
 def parse_date(text: str | None, *, option: str = "--as-of") -> date:
     """Parse an ISO date given on the command line; today when absent."""
-    if text is None or text == "today":
-        return date.today()
+    from dronevet.api import parse_day
+
+    return parse_day(text, option=option)
+
+
+def finite(value: float | None, option: str, *, positive: bool = False) -> float | None:
+    """A number option checked: finite, and above zero where `positive`."""
+    if value is None:
+        return None
+    if not math.isfinite(value) or (positive and value <= 0):
+        need = "a positive number" if positive else "a finite number"
+        raise BadInputError(f"{option} {value} is not {need}.")
+    return value
+
+
+def existing_file(path: Path) -> Path:
+    """`path` when it names a readable file; otherwise bad input naming it."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadInputError(
-            f"{option} {text!r} is not a date; write it as YYYY-MM-DD, for example 2025-12-22."
-        ) from None
+        found = path.is_file()
+    except OSError as error:  # a name too long for the file system, say
+        raise BadInputError(f"cannot read it ({error.strerror}).", path=str(path)) from None
+    if not found:
+        raise BadInputError("is not a file.", path=str(path))
+    return path
 
 
 def _default(value: Any) -> Any:

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dronevet.commands.common import console, guarded, parse_date
+from dronevet.commands.common import console, guarded, parse_date, say
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from dronevet.knowledge.loader import KnowledgeBase
     from dronevet.policy.batch import VerdictGrid
+
+app = typer.Typer()
 
 DEMO_FLEET = (
     "dji-matrice-30t",
@@ -37,7 +38,7 @@ DEMO_FLEET = (
     "wingtra-one-gen-ii",
     "quantum-systems-vector",
 )
-_CELL = {0: "[green]✓[/]", 1: "[yellow]?[/]", 2: "[red]✗[/]"}
+_CELL = {0: "[green]✓[/]", 1: "[yellow]?[/]", 2: "[red]✗[/]", 3: "[dim]–[/]"}
 
 
 def fleet_table(grid: VerdictGrid, title: str) -> Table:
@@ -45,13 +46,10 @@ def fleet_table(grid: VerdictGrid, title: str) -> Table:
     from rich import box
     from rich.table import Table
 
-    from dronevet.policy.batch import in_force
-
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("model", max_width=22)
     for policy in grid.policies:
         table.add_column(policy.short, justify="center", no_wrap=True)
-    regulated = in_force(grid.policies, grid.uses, grid.dates)
     for i, product in enumerate(grid.products):
         cells = []
         for j, policy in enumerate(grid.policies):
@@ -59,8 +57,6 @@ def fleet_table(grid: VerdictGrid, title: str) -> Table:
             for k, use in enumerate(grid.uses):
                 if use not in policy.regulations:
                     parts.append("[dim]·[/]")
-                elif not regulated[j, k, 0]:
-                    parts.append("[dim]–[/]")
                 else:
                     parts.append(_CELL[int(grid.codes[i, j, k, 0])])
             cells.append("/".join(parts))
@@ -68,15 +64,8 @@ def fleet_table(grid: VerdictGrid, title: str) -> Table:
     return table
 
 
-def _exact_entity(kb: KnowledgeBase, name: str) -> str | None:
-    """An entity whose name or alias is exactly `name` (the demo's name is a known one)."""
-    wanted = name.casefold()
-    for entity in kb.entities.values():
-        if any(n.casefold() == wanted for n in entity.names):
-            return entity.id
-    return None
-
-
+@app.command("demo")
+@guarded
 def demo_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date for the fleet matrix; default today.")
@@ -85,22 +74,22 @@ def demo_command(
     """A guided tour: fleet x policies, one verdict explained, one screening."""
     import time
 
-    from rich.markup import escape
     from rich.rule import Rule
 
-    from dronevet.commands.vet import verdict_panel
-    from dronevet.knowledge import load_builtin
+    from dronevet.api import load_knowledge, vet
+    from dronevet.api import policies as policy_book
+    from dronevet.commands.vet import explanation_panel
     from dronevet.knowledge.model import Use
+    from dronevet.knowledge.views import find_entity
     from dronevet.policy.batch import vet_batch
-    from dronevet.policy.evaluate import vet
-    from dronevet.policy.loader import builtin_policies
+    from dronevet.policy.summary import summarise
     from dronevet.screening.control import determine
     from dronevet.screening.model import DEFAULT_CRITERIA
 
     started = time.perf_counter()
     day = parse_date(as_of)
-    kb = load_builtin()
-    book = builtin_policies(kb)
+    kb = load_knowledge()
+    book = policy_book(kb)
     fleet = [kb.products[p] for p in DEMO_FLEET if p in kb.products]
     shown = (Use.procure, Use.operate)
     policies = [p for p in book if any(u in p.regulations for u in shown)]
@@ -110,7 +99,8 @@ def demo_command(
     console.print(
         f"{len(fleet)} models x {len(policies)} policies, as of {day.isoformat()}. Each cell: "
         "procure/operate. [green]✓[/] permitted, [yellow]?[/] review, [red]✗[/] prohibited, "
-        "[dim]·[/] not regulated, [dim]–[/] not in force on the date."
+        "[dim]·[/] not regulated, [dim]–[/] does not apply on the date (not yet or no longer "
+        "in force, or outside its scope)."
     )
     grid = vet_batch(kb, fleet, policies, shown, (day,))
     console.print(fleet_table(grid, f"Fleet verdicts on {day.isoformat()}"))
@@ -126,36 +116,22 @@ def demo_command(
         "The American Security Drone Act bans federal agencies from operating covered drones "
         "from 2025-12-22. The same drone, the day before and the day of:"
     )
-    asda = book.get("us-asda-2023")
-    subject = kb.products.get("dji-matrice-30t") or fleet[0]
+    subject = "dji-matrice-30t" if "dji-matrice-30t" in kb.products else fleet[0].id
     for when in (date(2025, 12, 21), date(2025, 12, 22)):
-        console.print(verdict_panel(vet(kb, subject, asda, Use.operate, when)))
+        verdict = vet(subject, policy="us-asda-2023", use=Use.operate, as_of=when, kb=kb)
+        console.print(explanation_panel(summarise(kb, verdict)))
 
     console.print(Rule("3. Who is behind a name?"))
     query = "Anzu Robotics"
-    entity_id = _exact_entity(kb, query)
-    if entity_id is None:
-        from dronevet.screening.screen import screen
-
-        result = screen(kb, query, day)
-        status, reasons = result.status, result.reasons
-    else:
-        found = determine(kb, entity_id, day, DEFAULT_CRITERIA)
-        status, reasons = found.status, found.reasons
-    console.print(
-        f"Screening [bold]{query}[/] as of {day.isoformat()} "
-        f"({DEFAULT_CRITERIA.name}): [bold]{status.value}[/]"
+    found = determine(kb, find_entity(kb, query).id, day, DEFAULT_CRITERIA)
+    say(
+        "Screening ", (query, "bold"), f" as of {day.isoformat()} ({DEFAULT_CRITERIA.name}): ",
+        (found.status.value, "bold"),
     )
-    for reason in reasons:
-        flag = " [magenta]UNVERIFIED[/]" if not reason.verified else ""
-        console.print(f"  • {escape(reason.text)}{flag}", highlight=False)
+    for reason in found.reasons:
+        say("  • ", reason.text, ("" if reason.verified else " UNVERIFIED", "magenta"))
     console.print(
         f"\n[dim]Next: dronevet vet anzu-raptor-t --policy all --use procure; "
         f"dronevet vet --bom my-system.yaml; dronevet policies. "
         f"(demo ran in {time.perf_counter() - started:.2f} s)[/]"
     )
-
-
-def register(app: typer.Typer) -> None:
-    """Add `demo` to the root command."""
-    app.command("demo")(guarded(demo_command))

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from dronevet.commands.common import dump_json, err_console, guarded
-
-if TYPE_CHECKING:
-    from dronevet.broadcast.dji.ocusync.receiver import BurstResult
+from dronevet.commands.common import dump_json, err_console, finite, guarded, say
 
 app = typer.Typer(
     help="DJI DroneID over OcuSync: drone and pilot positions from radio (IQ) recordings.",
@@ -39,66 +36,6 @@ class SampleTypeName(StrEnum):
     cf32 = "cf32"
     ci16 = "ci16"
     ci8 = "ci8"
-
-
-def burst_record(result: BurstResult, centre_freq: float | None) -> dict[str, Any]:
-    """The JSON contract of one burst."""
-    flight = result.flight
-    record: dict[str, Any] = {
-        "time_s": round(result.time_s, 7),
-        "serial": None,
-        "product_type": None,
-        "product": None,
-        "lat": None,
-        "lon": None,
-        "alt": None,
-        "height": None,
-        "v_north": None,
-        "v_east": None,
-        "v_up": None,
-        "yaw": None,
-        "pilot_lat": None,
-        "pilot_lon": None,
-        "home_lat": None,
-        "home_lon": None,
-        "uuid": None,
-        "sequence": None,
-        "gps_time": None,
-        "crc_ok": False,
-        "crc24_ok": result.crc24_ok,
-        "snr_db": round(result.snr_db, 2),
-        "cfo_hz": round(result.cfo_hz, 1),
-        "frequency_hz": None if centre_freq is None else round(centre_freq + result.cfo_hz),
-        "message_type": result.message_type,
-        "error": result.failure,
-    }
-    if flight is not None:
-        record.update(
-            serial=flight.serial,
-            product_type=flight.product_type,
-            product=flight.product,
-            lat=flight.lat,
-            lon=flight.lon,
-            alt=flight.alt,
-            height=flight.height,
-            v_north=flight.v_north,
-            v_east=flight.v_east,
-            v_up=flight.v_up,
-            yaw=flight.yaw,
-            pilot_lat=flight.pilot_lat,
-            pilot_lon=flight.pilot_lon,
-            home_lat=flight.home_lat,
-            home_lon=flight.home_lon,
-            uuid=flight.uuid,
-            sequence=flight.sequence,
-            gps_time=None if flight.gps_time is None else flight.gps_time.isoformat(),
-            crc_ok=result.crc24_ok and flight.crc_ok,
-        )
-        if not flight.crc_ok:
-            record["error"] = "payload CRC-16 does not match"
-    elif result.block is not None:
-        record["payload_hex"] = result.block.hex()
-    return record
 
 
 def _features(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -144,52 +81,23 @@ def decode(
     """Decode every DroneID burst in FILE: drone, pilot and home positions, serial, model."""
     from rich.progress import Progress
 
-    from dronevet.broadcast.dji.ocusync.receiver import OcuSyncReceiver
-    from dronevet.capture.iq import raw_source, read_blocks
-    from dronevet.capture.sigmf import is_sigmf, sigmf_source
-    from dronevet.errors import BadInputError
+    from dronevet.api import decode_iq
 
-    if is_sigmf(file):
-        source = sigmf_source(file)
-        if sample_rate is not None:
-            source = raw_source(
-                source.path,
-                sample_rate=sample_rate,
-                sample_type_name=source.sample_type.name,
-                centre_freq=source.centre_freq,
-            )
-    else:
-        if sample_rate is None:
-            raise BadInputError(
-                "a raw IQ recording needs --sample-rate (SigMF recordings carry it)", path=file
-            )
-        source = raw_source(file, sample_rate=sample_rate, sample_type_name=dtype.value)
-    centre = center_freq if center_freq is not None else source.centre_freq
-    receiver = OcuSyncReceiver(source.sample_rate, path=file)
+    rate = finite(sample_rate, "--sample-rate", positive=True)
+    centre = finite(center_freq, "--center-freq")
+    run = decode_iq(file, sample_rate=rate, centre_freq=centre, dtype=dtype.value)
     records: list[dict[str, Any]] = []
-
-    def emit(results: list[BurstResult]) -> None:
-        for result in results:
-            record = burst_record(result, centre)
+    total = run.source.sample_count
+    show = total is not None and total > PROGRESS_SAMPLES
+    with Progress(console=err_console, transient=True, disable=not show) as bar:
+        task = bar.add_task(f"decoding {file}", total=total)
+        for record in run:
             if fmt is DroneIdFormat.jsonl:
                 sys.stdout.write(dump_json(record, indent=None) + "\n")
             else:
                 records.append(record)
-
-    total = source.sample_count
-    show = total is not None and total > PROGRESS_SAMPLES
-    with Progress(console=err_console, transient=True, disable=not show) as bar:
-        task = bar.add_task(f"decoding {file}", total=total)
-        for block in read_blocks(source):
-            emit(receiver.feed(block))
-            bar.advance(task, len(block.samples))
-        emit(receiver.finish())
+            bar.update(task, completed=run.samples_read)
     if fmt is DroneIdFormat.geojson:
         features = [feature for record in records for feature in _features(record)]
         sys.stdout.write(dump_json({"type": "FeatureCollection", "features": features}) + "\n")
-    err_console.print(
-        f"{file}: {receiver.bursts} DroneID bursts, {receiver.decoded} decoded "
-        f"(CRC-24 valid), {receiver.rejected} other bursts of the same length ignored",
-        highlight=False,
-        markup=False,
-    )
+    say(run.summary(), err=True)

@@ -1,26 +1,33 @@
 """`dronevet kb`: check the knowledge base, import FtM data, and show what it knows about an entity.
 
-Commands: `check` (validate the built-in data; exit 3 on errors), `import FILE` (validate an
-FtM file with followthemoney, then add it to the imports directory, all or nothing),
-`list-imports`, `remove-import NAME`, and `show ENTITY_ID`. JSON output is the stable
-contract. Heavy modules (followthemoney, the loader) are imported inside the commands.
+Commands: `check` (validate the built-in data and the imports; exit 3 on errors),
+`import FILE` (validate an FtM file with followthemoney, then add it to the imports, all or
+nothing), `list-imports`, `remove-import NAME`, and `show ENTITY`. Imports live in
+`$DRONEVET_HOME/imports` (default `~/.local/share/dronevet/imports`). `check` and `import`
+need the optional FollowTheMoney model: `pip install 'dronevet[ftm]'`.
 """
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dronevet.commands.common import OutputFormat, console, guarded, text_or_json, write_json
-from dronevet.errors import BadInputError, KnowledgeError, UnknownNameError
+from dronevet.commands.common import (
+    FORMAT_HELP,
+    TextOrJson,
+    existing_file,
+    guarded,
+    say,
+    write_json,
+)
+from dronevet.errors import BadInputError, KnowledgeError
 
 if TYPE_CHECKING:
-    from dronevet.knowledge.loader import KnowledgeBase
-    from dronevet.knowledge.model import Entity, Source
+    from rich.text import Text
+
     from dronevet.knowledge.validate import Problem
 
 app = typer.Typer(
@@ -28,58 +35,45 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="text for people, json for scripts.")
+FormatOption = Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)]
+WithImports = Annotated[
+    bool, typer.Option("--with-imports/--no-imports", help="Include the imported FtM files.")
 ]
 
 
-def _source_json(source: Source) -> dict[str, Any]:
-    return {
-        "citation": source.citation,
-        "date": source.date.isoformat(),
-        "verified": source.verified,
-        "note": source.note,
-    }
+def _store() -> Any:
+    from dronevet.api import import_store
+    from dronevet.settings import Settings
 
-
-def _source_text(source: Source) -> str:
-    mark = "" if source.verified else " [bold yellow]UNVERIFIED[/]"
-    return f"[dim]{source.citation} ({source.date.isoformat()})[/]{mark}"
+    return import_store(Settings.from_env())
 
 
 def _print_problems(label: str, style: str, problems: tuple[Problem, ...]) -> None:
     if not problems:
         return
-    console.print(f"[bold {style}]{len(problems)} {label}[/]")
+    say((f"{len(problems)} {label}", f"bold {style}"))
     for problem in problems:
-        console.print(f"  {problem}", highlight=False, markup=False)
+        say(f"  {problem}")
 
 
 @app.command("check")
 @guarded
-def check(
-    with_imports: Annotated[
-        bool, typer.Option("--with-imports/--no-imports", help="Also check imported FtM files.")
-    ] = True,
-    output: FormatOption = OutputFormat.text,
-) -> None:
+def check(with_imports: WithImports = True, fmt: FormatOption = TextOrJson.text) -> None:
     """Validate the knowledge base: FtM model, references, sources, dates, counts."""
-    text_or_json(output)
-    from dronevet.knowledge.imports import imported_files
     from dronevet.knowledge.validate import check_builtin, with_imports_checked
 
     report = check_builtin()
     if with_imports and report.ok:
-        report = with_imports_checked(report, imported_files())
-    if output is OutputFormat.json:
+        report = with_imports_checked(report, _store())
+    if fmt is TextOrJson.json:
         write_json(report.to_dict())
     else:
         counts = ", ".join(f"{n} {key.replace('_', ' ')}" for key, n in report.counts.items())
-        console.print(f"Knowledge base: {counts or 'not loadable'}", highlight=False)
+        say(f"Knowledge base: {counts or 'not loadable'}")
         _print_problems("error(s)", "red", report.errors)
         _print_problems("warning(s)", "yellow", report.warnings)
         if report.ok:
-            console.print("[bold green]OK[/]")
+            say(("OK", "bold green"))
     if not report.ok:
         raise typer.Exit(code=3)
 
@@ -94,19 +88,21 @@ def import_file(
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite an earlier import of the same name.")
     ] = False,
-    output: FormatOption = OutputFormat.text,
+    fmt: FormatOption = TextOrJson.text,
 ) -> None:
-    """Validate an FtM file with followthemoney and add it to the knowledge base, all or nothing."""
-    text_or_json(output)
-    from dronevet.knowledge.imports import import_name, imported_files, store_import
-    from dronevet.knowledge.loader import load
+    """Validate an FtM file with followthemoney and add it to the knowledge base, all or nothing.
+
+    An import may add entities, links and designations, and link to built-in entities; it may
+    not redefine an entity the knowledge base already holds (it is refused, naming the id).
+    """
+    from dronevet.knowledge.imports import clashing_ids, import_name, with_imports
+    from dronevet.knowledge.loader import load_builtin
     from dronevet.knowledge.validate import validate_ftm_file
 
-    if not file.is_file():
-        raise BadInputError(f"{file} is not a file.")
+    existing_file(file)
+    store = _store()
     stored_name = import_name(file, name)
-    others = [p for p in imported_files() if p.name != stored_name]
-    kb = load(others)
+    kb = with_imports(load_builtin(), store, skip=stored_name)
     report = validate_ftm_file(file, sources=kb.sources, known_ids=frozenset(kb.entities))
     if report.ok and not report.records and not report.skipped:
         raise BadInputError(f"{file} holds no FtM records; nothing was imported.")
@@ -116,181 +112,113 @@ def import_file(
         raise KnowledgeError(
             f"{first.message}{more}; nothing was imported.", path=first.path, line=first.line
         )
-    replaced = sorted(entity_id for entity_id in report.entity_ids if entity_id in kb.entities)
-    target = store_import(file, stored_name, replace=replace)
-    result = {
-        **report.to_dict(),
-        "stored_as": target.name,
-        "replaces_entities": replaced,
-    }
-    if output is OutputFormat.json:
-        write_json(result)
+    clashes = clashing_ids(kb, report.entity_ids)
+    if clashes:
+        raise KnowledgeError(
+            f"it redefines entities the knowledge base holds already ({', '.join(clashes)}); "
+            "an import may link to them but not replace them. Give the records other ids. "
+            "Nothing was imported.",
+            path=str(file),
+        )
+    stored = store.save(stored_name, file, replace=replace)
+    if fmt is TextOrJson.json:
+        write_json({**report.to_dict(), "stored_as": stored.name, "location": stored.location})
         return
-    console.print(
-        f"Imported {target.name}: {report.entities} entities, {report.links} links, "
-        f"{report.designations} designations.",
-        highlight=False,
+    say(
+        f"Imported {stored.name}: {report.entities} entities, {report.links} links, "
+        f"{report.designations} designations (kept in {store.location})."
     )
     if report.skipped:
-        console.print(f"Skipped {len(report.skipped)} records not used for screening:")
+        say(f"Skipped {len(report.skipped)} records not used for screening:")
         for line in report.skipped[:10]:
-            console.print(f"  {line}", highlight=False, markup=False)
+            say(f"  {line}")
     _print_problems("warning(s)", "yellow", report.warnings)
-    if replaced:
-        console.print(f"Replaces known entities: {', '.join(replaced)}", highlight=False)
 
 
 @app.command("list-imports")
 @guarded
-def list_imports(output: FormatOption = OutputFormat.text) -> None:
+def list_imports(fmt: FormatOption = TextOrJson.text) -> None:
     """List the FtM files added with `kb import`."""
-    text_or_json(output)
-    from dronevet.knowledge.imports import imports_dir
-    from dronevet.knowledge.imports import list_imports as listed
-
-    files = listed()
-    if output is OutputFormat.json:
-        write_json([{"name": f.name, "path": str(f.path), "size": f.size} for f in files])
+    store = _store()
+    files = store.list()
+    if fmt is TextOrJson.json:
+        write_json([{"name": f.name, "path": f.location, "size": f.size} for f in files])
         return
     if not files:
-        console.print(f"No imports in {imports_dir()}.", highlight=False)
+        say(f"No imports in {store.location}.")
     for item in files:
-        console.print(f"{item.name}  [dim]{item.size} bytes[/]", highlight=False)
+        say(item.name, (f"  {item.size} bytes", "dim"))
 
 
 @app.command("remove-import")
 @guarded
 def remove_import(name: Annotated[str, typer.Argument(help="Name shown by list-imports.")]) -> None:
     """Remove an imported FtM file."""
-    from dronevet.knowledge.imports import remove_import as remove
-
-    path = remove(name)
-    console.print(f"Removed {path.name}.", highlight=False)
+    removed = _store().remove(name)
+    say(f"Removed {removed.name}.")
 
 
-def _find_entity(kb: KnowledgeBase, entity_id: str) -> Entity:
-    if entity_id in kb.entities:
-        return kb.entities[entity_id]
-    lowered = entity_id.casefold()
-    by_name = [e for e in kb.entities.values() if lowered in (n.casefold() for n in e.names)]
-    if len(by_name) == 1:
-        return by_name[0]
-    close = difflib.get_close_matches(entity_id, list(kb.entities), n=3)
-    raise UnknownNameError(f"no entity with id {entity_id!r}.", suggestions=tuple(close))
-
-
-def entity_json(kb: KnowledgeBase, entity: Entity, today: date) -> dict[str, Any]:
-    """An entity with its names, links, designations and products (the `kb show` contract)."""
-
-    links = []
-    for direction, found in (("from", kb.links_from.get(entity.id, [])),
-                             ("to", kb.links_to.get(entity.id, []))):
-        for link in found:
-            other = link.object if direction == "from" else link.subject
-            links.append({
-                "id": link.id,
-                "kind": link.kind.value,
-                "direction": "outgoing" if direction == "from" else "incoming",
-                "subject": link.subject,
-                "object": link.object,
-                "other": other,
-                "other_name": kb.name_of(other),
-                "role": link.role,
-                "percentage": link.percentage,
-                "start": link.start,
-                "end": link.end,
-                "active": link.active_on(today),
-                "disputed": link.disputed,
-                "source": _source_json(link.source),
-            })
-    designations = [
-        {
-            "id": d.id,
-            "list": d.list_id,
-            "list_title": kb.list_title(d.list_id),
-            "nature": kb.list_nature(d.list_id).value,
-            "listed": d.listed,
-            "start": d.start,
-            "end": d.end,
-            "active": d.active_on(today),
-            "reason": d.reason,
-            "source": _source_json(d.source),
-        }
-        for d in kb.designations_of.get(entity.id, [])
-    ]
-    return {
-        "id": entity.id,
-        "schema": entity.schema,
-        "name": entity.name,
-        "names": list(entity.names),
-        "countries": list(entity.countries),
-        "origin": entity.origin,
-        "source": _source_json(entity.source),
-        "links": links,
-        "designations": designations,
-        "products": [p.id for p in kb.products_by(entity.id)],
-        "laws": [law.id for c in entity.countries for law in kb.laws_on(c, today)],
-    }
-
-
-def _print_entity(data: dict[str, Any], kb: KnowledgeBase, entity: Entity) -> None:
-    console.print(f"[bold]{data['name']}[/] [dim]({data['id']}, {data['schema']})[/]")
-    console.print(f"  source: {_source_text(entity.source)}", highlight=False)
+def _print_entity(data: dict[str, Any]) -> None:
+    say((data["name"], "bold"), (f" ({data['id']}, {data['schema']})", "dim"))
+    say("  source: ", _source_text_of(data["source"]))
     if len(data["names"]) > 1:
-        console.print("  also known as: " + "; ".join(data["names"][1:]), highlight=False)
-    console.print("  countries: " + (", ".join(data["countries"]) or "unknown"), highlight=False)
+        say("  also known as: " + "; ".join(data["names"][1:]))
+    say("  countries: " + (", ".join(data["countries"]) or "unknown"))
     if data["laws"]:
-        console.print("  direction laws in force: " + ", ".join(data["laws"]), highlight=False)
-    links = kb.links_from.get(entity.id, []) + kb.links_to.get(entity.id, [])
-    if links:
-        console.print("[bold]Links[/]")
-    for item, link in zip(data["links"], links, strict=True):
-        arrow = f"{item['kind']} -> {item['other_name']}" if item["direction"] == "outgoing" \
-            else f"{item['other_name']} {item['kind']} this"
-        dates = f" [{item['start'] or '…'} – {item['end'] or '…'}]" if (
-            item["start"] or item["end"]) else ""
+        say("  direction laws in force: " + ", ".join(data["laws"]))
+    if data["links"]:
+        say(("Links", "bold"))
+    for item in data["links"]:
+        if item["direction"] == "outgoing":
+            arrow = f"{item['kind']} -> {item['other_name']}"
+        else:
+            arrow = f"{item['other_name']} {item['kind']} this"
+        dates = ""
+        if item["start"] or item["end"]:
+            dates = f" [{item['start'] or '…'} – {item['end'] or '…'}]"
         pct = f" {item['percentage']:g}%" if item["percentage"] is not None else ""
-        console.print(f"  {arrow}{pct}{dates}: {item['role']}", highlight=False, markup=False)
+        say(f"  {arrow}{pct}{dates}: {item['role']}")
         if item["disputed"]:
-            console.print(f"    [bold yellow]disputed[/]: {item['disputed']}", highlight=False)
-        console.print(f"    source: {_source_text(link.source)}", highlight=False)
-    designations = kb.designations_of.get(entity.id, [])
-    if designations:
-        console.print("[bold]Designations[/]")
-    for item, designation in zip(data["designations"], designations, strict=True):
+            say(("    disputed", "bold yellow"), f": {item['disputed']}")
+        say("    source: ", _source_text_of(item["source"]))
+    if data["designations"]:
+        say(("Designations", "bold"))
+    for item in data["designations"]:
         state = "in force" if item["active"] else "not in force today"
         since = item["start"] or item["listed"]
         until = f" until {item['end']}" if item["end"] else ""
-        console.print(
-            f"  {item['list_title']} ({item['nature']}) from {since}{until}, {state}",
-            highlight=False,
-            markup=False,
-        )
+        say(f"  {item['list_title']} ({item['nature']}) from {since}{until}, {state}")
         if item["reason"]:
-            console.print(f"    {item['reason']}", highlight=False, markup=False)
-        console.print(f"    source: {_source_text(designation.source)}", highlight=False)
+            say(f"    {item['reason']}")
+        say("    source: ", _source_text_of(item["source"]))
     if data["products"]:
-        console.print("[bold]Products[/]: " + ", ".join(data["products"]), highlight=False)
+        say(("Products", "bold"), ": " + ", ".join(data["products"]))
+
+
+def _source_text_of(source: dict[str, Any]) -> Text:
+    from rich.text import Text
+
+    return Text.assemble(
+        (f"{source['citation']} ({source['date']})", "dim"),
+        ("" if source["verified"] else " UNVERIFIED", "bold yellow"),
+    )
 
 
 @app.command("show")
 @guarded
 def show(
     entity_id: Annotated[str, typer.Argument(help="Entity id (e.g. dji) or an exact name.")],
-    with_imports: Annotated[
-        bool, typer.Option("--with-imports/--no-imports", help="Include imported FtM files.")
-    ] = True,
-    output: FormatOption = OutputFormat.text,
+    with_imports: WithImports = True,
+    fmt: FormatOption = TextOrJson.text,
 ) -> None:
     """Show an entity: names, countries, links, designations, each with source and date."""
-    text_or_json(output)
-    from dronevet.knowledge.imports import imported_files
-    from dronevet.knowledge.loader import load
+    from dronevet.api import load_knowledge
+    from dronevet.knowledge.loader import load_builtin
+    from dronevet.knowledge.views import entity_dict, find_entity
 
-    kb = load(imported_files() if with_imports else ())
-    entity = _find_entity(kb, entity_id)
-    data = entity_json(kb, entity, date.today())
-    if output is OutputFormat.json:
+    kb = load_knowledge() if with_imports else load_builtin()
+    data = entity_dict(kb, find_entity(kb, entity_id), date.today())
+    if fmt is TextOrJson.json:
         write_json(data)
     else:
-        _print_entity(data, kb, entity)
+        _print_entity(data)

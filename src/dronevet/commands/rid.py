@@ -1,24 +1,27 @@
-"""`dronevet rid`: decode Remote ID and DJI DroneID broadcasts from captures and live interfaces."""
+"""`dronevet rid`: decode Remote ID and DJI DroneID broadcasts from captures and live interfaces.
+
+`rid decode` asks the core (`dronevet.api.decode_capture`) for each file's records and
+writes them (or, with --tracks, one summary per drone); a summary of frames read and of
+what was skipped, and why, goes to standard error.
+"""
 
 from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dronevet.commands.common import err_console, guarded
-from dronevet.errors import BadInputError, DronevetError
+from dronevet.commands.common import err_console, error_line, guarded, say
+from dronevet.errors import DronevetError, UsageError
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
-    from dronevet.capture.packets import CaptureReader, SkipTally
+    from dronevet.capture.packets import SkipTally
 
 app = typer.Typer(
     help="Drone broadcasts: ASTM F3411 Remote ID (Wi-Fi beacon, NAN, Bluetooth 4/5) "
@@ -38,39 +41,17 @@ class RecordFormat(StrEnum):
     geojson = "geojson"
 
 
-class DecodeCounts(Protocol):
-    """What both decoding paths report about a file once it is read."""
-
-    @property
-    def frames(self) -> int: ...
-
-    @property
-    def frames_with_broadcast(self) -> int: ...
-
-    @property
-    def detections(self) -> int: ...
-
-
-Sink = Callable[[list[dict[str, Any]]], None]
-STREAM_FLUSH = 1024
-"""Records the streaming path gathers before handing them to the output at once."""
-
-
-def _summary(path: str, counts: DecodeCounts, skipped: SkipTally) -> None:
-    err_console.print(
-        f"{path}: {counts.frames} frames, {counts.frames_with_broadcast} with drone "
-        f"broadcasts, {counts.detections} messages decoded",
-        highlight=False,
-        soft_wrap=True,
+def _summary(
+    path: str, frames: int, with_broadcast: int, messages: int, skipped: SkipTally
+) -> None:
+    say(
+        f"{path}: {frames} frames, {with_broadcast} with drone broadcasts, "
+        f"{messages} messages decoded",
+        err=True,
     )
     for reason, entry in skipped.as_dict().items():
         examples = ", ".join(str(number) for number in entry["examples"])  # type: ignore[attr-defined]
-        err_console.print(
-            f"  skipped {entry['count']}: {reason} (frames {examples})",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        say(f"  skipped {entry['count']}: {reason} (frames {examples})", err=True)
 
 
 @contextmanager
@@ -83,41 +64,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _decode_batched(path: Path, sink: Sink, bar: Progress) -> tuple[DecodeCounts, SkipTally]:
-    """A pcap file through the batch path (records built from columns)."""
-    from dronevet.broadcast.batch_records import BatchRecords
-
-    records = BatchRecords(path)
-    task = bar.add_task(f"decoding {path.name}", total=path.stat().st_size)
-    for batch in records:
-        sink(batch)
-        bar.update(task, completed=records.offset)
-    return records, records.skipped()
-
-
-def _decode_streamed(
-    reader: CaptureReader, sink: Sink, bar: Progress
-) -> tuple[DecodeCounts, SkipTally]:
-    """Any capture, one packet at a time, through the streaming path."""
-    from dronevet.broadcast.pipeline import StreamDecoder
-    from dronevet.capture.packets import SkipTally
-
-    decoder = StreamDecoder()
-    task = bar.add_task(f"decoding {reader.path.name}", total=reader.path.stat().st_size)
-    pending: list[dict[str, Any]] = []
-    for packet in reader:
-        pending.extend(detection.record() for detection in decoder.packet(packet))
-        bar.advance(task, len(packet.data) + 16)
-        if len(pending) >= STREAM_FLUSH:
-            sink(pending)
-            pending = []
-    sink(pending)
-    skipped = SkipTally()
-    skipped.merge(reader.skipped)
-    skipped.merge(decoder.skipped)
-    return decoder, skipped
 
 
 @app.command()
@@ -143,32 +89,33 @@ def decode(
     """
     from rich.progress import Progress
 
+    from dronevet.api import decode_capture
     from dronevet.broadcast.output import CONTRACT_COLUMNS, TRACK_COLUMNS, RecordWriter
     from dronevet.broadcast.tracker import Tracker
-    from dronevet.capture.packets import open_capture
-    from dronevet.capture.pcap import PcapReader
 
     writer = RecordWriter(sys.stdout, fmt.value, TRACK_COLUMNS if tracks else CONTRACT_COLUMNS)
     tracker = Tracker() if tracks else None
-    sink: Sink = writer.write_many if tracker is None else tracker.update_many
     failures: list[DronevetError] = []
     for path in files:
         try:
-            reader = open_capture(path)
-            show = sys.stderr.isatty() and path.stat().st_size > PROGRESS_BYTES
+            run = decode_capture(path, stream=stream)
+            show = sys.stderr.isatty() and (run.size or 0) > PROGRESS_BYTES
             with (
                 Progress(console=err_console, transient=True, disable=not show) as bar,
                 _collector_paused(),
             ):
-                if isinstance(reader, PcapReader) and not stream:
-                    counts, skipped = _decode_batched(path, sink, bar)
-                else:
-                    counts, skipped = _decode_streamed(reader, sink, bar)
+                task = bar.add_task(f"decoding {path.name}", total=run.size)
+                for batch in run.batches():
+                    if tracker is None:
+                        writer.write_many(batch)
+                    else:
+                        tracker.update_many(batch)
+                    bar.update(task, completed=run.offset)
         except DronevetError as error:
-            err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+            err_console.print(error_line(error), soft_wrap=True)
             failures.append(error)
             continue
-        _summary(str(path), counts, skipped)
+        _summary(run.path, run.frames, run.frames_with_broadcast, run.detections, run.skipped())
     if tracker is not None:
         writer.write_many(tracker.summary())
     writer.close()
@@ -200,14 +147,15 @@ def live(
     `<topic>/<mac>`. --replay feeds a capture file through the same path, for tests
     and demonstrations.
     """
-    from dronevet.broadcast.mqtt import BrokerAddress, DetectionPublisher
     from dronevet.broadcast.output import RecordWriter
     from dronevet.broadcast.pipeline import StreamDecoder
+    from dronevet.capture.files import open_capture
     from dronevet.capture.live import LiveCapture
-    from dronevet.capture.packets import open_capture
+    from dronevet.capture.packets import CaptureReader
+    from dronevet.sinks.mqtt import BrokerAddress, DetectionPublisher
 
     if (interface is None) == (replay is None):
-        raise BadInputError("give either an interface or --replay FILE (not both)", exit_code=2)
+        raise UsageError("give either an interface or --replay FILE (not both).")
     address = BrokerAddress.parse(mqtt) if mqtt else None
     source: CaptureReader = open_capture(replay) if replay else LiveCapture(str(interface))
     publisher = DetectionPublisher(address) if address else None
@@ -229,4 +177,7 @@ def live(
             publisher.close()
     skipped = decoder.skipped
     skipped.merge(source.skipped)
-    _summary(str(replay or interface), decoder, skipped)
+    _summary(
+        str(replay or interface), decoder.frames, decoder.frames_with_broadcast,
+        decoder.detections, skipped,
+    )

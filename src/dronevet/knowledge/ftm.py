@@ -22,17 +22,17 @@ their `sourceUrl` / `publisher` and dates, marked unverified (dronevet has not c
 
 from __future__ import annotations
 
-import contextlib
-import gc
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
+from dronevet.bulk import paused_gc
 from dronevet.errors import KnowledgeError
 from dronevet.knowledge.model import Designation, Entity, Link, LinkKind, Source
 from dronevet.knowledge.sources import SourceRegistry, parse_date
@@ -186,6 +186,7 @@ def _entity(
             source=source,
             previous_names=previous,
             weak_names=weak,
+            keywords=_cleaned(props.get("keywords")),
             properties=MappingProxyType(kept),
             origin=reader.origin,
         )
@@ -296,60 +297,63 @@ _HANDLERS: dict[str, _Handler] = {
 }
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, record) for each non-blank line; a bad line names file and line."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = orjson.loads(raw)
-            except orjson.JSONDecodeError as error:
-                raise KnowledgeError(
-                    f"not valid JSON ({error})", path=str(path), line=number
-                ) from None
-            if not isinstance(record, dict):
-                raise KnowledgeError("each line must be a JSON object", path=str(path), line=number)
-            yield number, record
+def iter_json_lines(
+    lines: Iterable[bytes], label: str, first: int = 1
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, record) for each non-blank line; a bad line names `label` (the
+    file or import) and the line."""
+    for number, raw in enumerate(lines, start=first):
+        if not raw.strip():
+            continue
+        try:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise KnowledgeError(f"not valid JSON ({error})", path=label, line=number) from None
+        if not isinstance(record, dict):
+            raise KnowledgeError("each line must be a JSON object", path=label, line=number)
+        yield number, record
 
 
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects that stay alive (a
-    million entities): its passes over the growing heap would cost more than the building
-    itself. Afterwards what exists is moved to the collector's permanent generation
-    (`gc.freeze`), so later passes (in the first queries) do not walk it all again; these
-    values hold no reference cycles, and reference counting still frees them as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+def read_ftm(
+    handle: BinaryIO,
+    sources: SourceRegistry,
+    *,
+    label: str,
+    origin: str,
+    default_day: date,
+) -> FtmRecords:
+    """Read FtM JSON lines (or one JSON array) from an open binary stream into `FtmRecords`;
+    errors name `label` and the line."""
+    reader = FtmReader(origin, sources, default_day=default_day)
+    out = FtmRecords()
+    prefix = f"{label}, line "
+    with paused_gc():
+        for number, record in _records(handle, label):
+            reader.read(record, where=prefix + str(number), out=out)
+    return out
 
 
 def read_ftm_file(
     path: Path, sources: SourceRegistry, *, origin: str, default_day: date
 ) -> FtmRecords:
     """Read one FtM JSON-lines file (or a JSON array file) into `FtmRecords`."""
-    reader = FtmReader(origin, sources, default_day=default_day)
-    out = FtmRecords()
-    prefix = f"{path}, line "
-    with paused_gc():
-        for number, record in _records(path):
-            reader.read(record, where=prefix + str(number), out=out)
-    return out
+    try:
+        with path.open("rb") as handle:
+            return read_ftm(
+                handle, sources, label=str(path), origin=origin, default_day=default_day
+            )
+    except OSError as error:
+        raise KnowledgeError(f"cannot read file ({error.strerror})", path=str(path)) from None
 
 
-def _records(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
-    with path.open("rb") as handle:
-        head = handle.read(64).lstrip()
-    if head.startswith(b"["):
+def _records(handle: BinaryIO, label: str) -> Iterable[tuple[int, dict[str, Any]]]:
+    head = handle.readline()
+    if head.lstrip().startswith(b"["):
         try:
-            data = orjson.loads(path.read_bytes())
+            data = orjson.loads(head + handle.read())
         except orjson.JSONDecodeError as error:
-            raise KnowledgeError(f"not valid JSON ({error})", path=str(path)) from None
+            raise KnowledgeError(f"not valid JSON ({error})", path=label) from None
+        if not isinstance(data, list):
+            raise KnowledgeError("a JSON file must hold one array of records", path=label)
         return ((i + 1, r) for i, r in enumerate(data))
-    return iter_json_lines(path)
+    return iter_json_lines(itertools.chain((head,), handle), label)

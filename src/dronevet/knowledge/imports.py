@@ -1,23 +1,26 @@
-"""FtM files a user added with `dronevet kb import`, kept in `settings.imports_dir()`.
+"""FtM files a user added with `dronevet kb import`: naming rules, the store interface, layering.
 
-An import is transactional: the file is validated completely (`validate.validate_ftm_file`)
-and only then written, under a temporary name first and renamed into place, so the imports
-directory never holds a partial or invalid file. Screening and vetting load the built-in
-base plus `imported_files()`.
+The core never touches the file system here: an `ImportStore` keeps the files (the
+directory store in `dronevet.store.import_files`, later the database), and
+`with_imports(kb, store)` adds each stored file to a knowledge base as one layer, in name
+order. An import never replaces a built-in or earlier entity: `kb import` refuses a file
+that redefines an id the base holds (`clashing_ids`), and loading leaves such a record
+out and reports it (see `KnowledgeBase.with_layer`).
 """
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
-import shutil
-import tempfile
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
-from dronevet import settings
-from dronevet.errors import BadInputError, KnowledgeError, UnknownNameError
+from dronevet.errors import BadInputError
+from dronevet.knowledge.base import KnowledgeBase
+from dronevet.knowledge.ftm import read_ftm
 
 SUFFIXES = (".ftm.json", ".ftm.jsonl", ".json", ".jsonl")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
@@ -25,37 +28,43 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
 @dataclass(frozen=True, slots=True)
 class ImportedFile:
-    """One file in the imports directory."""
+    """One stored import: its name, where it is kept (for people), its size in bytes, and a
+    version mark that changes whenever the stored file does."""
 
     name: str
-    path: Path
+    location: str
     size: int
+    version: str = ""
 
 
-def imports_dir() -> Path:
-    """Where imported FtM files live (`$DRONEVET_HOME/imports`)."""
-    return settings.imports_dir()
+class ImportStore(Protocol):
+    """Where imported FtM files are kept. Saving is atomic: a reader never sees half a file."""
 
+    @property
+    def location(self) -> str:
+        """Where the store keeps its files, for messages (a directory, a database URL)."""
+        ...
 
-def imported_files() -> list[Path]:
-    """The imported FtM files, in name order (the order they are loaded in)."""
-    directory = imports_dir()
-    if not directory.is_dir():
-        return []
-    return sorted(
-        path
-        for path in directory.iterdir()
-        if path.is_file() and path.name.endswith(SUFFIXES) and not path.name.startswith(".")
-    )
+    def list(self) -> list[ImportedFile]:
+        """The stored imports in name order (the order they are layered in)."""
+        ...
 
+    def open(self, name: str) -> AbstractContextManager[BinaryIO]:
+        """The stored file's bytes as an open binary stream."""
+        ...
 
-def list_imports() -> list[ImportedFile]:
-    """Imported files with their sizes."""
-    return [ImportedFile(p.name, p, p.stat().st_size) for p in imported_files()]
+    def save(self, name: str, source: Path, *, replace: bool = False) -> ImportedFile:
+        """Store a copy of `source` under `name`, all or nothing; an existing name needs
+        `replace`."""
+        ...
+
+    def remove(self, name: str) -> ImportedFile:
+        """Delete a stored import; an unknown name is an `UnknownNameError`."""
+        ...
 
 
 def import_name(source: Path, name: str | None = None) -> str:
-    """The name a file gets in the imports directory: `name` or the source's file name."""
+    """The name a file gets in the store: `name` or the source's file name."""
     chosen = name or source.name
     if not chosen.endswith(SUFFIXES):
         chosen += ".ftm.jsonl"
@@ -66,36 +75,27 @@ def import_name(source: Path, name: str | None = None) -> str:
     return chosen
 
 
-def store_import(source: Path, name: str, *, replace: bool = False) -> Path:
-    """Copy a validated file into the imports directory atomically; return its new path."""
-    directory = imports_dir()
-    target = directory / name
-    if target.exists() and not replace:
-        raise BadInputError(
-            f"an import named {name!r} exists already; use --replace to overwrite it "
-            "or --name to choose another name."
-        )
-    directory.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".importing-", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as out, source.open("rb") as src:
-            shutil.copyfileobj(src, out)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        message = f"cannot write the import ({error.strerror})"
-        raise KnowledgeError(message, path=str(target)) from None
-    return target
+def clashing_ids(kb: KnowledgeBase, entity_ids: Iterable[str]) -> list[str]:
+    """The ids among `entity_ids` that `kb` already holds (which an import may not redefine)."""
+    return sorted({entity_id for entity_id in entity_ids if entity_id in kb.entities})
 
 
-def remove_import(name: str) -> Path:
-    """Delete an imported file by name; an unknown name suggests close ones."""
-    names = [path.name for path in imported_files()]
-    if name not in names:
-        raise UnknownNameError(
-            f"no import named {name!r}.",
-            suggestions=tuple(difflib.get_close_matches(name, names, n=3)),
-        )
-    path = imports_dir() / name
-    path.unlink()
-    return path
+def with_imports(
+    kb: KnowledgeBase, store: ImportStore, *, skip: str | None = None, today: date | None = None
+) -> KnowledgeBase:
+    """`kb` plus every stored import as a layer, in name order (`skip` leaves one out: the
+    import being replaced)."""
+    day = today or date.today()
+    for item in store.list():
+        if item.name == skip:
+            continue
+        with store.open(item.name) as handle:
+            records = read_ftm(
+                handle,
+                kb.sources,
+                label=item.location,
+                origin=item.name,
+                default_day=day,
+            )
+        kb = kb.with_layer(item.name, records)
+    return kb

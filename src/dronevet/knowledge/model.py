@@ -16,6 +16,9 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
+from dronevet.errors import UnknownNameError
+from dronevet.suggest import close_matches
+
 
 class Use(StrEnum):
     """What an agency does with a drone; policies regulate some of these."""
@@ -25,6 +28,48 @@ class Use(StrEnum):
     fund = "fund"
     import_ = "import"
     authorize = "authorize"
+
+    @classmethod
+    def parse(cls, text: str) -> Use:
+        """The use a word names: its value or a synonym (buy -> procure, fly -> operate,
+        grant -> fund); an unknown word is an `UnknownNameError` with close matches."""
+        wanted = text.strip().casefold()
+        try:
+            return cls(wanted)
+        except ValueError:
+            pass
+        if wanted in USE_SYNONYMS:
+            return USE_SYNONYMS[wanted]
+        words = [u.value for u in cls]
+        raise UnknownNameError(
+            f"--use {text!r} is not a use; uses are {', '.join(words)} (or all).",
+            suggestions=close_matches(text, [*words, *USE_SYNONYMS]),
+        )
+
+
+USE_SYNONYMS = {
+    "buy": Use.procure,
+    "purchase": Use.procure,
+    "acquire": Use.procure,
+    "procurement": Use.procure,
+    "contract": Use.procure,
+    "fly": Use.operate,
+    "use": Use.operate,
+    "operation": Use.operate,
+    "deploy": Use.operate,
+    "grant": Use.fund,
+    "grants": Use.fund,
+    "funding": Use.fund,
+    "finance": Use.fund,
+    "importation": Use.import_,
+    "bring-in": Use.import_,
+    "authorise": Use.authorize,
+    "authorization": Use.authorize,
+    "authorisation": Use.authorize,
+    "certify": Use.authorize,
+    "certification": Use.authorize,
+}
+"""Words people use for the uses policies regulate."""
 
 
 class ComponentKind(StrEnum):
@@ -64,6 +109,24 @@ class LinkKind(StrEnum):
     reseller_of = "reseller_of"
     successor_of = "successor_of"
     associated_with = "associated_with"
+
+    @property
+    def phrase(self) -> str:
+        """The link as a verb phrase: 'X <phrase> Y' ('is a subsidiary of')."""
+        return _LINK_PHRASES[self]
+
+
+_LINK_PHRASES = {
+    LinkKind.owned_by: "is owned by",
+    LinkKind.controlled_by: "is controlled by",
+    LinkKind.subsidiary_of: "is a subsidiary of",
+    LinkKind.affiliate_of: "is an affiliate of",
+    LinkKind.licensee_of: "uses technology licensed from",
+    LinkKind.brand_of: "is a brand of",
+    LinkKind.reseller_of: "resells or rebadges the products of",
+    LinkKind.successor_of: "is the same business, under a later name, as",
+    LinkKind.associated_with: "is associated with",
+}
 
 
 class ListNature(StrEnum):
@@ -105,7 +168,9 @@ class Entity:
 
     `names` holds every name the entity is known by (legal name first, then aliases,
     previous names, brands and weak aliases); `countries` the ISO 3166-1 alpha-2 codes
-    (lower case) of its jurisdiction, domicile and main country.
+    (lower case) of its jurisdiction, domicile and main country. `keywords` (FtM
+    `keywords`) are the distinctive words of its brand ("DJI", "Dajiang", "Autel"): a
+    name that carries one is at least a question for a person while the entity is covered.
     """
 
     id: str
@@ -116,6 +181,7 @@ class Entity:
     source: Source
     previous_names: tuple[str, ...] = ()
     weak_names: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     properties: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -143,7 +209,12 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class DesignationList:
-    """A list that designates entities or products: BIS Entity List, NS-CMIC, Blue UAS..."""
+    """A list that designates entities or products: BIS Entity List, NS-CMIC, Blue UAS...
+
+    `clears_products`: a maker on this (clearance) list counts for every product it makes
+    (Florida's approved manufacturers); otherwise only a product's own listing counts
+    (Blue UAS clears systems, not every system of a listed maker).
+    """
 
     id: str
     title: str
@@ -152,6 +223,7 @@ class DesignationList:
     country: str
     description: str
     source: Source
+    clears_products: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,16 +299,35 @@ class Component:
 
 @dataclass(frozen=True, slots=True)
 class ListStatus:
-    """A product's standing on a product list (Blue UAS Cleared, Green UAS) over time."""
+    """A product's standing on a product list (Blue UAS Cleared, Green UAS) over time.
+
+    `source` documents the listing; `end_source` the removal. A removal that only an
+    unverified (secondary) source reports does not end the listing: the product still counts
+    as listed, and `removal_unconfirmed()` tells explanations to show it as a caution.
+    """
 
     list_id: str
     status: str
     source: Source
     start: date | None = None
     end: date | None = None
+    end_source: Source | None = None
+
+    @property
+    def removal_confirmed(self) -> bool:
+        return self.end is not None and (self.end_source is None or self.end_source.verified)
 
     def active_on(self, day: date) -> bool:
-        return active_on(self.start, self.end, day)
+        return active_on(self.start, self.end if self.removal_confirmed else None, day)
+
+    def removal_unconfirmed(self, day: date) -> bool:
+        """True when a removal before `day` is reported only by an unverified source."""
+        return (
+            self.end is not None
+            and not self.removal_confirmed
+            and day >= self.end
+            and (self.start is None or self.start <= day)
+        )
 
 
 @dataclass(frozen=True, slots=True)

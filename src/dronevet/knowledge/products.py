@@ -18,8 +18,10 @@ One product, as written in the data file:
                  source: dji-m30-specs}
   price: {amount: 9999, currency: USD, source: some-price-table}
   list_statuses:                    # Blue UAS / Green UAS standing over time
-    - {list: us-dcma-blue-uas, status: cleared, start: 2020-08-20, source: diu-blue-2020}
-    # `verified: false` on a component or list status marks that one fact unverified
+    - {list: us-dcma-blue-uas, status: cleared, start: 2020-08-20, source: diu-blue-2020,
+       end: 2025-03-06, end_source: some-report}   # the removal's own source
+    # `verified: false` on a component or list status marks that one fact unverified; a
+    # removal whose end_source is unverified is shown as a caution, not as a removal
 ```
 """
 
@@ -136,6 +138,9 @@ def parse_product(raw: Mapping[str, Any], sources: SourceRegistry, *, where: str
             ),
             start=parse_date(s.get("start"), where=where),
             end=parse_date(s.get("end"), where=where),
+            end_source=sources.resolve(s["end_source"], where=f"{where}, list removal")
+            if s.get("end_source")
+            else None,
         )
         for s in raw.get("list_statuses") or []
     )

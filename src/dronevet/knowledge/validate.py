@@ -26,8 +26,10 @@ from typing import Any
 import yaml
 
 from dronevet.errors import DronevetError, KnowledgeError
+from dronevet.knowledge.base import KnowledgeBase
 from dronevet.knowledge.ftm import ENTITY_SCHEMATA, LINK_SCHEMATA, FtmReader, FtmRecords
-from dronevet.knowledge.loader import KnowledgeBase, load_from, read_yaml
+from dronevet.knowledge.imports import ImportStore
+from dronevet.knowledge.loader import load_from, read_yaml
 from dronevet.knowledge.model import Source
 from dronevet.knowledge.sources import SourceRegistry, parse_date
 
@@ -128,12 +130,15 @@ class FtmFileReport:
 # --------------------------------------------------------------------------- FtM records
 
 
-def _numbered_records(path: Path) -> Iterator[tuple[int, Any, str | None]]:
-    """Yield (line, record, error) for each record: JSON lines, or a JSON array (item numbers)."""
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise KnowledgeError(f"cannot read file ({error.strerror})", path=str(path)) from None
+
+
+def _numbered_records(data: bytes) -> Iterator[tuple[int, Any, str | None]]:
+    """Yield (line, record, error) for each record: JSON lines, or a JSON array (item numbers)."""
     if data.lstrip()[:1] == b"[":
         try:
             items = json.loads(data)
@@ -231,16 +236,20 @@ def _kind(schema: str) -> str:
 
 
 def validate_ftm_file(
-    path: Path,
+    path: Path | str,
     *,
     sources: SourceRegistry | None = None,
     known_ids: frozenset[str] = frozenset(),
+    data: bytes | None = None,
 ) -> FtmFileReport:
     """Check an FtM file for import: valid FtM, readable by dronevet, references resolvable.
 
     `known_ids` are entity ids already in the knowledge base: references to them are fine,
     references to ids in neither place are warnings (the link is kept but leads nowhere).
+    `data` is the file's content when it is not read from `path` (a stored import), in
+    which case `path` only names it in messages.
     """
+    content = _read(Path(path)) if data is None else data
     registry = sources or SourceRegistry({})
     reader = FtmReader(str(path), registry, default_day=date.today())
     out = FtmRecords()
@@ -248,7 +257,7 @@ def validate_ftm_file(
     seen: dict[str, int] = {}
     refs: list[tuple[int, str, str]] = []
     counts: Counter[str] = Counter()
-    for line, record, parse_error in _numbered_records(path):
+    for line, record, parse_error in _numbered_records(content):
         problem = parse_error or _shape_problem(record)
         if problem is None:
             found = ftm_problems(record)
@@ -361,7 +370,7 @@ class _Checker:
         ids: dict[str, int] = {}
         schemata: dict[str, str] = {}
         refs: list[tuple[int, str, str, str]] = []
-        for line, record, parse_error in _numbered_records(path):
+        for line, record, parse_error in _numbered_records(_read(path)):
             problem = parse_error or _shape_problem(record)
             if problem:
                 self.error(problem, path, line)
@@ -501,6 +510,26 @@ class _Checker:
                 self.error(f"source {key!r} is dated in the future ({source.date})", path)
             if key not in self.cited:
                 self.warn(f"source {key!r} is never cited", path)
+            blanket = _not_a_document(source.citation)
+            if blanket:
+                self.error(f"source {key!r} cites {blanket}, not a specific document", path)
+
+
+_NOT_DOCUMENTS = (
+    ("research note", "the project's own research notes"),
+    ("dronevet research", "the project's own research notes"),
+    ("general knowledge", "general knowledge"),
+    ("makers' own websites", "makers' websites in general"),
+    ("makers' published specification pages", "makers' websites in general"),
+    ("maker websites and press releases", "makers' websites in general"),
+)
+
+
+def _not_a_document(citation: str) -> str:
+    """What a citation names instead of a document (the project's notes, 'makers'
+    websites'), or '' for a citation of a specific document."""
+    lowered = citation.casefold()
+    return next((what for needle, what in _NOT_DOCUMENTS if needle in lowered), "")
 
 
 def _unverified(kb: KnowledgeBase) -> int:
@@ -567,19 +596,35 @@ def check_builtin() -> CheckReport:
 
 
 
-def with_imports_checked(report: CheckReport, files: list[Path]) -> CheckReport:
-    """`report` plus the problems of each imported FtM file, checked against the built-in base."""
+def with_imports_checked(report: CheckReport, store: ImportStore) -> CheckReport:
+    """`report` plus the problems of each stored import, checked against the built-in base
+    and the imports before it; an import that redefines a held entity is an error."""
     from dronevet.knowledge.loader import load_builtin
 
     kb = load_builtin()
     known = set(kb.entities)
     errors, warnings = list(report.errors), list(report.warnings)
     records = 0
-    for path in files:
-        checked = validate_ftm_file(path, sources=kb.sources, known_ids=frozenset(known))
+    items = store.list()
+    for item in items:
+        with store.open(item.name) as handle:
+            data = handle.read()
+        label = item.location
+        checked = validate_ftm_file(
+            label, sources=kb.sources, known_ids=frozenset(known), data=data
+        )
         errors += checked.errors
         warnings += checked.warnings
         records += checked.records
+        held = sorted(known.intersection(checked.entity_ids))
+        if held:
+            errors.append(
+                Problem(
+                    f"redefines entities held already ({', '.join(held)}); those records are "
+                    "left out when the knowledge base loads",
+                    label,
+                )
+            )
         known.update(checked.entity_ids)
-    counts = {**report.counts, "imported_files": len(files), "imported_records": records}
+    counts = {**report.counts, "imported_files": len(items), "imported_records": records}
     return CheckReport(tuple(errors), tuple(warnings), counts)

@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.knowledge.base import KnowledgeBase
 from dronevet.knowledge.model import Product, Use
 from dronevet.policy.evaluate import Assessor, check_mission, explain
 from dronevet.policy.model import Policy, Verdict, VerdictKind
@@ -34,6 +34,7 @@ CODES: tuple[VerdictKind, ...] = (
     VerdictKind.permitted,
     VerdictKind.review,
     VerdictKind.prohibited,
+    VerdictKind.not_applicable,
 )
 _CODE = {kind: np.int8(i) for i, kind in enumerate(CODES)}
 
@@ -57,7 +58,8 @@ class VerdictGrid:
         """The full verdict of one cell (reasons, facts, exemptions), from the shared memo."""
         product, policy, use, day = self.products[i], self.policies[j], self.uses[k], self.dates[m]
         assessment = self.assessor.assess(product, policy, use, day, self.mission)
-        return explain(assessment, product, policy, use, day, self.mission)
+        cautions = self.assessor.cautions(product, policy, day)
+        return explain(assessment, product, policy, use, day, self.mission, cautions=cautions)
 
     def counts(self) -> dict[VerdictKind, int]:
         found = np.bincount(self.codes.ravel(), minlength=len(CODES))
@@ -67,17 +69,17 @@ class VerdictGrid:
 def in_force(
     policies: Sequence[Policy], uses: Sequence[Use], dates: Sequence[date]
 ) -> npt.NDArray[np.bool_]:
-    """[policy, use, date] mask: the policy regulates the use and is in force on the date."""
+    """[policy, use, date] mask: the policy regulates the use and is in force on the date
+    (for at least one group it binds)."""
     days = np.array([d.toordinal() for d in dates], dtype=np.int64)
     mask = np.zeros((len(policies), len(uses), len(dates)), dtype=bool)
+    never = np.iinfo(np.int64).max
     for j, policy in enumerate(policies):
         for k, use in enumerate(uses):
-            regulation = policy.regulations.get(use)
-            if regulation is None:
-                continue
-            start = regulation.start.toordinal()
-            end = regulation.end.toordinal() if regulation.end else np.iinfo(np.int64).max
-            mask[j, k] = (days >= start) & (days < end)
+            for period in policy.regulations.get(use, ()):
+                start = period.start.toordinal()
+                end = period.end.toordinal() if period.end else never
+                mask[j, k] |= (days >= start) & (days < end)
     return mask
 
 
@@ -103,14 +105,16 @@ def knowledge_dates(kb: KnowledgeBase, product: Product) -> set[date]:
         found.update((law.start, law.end))
     for status in product.list_statuses:
         found.update((status.start, status.end))
+    found.add(product.released)
     return {d for d in found if d is not None}
 
 
 def policy_dates(policy: Policy) -> set[date]:
     """Dates on which a policy's regulations, rules or exemptions start or end."""
     found: set[date | None] = set()
-    for regulation in policy.regulations.values():
-        found.update((regulation.start, regulation.end))
+    for periods in policy.regulations.values():
+        for regulation in periods:
+            found.update((regulation.start, regulation.end))
     for rule in policy.rules:
         found.update((rule.start, rule.end))
     for route in policy.exemptions:
@@ -147,7 +151,8 @@ def vet_batch(
         check_mission(policy, mission)
     assessor = assessor or Assessor(kb)
     mask = in_force(policies, uses, dates)
-    codes = np.zeros((len(products), len(policies), len(uses), len(dates)), dtype=np.int8)
+    shape = (len(products), len(policies), len(uses), len(dates))
+    codes = np.full(shape, _CODE[VerdictKind.not_applicable], dtype=np.int8)
     own_dates = [policy_dates(policy) for policy in policies]
     assess = assessor.assess
     for i, product in enumerate(products):
@@ -157,10 +162,9 @@ def vet_batch(
             evaluated = np.flatnonzero(lead == np.arange(len(dates)))
             for k, use in enumerate(uses):
                 row = codes[i, j, k]
-                for m in evaluated[mask[j, k, evaluated]].tolist():
-                    verdict = assess(product, policy, use, dates[m], mission).verdict
-                    if verdict is not VerdictKind.permitted:
-                        row[m] = _CODE[verdict]
+                for m in evaluated.tolist():
+                    if mask[j, k, m]:
+                        row[m] = _CODE[assess(product, policy, use, dates[m], mission).verdict]
                 codes[i, j, k] = row[lead]
     return VerdictGrid(
         tuple(products), tuple(policies), tuple(uses), tuple(dates), mission, codes, assessor

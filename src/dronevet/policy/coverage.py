@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.knowledge.base import KnowledgeBase
 from dronevet.knowledge.model import Link, LinkKind
 from dronevet.screening.control import determine
 from dronevet.screening.model import CoveredCriteria, CoveredDetermination, CoveredStatus

@@ -2,17 +2,22 @@
 
 `vet(kb, subject, policy, use, as_of, mission=None)` gives a `Verdict`:
 
-1. A use the policy does not regulate, a date before the regulation starts, or on/after its
-   end (sunset) gives `permitted`, with the reason saying which.
+1. Applicability first: a use the policy does not regulate, a date before every period for
+   the use starts or on/after its end (sunset), or a mission outside the policy's scope
+   gives `not_applicable`, saying which, and no rule is checked.
 2. Otherwise each rule that covers the use, the date and the mission's tier is checked by its
-   registered test (`rules.py`); a product on one of the rule's clearance lists on the date
-   satisfies it. A rule limited to mission tiers, asked without a mission, can at most ask
-   for review. Automatic exemptions open on the date (e.g. the FCC's Blue UAS exemption)
-   clear the rules they name.
+   registered test (`rules.py`). A product on one of the rule's clearance lists on the date
+   (Blue UAS Cleared for §848) meets the rule by the authority's own determination, unless
+   the test finds a known fact that contradicts it. A rule limited to mission tiers, or a
+   policy limited to some missions, asked without a mission, can at most ask for review.
+   Automatic exemptions open on the date (e.g. the FCC's Blue UAS exemption) clear the rules
+   they name.
 3. Any hit of a prohibiting rule gives `prohibited`; a hit of a reviewing rule or any
    `review` gives `review`; else `permitted`. Advisory policies never prohibit.
-4. Exemption and waiver routes open for the use on the date are listed when the verdict is
-   not `permitted`.
+4. Exemption and waiver routes open for the use, date and mission are listed when the verdict
+   is `prohibited` or `review`.
+5. Cautions that do not change the verdict are attached: a product vetted for a date before
+   it was released, a listing whose removal only a secondary source reports.
 
 `Assessor` holds the memo that batch evaluation shares across calls (`batch.py`).
 """
@@ -23,22 +28,27 @@ from dataclasses import dataclass
 from datetime import date
 
 from dronevet.errors import UnknownNameError
-from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.knowledge.base import KnowledgeBase
 from dronevet.knowledge.model import Product, Use, active_on
 from dronevet.policy.coverage import CoverageCache
-from dronevet.policy.loader import close_matches
 from dronevet.policy.model import (
+    Applicability,
+    ApplicabilityStatus,
     Citation,
     ExemptionRoute,
+    Fact,
     Outcome,
     Policy,
     PolicyNature,
+    Regulation,
     RuleSpec,
+    SubjectMatch,
     Verdict,
     VerdictKind,
     VerdictReason,
 )
-from dronevet.policy.rules import Finding, RuleContext, get_test, listing
+from dronevet.policy.rules import Finding, RuleContext, get_test, listing, listing_cautions
+from dronevet.suggest import close_matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +64,77 @@ class Assessment:
     """A verdict before it is explained: the outcome and the rule results behind it."""
 
     verdict: VerdictKind
-    results: tuple[RuleResult, ...]
-    gate: str = ""
+    applicability: Applicability
+    results: tuple[RuleResult, ...] = ()
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _uses(policy: Policy) -> str:
-    return ", ".join(u.value for u in policy.regulations) or "nothing"
+    return _join([u.value for u in policy.regulations]) or "nothing"
+
+
+def _binds(periods: tuple[Regulation, ...] | list[Regulation]) -> str:
+    return _join(list(dict.fromkeys(r.binds for r in periods)))
+
+
+def applicability(policy: Policy, use: Use, as_of: date, mission: str | None) -> Applicability:
+    """Whether `policy` speaks to `use` on `as_of` for `mission` (see `ApplicabilityStatus`)."""
+    periods = policy.regulations.get(use, ())
+    if not periods:
+        return Applicability(
+            ApplicabilityStatus.use_not_regulated,
+            f"This policy does not regulate {use.value}; it regulates {_uses(policy)}.",
+        )
+    current = tuple(r for r in periods if r.in_force(as_of))
+    if not current:
+        later = [r for r in periods if as_of < r.start]
+        if later:
+            start = min(r.start for r in later)
+            first = [r for r in later if r.start == start]
+            return Applicability(
+                ApplicabilityStatus.not_yet_in_force,
+                f"Not yet in force on {as_of.isoformat()}: it applies to {use.value} from "
+                f"{start.isoformat()} ({_binds(first)}).",
+                start,
+                first[0].end,
+            )
+        ended = max(r.end for r in periods if r.end is not None)
+        return Applicability(
+            ApplicabilityStatus.expired,
+            f"No longer in force on {as_of.isoformat()}: its rules for {use.value} ended on "
+            f"{ended.isoformat()}.",
+            min(r.start for r in periods),
+            ended,
+        )
+    start = min(r.start for r in current)
+    ends = [r.end for r in current if r.end is not None]
+    until = min(ends) if ends else None
+    if policy.scope and mission is not None and mission not in policy.scope:
+        return Applicability(
+            ApplicabilityStatus.out_of_scope,
+            f"Outside its scope: it applies only to {policy.scope_text}; the mission is "
+            f"{mission}.",
+            start,
+            until,
+        )
+    when = f"since {start.isoformat()}" + (f", until {until.isoformat()}" if until else "")
+    text = f"In force for {use.value} {when}; binds {_binds(current)}."
+    later = sorted({r.binds: r for r in periods if as_of < r.start}.values(), key=_start)
+    if later:
+        text += " From " + "; from ".join(f"{r.start.isoformat()} also {r.binds}" for r in later)
+        text += "."
+    if policy.scope and mission is None:
+        text += f" It applies only to {policy.scope_text}: name the mission."
+    return Applicability(ApplicabilityStatus.in_force, text, start, until, current)
+
+
+def _start(regulation: Regulation) -> date:
+    return regulation.start
 
 
 def check_mission(policy: Policy, mission: str | None) -> None:
@@ -72,32 +147,30 @@ def check_mission(policy: Policy, mission: str | None) -> None:
         )
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class Assessor:
     """Evaluates rules with memoised findings: (product, rule, date) is checked once."""
 
-    __slots__ = ("_findings", "coverage", "kb")
+    __slots__ = ("_applies", "_findings", "coverage", "kb")
 
     def __init__(self, kb: KnowledgeBase, coverage: CoverageCache | None = None):
         self.kb = kb
         self.coverage = coverage or CoverageCache(kb)
         self._findings: dict[tuple[str, str, str, date], Finding] = {}
+        self._applies: dict[tuple[str, Use, date, str | None], Applicability] = {}
 
-    def gate(self, policy: Policy, use: Use, as_of: date) -> str:
-        """Why the policy does not apply to this use on this date, or '' when it does."""
-        regulation = policy.regulations.get(use)
-        if regulation is None:
-            return f"{policy.title} does not regulate {use.value}; it regulates {_uses(policy)}."
-        if as_of < regulation.start:
-            return (
-                f"Not yet in force on {as_of.isoformat()}: the rules for {use.value} take "
-                f"effect on {regulation.start.isoformat()}."
-            )
-        if regulation.end is not None and as_of >= regulation.end:
-            return (
-                f"Expired: the rules for {use.value} ended on {regulation.end.isoformat()} "
-                "(sunset)."
-            )
-        return ""
+    def applicability(
+        self, policy: Policy, use: Use, as_of: date, mission: str | None
+    ) -> Applicability:
+        """`applicability()` memoised: a grid asks it for every product."""
+        key = (policy.id, use, as_of, mission)
+        found = self._applies.get(key)
+        if found is None:
+            found = self._applies[key] = applicability(policy, use, as_of, mission)
+        return found
 
     def finding(self, product: Product, policy: Policy, rule: RuleSpec, as_of: date) -> Finding:
         key = (product.id, policy.id, rule.id, as_of)
@@ -108,24 +181,35 @@ class Assessor:
         return found
 
     def _check(self, ctx: RuleContext, rule: RuleSpec) -> Finding:
-        if rule.cleared_by:
-            cleared = listing(ctx, rule.cleared_by)
-            if cleared is not None:
-                vetted = ctx.policy.clearance_text
-                return Finding(
-                    Outcome.clear,
-                    f"{cleared.text[0].upper()}{cleared.text[1:]} {vetted}".strip(),
-                    cleared.facts,
-                )
-        return get_test(rule.test)(ctx, rule)
+        found = get_test(rule.test)(ctx, rule)
+        if not rule.cleared_by:
+            return found
+        listed = listing(ctx, rule.cleared_by)
+        if listed is None:
+            return found
+        if found.outcome is Outcome.hit:
+            return Finding(
+                Outcome.hit,
+                f"{found.text} This contradicts its listing: {listed.text[0].lower()}"
+                f"{listed.text[1:]}",
+                found.facts + listed.facts,
+            )
+        if found.outcome is Outcome.clear:
+            return Finding(Outcome.clear, found.text, found.facts + listed.facts)
+        policy = ctx.policy
+        facts = listed.facts
+        if policy.clearance is not None:
+            facts += (Fact(policy.clearance_text, policy.clearance.source),)
+        return Finding(Outcome.clear, f"{listed.text} {policy.clearance_text}".strip(), facts)
 
     def assess(
         self, product: Product, policy: Policy, use: Use, as_of: date, mission: str | None
     ) -> Assessment:
-        gate = self.gate(policy, use, as_of)
-        if gate:
-            return Assessment(VerdictKind.permitted, (), gate)
+        applies = self.applicability(policy, use, as_of, mission)
+        if not applies.in_force:
+            return Assessment(VerdictKind.not_applicable, applies)
         tier = policy.tier_of(mission) if mission else None
+        scoped = policy.scope_text if policy.scope and mission is None else ""
         results: list[RuleResult] = []
         for rule in policy.rules:
             if not rule.applies_to(use):
@@ -134,21 +218,26 @@ class Assessor:
                 results.append(RuleResult(rule, _not_in_force(rule, as_of)))
                 continue
             if rule.tiers and tier is not None and tier not in rule.tiers:
-                text = f"Applies to {', '.join(sorted(rule.tiers))} missions; {mission} is {tier}."
+                text = (
+                    f"Does not apply: this rule is for {_join(sorted(rule.tiers))} missions, "
+                    f"and {mission} is {tier}."
+                )
                 results.append(RuleResult(rule, Finding(Outcome.not_applicable, text)))
                 continue
             found = self.finding(product, policy, rule, as_of)
-            if rule.tiers and tier is None and found.outcome is Outcome.hit:
+            only_for = scoped
+            if rule.tiers and tier is None:
+                only_for = _join(sorted(rule.tiers)) + " missions"
+            if only_for and found.outcome is Outcome.hit:
                 found = Finding(
                     Outcome.review,
-                    f"{found.text} This decides the matter only for "
-                    f"{', '.join(sorted(rule.tiers))} "
-                    "missions: name the mission.",
+                    f"{found.text} This decides the matter only for {only_for}: name the "
+                    "mission.",
                     found.facts,
                 )
             results.append(RuleResult(rule, found))
         results = self._exempt(product, policy, use, as_of, results)
-        return Assessment(_combine(policy, results), tuple(results))
+        return Assessment(_combine(policy, results), applies, tuple(results))
 
     def _exempt(
         self, product: Product, policy: Policy, use: Use, as_of: date, results: list[RuleResult]
@@ -166,7 +255,7 @@ class Assessor:
                     r.rule,
                     Finding(
                         Outcome.clear,
-                        f"Exempt ({route.id}): {route.text} {test.text[0].upper()}{test.text[1:]}",
+                        f"Exempt ({route.id}): {route.text} {_capitalised(test.text)}",
                         r.finding.facts + test.facts,
                     ),
                 )
@@ -176,6 +265,21 @@ class Assessor:
             ]
         return results
 
+    def cautions(self, product: Product, policy: Policy, as_of: date) -> tuple[Fact, ...]:
+        """What the reader should know that does not change the verdict."""
+        found: list[Fact] = []
+        if product.released is not None and as_of < product.released:
+            found.append(
+                Fact(
+                    f"{product.name} was released on {product.released.isoformat()}: on "
+                    f"{as_of.isoformat()} it did not exist yet.",
+                    product.source,
+                )
+            )
+        ctx = RuleContext(self.kb, self.coverage, product, policy, as_of)
+        found.extend(listing_cautions(ctx))
+        return tuple(found)
+
 
 def _open(result: RuleResult) -> bool:
     return result.finding.outcome in (Outcome.hit, Outcome.review)
@@ -184,10 +288,11 @@ def _open(result: RuleResult) -> bool:
 def _not_in_force(rule: RuleSpec, as_of: date) -> Finding:
     if rule.start and as_of < rule.start:
         return Finding(
-            Outcome.not_applicable, f"This rule takes effect on {rule.start.isoformat()}."
+            Outcome.not_applicable,
+            f"Does not apply yet: this rule takes effect on {rule.start.isoformat()}.",
         )
     end = rule.end.isoformat() if rule.end else ""
-    return Finding(Outcome.not_applicable, f"This rule ended on {end}.")
+    return Finding(Outcome.not_applicable, f"No longer applies: this rule ended on {end}.")
 
 
 def _combine(policy: Policy, results: list[RuleResult]) -> VerdictKind:
@@ -213,58 +318,68 @@ def explain(
     use: Use,
     as_of: date,
     mission: str | None,
+    *,
+    cautions: tuple[Fact, ...] = (),
+    match: SubjectMatch | None = None,
 ) -> Verdict:
     """Turn an assessment into a `Verdict` with its reasons and open exemption routes."""
-    reasons: list[VerdictReason] = []
-    regulation = policy.regulations.get(use)
-    scope_citation = regulation.citation if regulation else Citation("scope", policy.source)
-    if assessment.gate:
-        reasons.append(
-            VerdictReason("scope", scope_citation, assessment.gate, Outcome.not_applicable)
+    applies = assessment.applicability
+    periods = applies.regulations or policy.regulations.get(use, ())
+    scope_citation = periods[0].citation if periods else Citation("scope", policy.source)
+    requirement = " ".join(dict.fromkeys(r.text for r in periods))
+    reasons = [
+        VerdictReason(
+            "scope",
+            scope_citation,
+            applies.text,
+            Outcome.clear if applies.in_force else Outcome.not_applicable,
+            requirement=requirement,
         )
-    else:
-        assert regulation is not None
-        text = f"{regulation.text} Binds {policy.binds}."
-        reasons.append(VerdictReason("scope", scope_citation, text, Outcome.applies))
-        if mission and not policy.missions:
-            note = f"This policy does not distinguish missions; {mission} changes nothing."
-            reasons.append(
-                VerdictReason(
-                    "mission", Citation("scope", policy.source), note, Outcome.not_applicable
-                )
-            )
-        if policy.coverage and policy.coverage.note:
-            reasons.append(
-                VerdictReason(
-                    "covered-entity",
-                    policy.coverage.citation,
-                    policy.coverage.note,
-                    Outcome.applies,
-                )
-            )
+    ]
+    distinguishes = policy.missions or policy.scope or any(r.missions for r in policy.exemptions)
+    if applies.in_force and mission and not distinguishes:
+        note = f"This policy does not distinguish missions: {mission} changes nothing."
+        reasons.append(
+            VerdictReason("mission", Citation("scope", policy.source), note, Outcome.not_applicable)
+        )
     for result in assessment.results:
-        text = f"{result.rule.text} Finding: {result.finding.text}"
+        outcome = result.finding.outcome
+        if outcome is Outcome.hit and result.rule.on_hit is VerdictKind.review:
+            outcome = Outcome.review  # the rule only raises a question
         reasons.append(
             VerdictReason(
                 result.rule.id,
                 result.rule.citation,
-                text,
-                result.finding.outcome,
+                result.finding.text,
+                outcome,
                 result.finding.facts,
+                requirement=result.rule.text,
             )
         )
-    if policy.nature is PolicyNature.advisory:
+    if applies.in_force and policy.nature is PolicyNature.advisory:
         reasons.append(
             VerdictReason(
-                "advice", Citation("advisory", policy.source), policy.advice, Outcome.applies
+                "advice", Citation("advisory", policy.source), policy.advice, Outcome.clear
             )
         )
     routes: tuple[ExemptionRoute, ...] = ()
-    if assessment.verdict is not VerdictKind.permitted:
+    if assessment.verdict in (VerdictKind.prohibited, VerdictKind.review):
         routes = tuple(
-            r for r in policy.exemptions if r.automatic is None and r.open_on(use, as_of)
+            r for r in policy.exemptions if r.automatic is None and r.open_on(use, as_of, mission)
         )
-    return Verdict(subject, policy, use, as_of, mission, assessment.verdict, tuple(reasons), routes)
+    return Verdict(
+        subject,
+        policy,
+        use,
+        as_of,
+        mission,
+        assessment.verdict,
+        applies,
+        tuple(reasons),
+        routes,
+        cautions,
+        match,
+    )
 
 
 def vet(
@@ -276,9 +391,13 @@ def vet(
     mission: str | None = None,
     *,
     assessor: Assessor | None = None,
+    match: SubjectMatch | None = None,
 ) -> Verdict:
     """Whether `policy` lets its addressees `use` `subject` on `as_of` (for `mission`), and why."""
     check_mission(policy, mission)
     assessor = assessor or Assessor(kb)
     assessment = assessor.assess(subject, policy, use, as_of, mission)
-    return explain(assessment, subject, policy, use, as_of, mission)
+    cautions = assessor.cautions(subject, policy, as_of)
+    return explain(
+        assessment, subject, policy, use, as_of, mission, cautions=cautions, match=match
+    )

@@ -10,14 +10,15 @@ are known, mission tiers and exempted rules exist, dates parse. Every error is a
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from dronevet.errors import KnowledgeError, UnknownNameError
-from dronevet.knowledge.loader import KnowledgeBase, data_dir
+from dronevet.knowledge.base import KnowledgeBase
+from dronevet.knowledge.loader import data_dir
 from dronevet.knowledge.model import ComponentKind, LinkKind, Source, Use
 from dronevet.knowledge.sources import SourceRegistry, parse_date
 from dronevet.policy.lined_yaml import line_of, read_lined
@@ -25,6 +26,7 @@ from dronevet.policy.model import (
     Citation,
     Coverage,
     ExemptionRoute,
+    Mission,
     Policy,
     PolicyNature,
     Regulation,
@@ -33,7 +35,31 @@ from dronevet.policy.model import (
 )
 from dronevet.policy.rules import get_test
 from dronevet.screening.model import CoveredCriteria
+from dronevet.suggest import close_matches
 
+_POLICY_KEYS = frozenset(
+    {
+        "id",
+        "short",
+        "aliases",
+        "title",
+        "jurisdiction",
+        "authority",
+        "binds",
+        "nature",
+        "source",
+        "verified",
+        "summary",
+        "covered",
+        "regulates",
+        "missions",
+        "scope",
+        "rules",
+        "clearance",
+        "exemptions",
+        "advice",
+    }
+)
 _RULE_KEYS = frozenset(
     {
         "id",
@@ -57,9 +83,10 @@ _PARAM_KEYS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class PolicyBook:
-    """All policies by id, in file order, and the missions they name."""
+    """All policies by id, in file order, their aliases, and the missions they name."""
 
     policies: Mapping[str, Policy]
+    mission_names: Mapping[str, Mission] = field(default_factory=lambda: MappingProxyType({}))
 
     def __iter__(self) -> Iterator[Policy]:
         return iter(self.policies.values())
@@ -67,46 +94,64 @@ class PolicyBook:
     def __len__(self) -> int:
         return len(self.policies)
 
+    @property
+    def aliases(self) -> Mapping[str, str]:
+        """Every id and alias (case-folded) -> the policy id it names."""
+        found: dict[str, str] = {}
+        for policy in self:
+            for name in (policy.id, policy.short, *policy.aliases):
+                found.setdefault(name.casefold(), policy.id)
+        return found
+
     def get(self, policy_id: str) -> Policy:
-        """The policy with this id; an unknown id suggests close ones."""
-        try:
-            return self.policies[policy_id]
-        except KeyError:
-            raise UnknownNameError(
-                f"no policy with id {policy_id!r}.",
-                suggestions=close_matches(policy_id, list(self.policies)),
-            ) from None
+        """The policy with this id or alias (`asda`, `florida`, `fl`); an unknown name
+        suggests close ones."""
+        found = self.aliases.get(policy_id.strip().casefold())
+        if found is not None:
+            return self.policies[found]
+        raise UnknownNameError(
+            f"no policy {policy_id!r} (see `dronevet policies`).",
+            suggestions=close_matches(policy_id, [*self.policies, *self.aliases]),
+        )
 
     @property
     def missions(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
+        """Mission ids, the vocabulary first, then any a policy names only itself."""
+        seen: dict[str, None] = dict.fromkeys(self.mission_names)
         for policy in self:
             seen.update(dict.fromkeys(policy.missions))
+            seen.update(dict.fromkeys(sorted(policy.scope)))
         return tuple(seen)
 
-
-def close_matches(text: str, choices: list[str], limit: int = 3) -> tuple[str, ...]:
-    """Up to `limit` choices that look like `text` (for 'did you mean')."""
-    from rapidfuzz import fuzz, process, utils
-
-    found = process.extract(
-        text,
-        choices,
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=60,
-    )
-    return tuple(str(choice) for choice, _score, _index in found)
+    def mission(self, text: str) -> str:
+        """The mission id a name or alias means (`rescue` -> `search-and-rescue`)."""
+        wanted = text.strip().casefold()
+        for mission in self.mission_names.values():
+            if wanted in (mission.id, *mission.aliases):
+                return mission.id
+        if wanted in self.missions:
+            return wanted
+        raise UnknownNameError(
+            f"--mission {text!r} is not a mission any policy names "
+            f"({', '.join(self.missions)}).",
+            suggestions=close_matches(text, list(self.missions)),
+        )
 
 
 class _Reader:
     """Turns one policy mapping into a `Policy`, with errors that say where."""
 
-    def __init__(self, kb: KnowledgeBase, sources: SourceRegistry, path: Path):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        sources: SourceRegistry,
+        path: Path,
+        known_missions: frozenset[str] = frozenset(),
+    ):
         self.kb = kb
         self.sources = sources
         self.path = path
+        self.known_missions = known_missions
         self.policy_id = "?"
 
     def fail(self, message: str, node: Any) -> KnowledgeError:
@@ -164,6 +209,7 @@ class _Reader:
             countries=countries,
             lists=frozenset(self.known_lists(node, "lists")),
             follow=self.enum_set(node, "follow", LinkKind),
+            lists_as_of=self.day(node, "lists_as_of"),
         )
 
     def coverage(self, node: Any) -> Coverage | None:
@@ -178,7 +224,7 @@ class _Reader:
             note=self.text(node, "note", ""),
         )
 
-    def regulations(self, node: Any) -> dict[Use, Regulation]:
+    def regulations(self, node: Any, binds: str) -> dict[Use, tuple[Regulation, ...]]:
         if not isinstance(node, Mapping) or not node:
             raise self.fail("'regulates' must map uses to their dates and clauses.", node)
         out = {}
@@ -187,16 +233,27 @@ class _Reader:
                 use = Use(key)
             except ValueError:
                 raise self.fail(f"unknown use {key!r} in 'regulates'.", node) from None
-            if not isinstance(item, Mapping):
-                raise self.fail(f"'regulates.{key}' must be a mapping.", node)
-            start = self.day(item, "start")
-            if start is None:
-                raise self.fail(f"'regulates.{key}' needs a start date.", item)
-            end = self.day(item, "end")
-            if end is not None and end <= start:
-                raise self.fail(f"'regulates.{key}' ends before it starts.", item)
-            out[use] = Regulation(use, start, self.citation(item), self.text(item, "text"), end)
+            periods = item if isinstance(item, list) else [item]
+            out[use] = tuple(self.period(key, use, period, binds) for period in periods)
         return out
+
+    def period(self, key: str, use: Use, item: Any, binds: str) -> Regulation:
+        if not isinstance(item, Mapping):
+            raise self.fail(f"'regulates.{key}' must be a mapping or a list of them.", item)
+        start = self.day(item, "start")
+        if start is None:
+            raise self.fail(f"'regulates.{key}' needs a start date.", item)
+        end = self.day(item, "end")
+        if end is not None and end <= start:
+            raise self.fail(f"'regulates.{key}' ends before it starts.", item)
+        return Regulation(
+            use,
+            start,
+            self.citation(item),
+            self.text(item, "text"),
+            self.text(item, "binds", binds),
+            end,
+        )
 
     def missions(self, node: Any) -> dict[str, str]:
         if node is None:
@@ -206,8 +263,20 @@ class _Reader:
         out: dict[str, str] = {}
         for tier in node:
             for mission in self.strings(node, tier):
+                if mission not in self.known_missions:
+                    raise self.fail(f"mission {mission!r} is not in the missions list.", node)
                 out[mission] = str(tier)
         return out
+
+    def scope(self, node: Any) -> tuple[frozenset[str], str]:
+        if node is None:
+            return frozenset(), ""
+        if not isinstance(node, Mapping):
+            raise self.fail("'scope' must be a mapping with 'missions' and 'text'.", node)
+        missions = frozenset(self.strings(node, "missions"))
+        if not missions or not missions <= self.known_missions:
+            raise self.fail("'scope' must name missions from the missions list.", node)
+        return missions, self.text(node, "text")
 
     def rule(self, node: Any, regulated: frozenset[Use], tiers: set[str]) -> RuleSpec:
         if not isinstance(node, Mapping):
@@ -293,6 +362,9 @@ class _Reader:
         clears = frozenset(self.strings(node, "clears"))
         if not clears <= rule_ids:
             raise self.fail(f"exemption {node.get('id')} clears an unknown rule.", node)
+        missions = frozenset(self.strings(node, "missions"))
+        if not missions <= self.known_missions:
+            raise self.fail(f"exemption {node.get('id')} names an unknown mission.", node)
         return ExemptionRoute(
             id=self.text(node, "id"),
             text=self.text(node, "text"),
@@ -302,18 +374,24 @@ class _Reader:
             end=self.day(node, "end"),
             automatic=automatic,
             clears=clears,
+            missions=missions,
         )
 
     def policy(self, node: Any) -> Policy:
         if not isinstance(node, Mapping):
             raise self.fail("each policy must be a mapping.", node)
         self.policy_id = self.text(node, "id")
+        unknown = set(node) - _POLICY_KEYS
+        if unknown:
+            raise self.fail(f"unknown keys {sorted(unknown)}.", node)
         try:
             nature = PolicyNature(node.get("nature", "binding"))
         except ValueError:
             raise self.fail("'nature' must be binding or advisory.", node) from None
-        regulations = self.regulations(node.get("regulates"))
+        binds = self.text(node, "binds")
+        regulations = self.regulations(node.get("regulates"), binds)
         missions = self.missions(node.get("missions"))
+        scope, scope_text = self.scope(node.get("scope"))
         tiers = set(missions.values())
         rules = tuple(self.rule(r, frozenset(regulations), tiers) for r in node.get("rules") or [])
         rule_ids = {r.id for r in rules}
@@ -325,7 +403,7 @@ class _Reader:
             title=self.text(node, "title"),
             jurisdiction=self.text(node, "jurisdiction").lower(),
             authority=self.text(node, "authority"),
-            binds=self.text(node, "binds"),
+            binds=binds,
             nature=nature,
             summary=self.text(node, "summary"),
             source=self.source(node),
@@ -336,10 +414,13 @@ class _Reader:
             ),
             coverage=self.coverage(node.get("covered")),
             missions=MappingProxyType(missions),
+            scope=scope,
+            scope_text=scope_text,
             clearance=self.citation(clearance) if clearance else None,
             clearance_text=self.text(clearance, "text") if clearance else "",
             advice=self.text(node, "advice", ""),
             short=self.text(node, "short", self.policy_id),
+            aliases=self.strings(node, "aliases"),
         )
         needs_coverage = any(r.criteria is None and r.test in _SCREENING_TESTS for r in rules)
         if needs_coverage and policy.coverage is None:
@@ -368,6 +449,21 @@ def _normalised(params: dict[str, Any]) -> dict[str, Any]:
 _SCREENING_TESTS = frozenset({"maker_covered", "components", "assembled_in"})
 
 
+def _missions(raw: Any, path: Path) -> dict[str, Mission]:
+    """The missions vocabulary: `missions: [{id, label, aliases}]` at the top of the file."""
+    if not isinstance(raw, list):
+        raise KnowledgeError("'missions' must list the missions policies name.", path=str(path))
+    out: dict[str, Mission] = {}
+    for item in raw:
+        if not isinstance(item, Mapping) or not item.get("id") or not item.get("label"):
+            raise KnowledgeError(
+                "each mission needs an id and a label.", path=str(path), line=line_of(item)
+            )
+        aliases = tuple(str(a) for a in item.get("aliases") or ())
+        out[str(item["id"])] = Mission(str(item["id"]), str(item["label"]), aliases)
+    return out
+
+
 def policy_sources(kb: KnowledgeBase, directory: Path) -> SourceRegistry:
     """Sources policies may cite: `policy_sources.yaml` first, then the knowledge base's."""
     path = directory / "policy_sources.yaml"
@@ -383,23 +479,32 @@ def load_policies(kb: KnowledgeBase, directory: Path | None = None) -> PolicyBoo
     raw = read_lined(path, KnowledgeError)
     if not isinstance(raw, Mapping) or not isinstance(raw.get("policies"), list):
         raise KnowledgeError("must be a mapping with a 'policies' list.", path=str(path))
-    reader = _Reader(kb, policy_sources(kb, directory), path)
+    missions = _missions(raw.get("missions"), path)
+    reader = _Reader(kb, policy_sources(kb, directory), path, frozenset(missions))
     policies: dict[str, Policy] = {}
     for node in raw["policies"]:
         policy = reader.policy(node)
         if policy.id in policies:
             raise reader.fail("the id is used twice.", node)
         policies[policy.id] = policy
-    return PolicyBook(MappingProxyType(policies))
+    book = PolicyBook(MappingProxyType(policies), MappingProxyType(missions))
+    _check_aliases(book, path)
+    return book
 
 
-_BOOKS: dict[int, tuple[KnowledgeBase, PolicyBook]] = {}
+def _check_aliases(book: PolicyBook, path: Path) -> None:
+    """No alias may name two policies."""
+    seen: dict[str, str] = {}
+    for policy in book:
+        for name in {n.casefold() for n in (policy.id, policy.short, *policy.aliases)}:
+            other = seen.setdefault(name, policy.id)
+            if other != policy.id:
+                raise KnowledgeError(
+                    f"the name {name!r} is used by policies {other} and {policy.id}.",
+                    path=str(path),
+                )
 
 
 def builtin_policies(kb: KnowledgeBase) -> PolicyBook:
-    """The built-in policies read against `kb`, once per knowledge base."""
-    held = _BOOKS.get(id(kb))
-    if held is None or held[0] is not kb:
-        held = (kb, load_policies(kb))
-        _BOOKS[id(kb)] = held
-    return held[1]
+    """The built-in policies read against `kb`, once per knowledge base (kept in its memo)."""
+    return kb.memo.get("policies", lambda: load_policies(kb))

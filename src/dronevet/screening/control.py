@@ -17,18 +17,18 @@
 5. Otherwise `not_covered` when a domicile is known, `unknown` when nothing is.
 
 Every reason is a sentence a non-programmer can read, with the source it rests on.
-Results are memoised per (knowledge base, entity, date, criteria): vetting a fleet asks
-the same questions many times.
+Results are memoised in the knowledge base's memo per (entity, date, criteria): vetting a
+fleet asks the same questions many times.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date
 
 from dronevet.errors import UnknownNameError
-from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.knowledge.base import KnowledgeBase
+from dronevet.knowledge.countries import country_name
 from dronevet.knowledge.model import Designation, Entity, Link, LinkKind, ListNature
 from dronevet.screening.model import (
     DEFAULT_CRITERIA,
@@ -38,32 +38,6 @@ from dronevet.screening.model import (
     Reason,
     ReasonKind,
 )
-
-COUNTRY_NAMES = {
-    "cn": "China", "hk": "Hong Kong (China)", "mo": "Macao (China)", "ru": "Russia",
-    "ir": "Iran", "kp": "North Korea", "us": "the United States", "gb": "the United Kingdom",
-    "fr": "France", "de": "Germany", "ch": "Switzerland", "nl": "the Netherlands",
-    "se": "Sweden", "jp": "Japan", "kr": "South Korea", "tw": "Taiwan", "il": "Israel",
-    "au": "Australia", "ca": "Canada", "it": "Italy", "es": "Spain", "by": "Belarus",
-    "sy": "Syria", "ve": "Venezuela", "cu": "Cuba", "in": "India", "ua": "Ukraine",
-}
-
-_LINK_PHRASES = {
-    LinkKind.owned_by: "is owned by",
-    LinkKind.controlled_by: "is controlled by",
-    LinkKind.subsidiary_of: "is a subsidiary of",
-    LinkKind.affiliate_of: "is an affiliate of",
-    LinkKind.licensee_of: "uses technology licensed from",
-    LinkKind.brand_of: "is a brand of",
-    LinkKind.reseller_of: "resells or rebadges the products of",
-    LinkKind.successor_of: "is the same business, under a later name, as",
-    LinkKind.associated_with: "is associated with",
-}
-
-
-def country_name(code: str) -> str:
-    """A country's name for sentences; the upper-case code when the name is not listed."""
-    return COUNTRY_NAMES.get(code, code.upper())
 
 
 def _first_sentence(text: str) -> str:
@@ -203,8 +177,11 @@ class _Walker:
         clauses: list[str],
     ) -> bool:
         found = False
-        for designation in self.kb.designations_on(entity.id, self.day):
+        fixed = self.criteria.lists_as_of
+        for designation in self.kb.designations_on(entity.id, fixed or self.day):
             text, title = self._designation_text(entity, designation)
+            if fixed is not None:
+                text = text[:-1] + f" (the list as it stood on {fixed.isoformat()})."
             if self.kb.list_nature(designation.list_id) is ListNature.clearance:
                 info.append(
                     Reason(
@@ -266,7 +243,7 @@ class _Walker:
             reason = Reason(ReasonKind.link, text, link.source, entity.id)
             if status is CoveredStatus.covered and followed and not weakness:
                 covered.append(reason)
-                clauses.append(f"{_LINK_PHRASES[link.kind]} {other.name}, which {target.clause}")
+                clauses.append(f"{link.kind.phrase} {other.name}, which {target.clause}")
                 if not chain:
                     chain = (entity.id, *target.determination.chain)
             else:
@@ -277,7 +254,7 @@ class _Walker:
         self, entity: Entity, link: Link, other: Entity, target: _Finding
     ) -> tuple[str, str]:
         """The sentence for a link to a covered (or under-review) entity, and its weakness."""
-        phrase = _LINK_PHRASES[link.kind]
+        phrase = link.kind.phrase
         if link.kind is LinkKind.owned_by and link.percentage is not None:
             phrase = f"is {link.percentage:g}% owned by"
         text = f"{entity.name} {phrase} {other.name}"
@@ -311,15 +288,8 @@ class _Walker:
         return text + weakness, weakness
 
 
-_MEMO_LOCK = threading.Lock()
-_MEMO: dict[int, tuple[KnowledgeBase, tuple[int, int, int], dict[object, CoveredDetermination]]]
-_MEMO = {}
-_MEMO_KBS = 4
-_MEMO_ENTRIES = 500_000
-
-
-def _stamp(kb: KnowledgeBase) -> tuple[int, int, int]:
-    return len(kb.entities), len(kb.links), len(kb.designations)
+MEMO_ENTRIES = 500_000
+"""A knowledge base remembers at most this many determinations (then starts afresh)."""
 
 
 def determine(
@@ -328,24 +298,17 @@ def determine(
     as_of: date,
     criteria: CoveredCriteria = DEFAULT_CRITERIA,
 ) -> CoveredDetermination:
-    """Whether `entity_id` is a covered entity on `as_of` under `criteria`, with the reasons."""
+    """Whether `entity_id` is a covered entity on `as_of` under `criteria`, with the reasons.
+    Answers are kept in the knowledge base's memo (vetting a fleet asks the same few)."""
+    memo = kb.memo.table("determinations")
     key = (entity_id, as_of, criteria)
-    with _MEMO_LOCK:
-        slot = _MEMO.get(id(kb))
-        if slot is None or slot[0] is not kb or slot[1] != _stamp(kb):
-            slot = (kb, _stamp(kb), {})
-            _MEMO[id(kb)] = slot
-            while len(_MEMO) > _MEMO_KBS:
-                del _MEMO[next(iter(_MEMO))]
-        memo = slot[2]
-        hit = memo.get(key)
+    hit = memo.get(key)
     if hit is not None:
-        return hit
+        return hit  # type: ignore[no-any-return]
     if entity_id not in kb.entities:
         raise UnknownNameError(f"no entity with id {entity_id!r} in the knowledge base.")
     result = _Walker(kb, as_of, criteria).run(entity_id, ()).determination
-    with _MEMO_LOCK:
-        if len(memo) >= _MEMO_ENTRIES:
-            memo.clear()
-        memo[key] = result
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = result
     return result

@@ -1,7 +1,8 @@
 """The name index of a knowledge base: normalised name tokens in flat numpy arrays.
 
-Built once per knowledge base (`index_for(kb)`) so that `search.py` can answer "which
-few names could this query be?" in microseconds even with a million imported entities:
+Built once per knowledge base (kept in its memo, see `search.names_of`) so that
+`search.py` can answer "which few names could this query be?" in microseconds even with a
+million imported entities:
 
 - the vocabulary's bytes, hashes and character sets (`token_buf`, `token_hashes`), and a
   hash table from token to id (`vocab_hash`) for words written together;
@@ -20,70 +21,19 @@ with the same compiled functions.
 from __future__ import annotations
 
 import math
-import threading
 from array import array
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from dronevet.knowledge.ftm import paused_gc
-from dronevet.knowledge.loader import KnowledgeBase
 from dronevet.screening import kernel, keys
+from dronevet.screening.keys import TYPO_MIN_LEN
 from dronevet.screening.normalize import name_tokens, phonetic_token
-
-if TYPE_CHECKING:
-    from dronevet.screening.search import Searcher
-
-TYPO_MIN_LEN = 4
-# At most this many names share one whole-name key in a query's answer (pathological data).
-EXACT_LIMIT = 256
 
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
 F32 = NDArray[np.float32]
-
-
-@numba.njit(cache=True)
-def _top_names(
-    post_ptr: I64,
-    post: I32,
-    q_tok: I32,
-    q_w: F32,
-    acc: F32,
-    touched: I32,
-    k: int,
-) -> I32:  # pragma: no cover - compiled
-    """Sum the query weights per name over the postings; return the k best names, best first."""
-    n = 0
-    for i in range(q_tok.shape[0]):
-        t = q_tok[i]
-        w = q_w[i]
-        for j in range(post_ptr[t], post_ptr[t + 1]):
-            name = post[j]
-            if acc[name] == 0.0:
-                touched[n] = name
-                n += 1
-            acc[name] += w
-    kk = min(k, n)
-    best = np.empty(kk, dtype=np.int32)
-    best_s = np.full(kk, -1.0, dtype=np.float32)
-    for i in range(n):
-        name = touched[i]
-        s = acc[name]
-        acc[name] = 0.0
-        if kk == 0 or s <= best_s[kk - 1]:
-            continue
-        pos = kk - 1
-        while pos > 0 and best_s[pos - 1] < s:
-            best_s[pos] = best_s[pos - 1]
-            best[pos] = best[pos - 1]
-            pos -= 1
-        best_s[pos] = s
-        best[pos] = name
-    return best
 
 
 def _sorted_pairs(hashes: I64, values: I32) -> tuple[I64, I32]:
@@ -91,43 +41,14 @@ def _sorted_pairs(hashes: I64, values: I32) -> tuple[I64, I32]:
     return hashes[order], values[order]
 
 
-@numba.njit(cache=True)
-def lower_bound(sorted_keys: I64, key: np.int64) -> int:  # pragma: no cover - compiled
-    """The first position in `sorted_keys` whose key is not below `key`."""
-    lo = 0
-    hi = sorted_keys.shape[0]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if sorted_keys[mid] < key:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@numba.njit(cache=True)
-def _lookup_keys(hashes: I64, values: I32, keys: I64, limit: int) -> I32:  # pragma: no cover
-    """The values stored under any of `keys` (at most `limit` per key), in key order."""
-    size = hashes.shape[0]
-    out = np.empty(keys.shape[0] * limit, dtype=np.int32)
-    n = 0
-    for k in range(keys.shape[0]):
-        key = keys[k]
-        lo = lower_bound(hashes, key)
-        end = min(size, lo + limit)
-        while lo < end and hashes[lo] == key:
-            out[n] = values[lo]
-            n += 1
-            lo += 1
-    return out[:n]
-
-
 class NameIndex:
-    """Names of all entities, indexed for retrieval; read-only once built."""
+    """Names of a set of items (entities, or drone products), indexed for retrieval;
+    read-only once built. `entity_ids[i]` and `entity_names[i]` are item i's id and names."""
 
     def __init__(
         self,
         entity_ids: list[str],
+        entity_names: list[tuple[str, ...]],
         name_entity: I32,
         name_pos: NDArray[np.int16],
         name_tok_ptr: I64,
@@ -137,6 +58,7 @@ class NameIndex:
         common_cap: int | None = None,
     ) -> None:
         self.entity_ids = entity_ids
+        self.entity_names = entity_names
         self.name_entity = name_entity
         self.name_pos = name_pos
         self.name_tok_ptr = name_tok_ptr
@@ -156,7 +78,6 @@ class NameIndex:
         self.unknown_idf = float(math.log(n_names + 1) + 1.0)
         self.common_cap = common_cap or max(2000, n_names // 200)
         self._build_keys()
-        self.searcher: Searcher | None = None  # made on first use by `search.searcher`
 
     def _build_keys(self) -> None:
         """Typo keys of the vocabulary, and whole-name and sound-alike keys of every name."""
@@ -208,6 +129,7 @@ def build_index(
     """Index every name of every (entity id, names) pair; identical normalised names of one
     entity are stored once."""
     entity_ids: list[str] = []
+    entity_names: list[tuple[str, ...]] = []
     name_entity: array[int] = array("i")
     name_pos: array[int] = array("h")
     name_tok: array[int] = array("i")
@@ -217,6 +139,7 @@ def build_index(
     for entity_id, names in entities:
         e_idx = len(entity_ids)
         entity_ids.append(entity_id)
+        entity_names.append(tuple(names))
         seen: set[tuple[str, ...]] = set()
         for pos, name in enumerate(names[:32767]):
             tokens = tuple(dict.fromkeys(name_tokens(name)))
@@ -234,6 +157,7 @@ def build_index(
             name_len.append(total)
     return NameIndex(
         entity_ids,
+        entity_names,
         np.frombuffer(name_entity, dtype=np.int32),
         np.frombuffer(name_pos, dtype=np.int16),
         np.frombuffer(name_len, dtype=np.int64),
@@ -241,29 +165,3 @@ def build_index(
         vocab,
         common_cap=common_cap,
     )
-
-
-_CACHE_LOCK = threading.Lock()
-_CACHE: dict[int, tuple[KnowledgeBase, tuple[int, int], NameIndex]] = {}
-_CACHE_SIZE = 4
-
-
-def kb_stamp(kb: KnowledgeBase) -> tuple[int, int]:
-    """A cheap version mark: changes when entities or FtM files are added to the base."""
-    return len(kb.entities), len(kb.origins)
-
-
-def index_for(kb: KnowledgeBase) -> NameIndex:
-    """The name index of a knowledge base, built on first use and kept for the next calls."""
-    key = id(kb)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0] is kb and hit[1] == kb_stamp(kb):
-            return hit[2]
-    with paused_gc():
-        index = build_index((e.id, e.names or (e.name,)) for e in kb.entities.values())
-    with _CACHE_LOCK:
-        _CACHE[key] = (kb, kb_stamp(kb), index)
-        while len(_CACHE) > _CACHE_SIZE:
-            del _CACHE[next(iter(_CACHE))]
-    return index

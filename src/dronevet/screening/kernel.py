@@ -112,7 +112,7 @@ def _osa_table(
             low = min(low, best)
         if low > limit:
             return False
-    return rows[(la % 3) * w + lb] <= limit
+    return rows[(la % 3) * w + lb] <= limit  # type: ignore[no-any-return]  # numba scalar
 
 
 @numba.njit(cache=True, inline="always")
@@ -222,7 +222,7 @@ def _subset(ameta: I64, bmeta: I64) -> bool:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def coverage(
+def coverage(  # noqa: C901 - a compiled kernel is one loop
     abuf: U8, ameta: I64, ahash: U64, aw: F64,
     bbuf: U8, bmeta: I64, bhash: U64,
     rows: I64, masks: U64, sims: F64,
@@ -517,7 +517,7 @@ def upper_bound(q_cov: float) -> float:  # pragma: no cover - compiled
     coverage and spelling perfect), with room for rounding."""
     if q_cov == 0.0:
         return 0.0
-    return (1.0 - SPELLING_SHARE) * q_cov**QUERY_EXPONENT + SPELLING_SHARE + 1e-4
+    return (1.0 - SPELLING_SHARE) * q_cov**QUERY_EXPONENT + SPELLING_SHARE + 1e-4  # type: ignore[no-any-return]  # numba scalar
 
 
 @numba.njit(cache=True)
@@ -534,7 +534,7 @@ def finish(
     cover = q_cov**QUERY_EXPONENT * c_cov ** (1.0 - QUERY_EXPONENT)
     clen = _sorted_text(cbuf, cmeta, work.text, work.order)
     spelled = spelling(work.qtext, qtext_len, work.text, clen, work.masks)
-    return (1.0 - SPELLING_SHARE) * cover + SPELLING_SHARE * spelled
+    return (1.0 - SPELLING_SHARE) * cover + SPELLING_SHARE * spelled  # type: ignore[no-any-return]  # numba scalar
 
 
 @numba.njit(cache=True)
@@ -580,7 +580,7 @@ def name_side(
         chash[j, POW] = names.token_hashes[POW, t]
         chash[j, CHARS] = names.token_hashes[CHARS, t]
         cw[j] = names.token_w[t]
-    return n
+    return n  # type: ignore[no-any-return]  # numba scalar
 
 
 @numba.njit(cache=True)

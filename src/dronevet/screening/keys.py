@@ -21,6 +21,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+TYPO_MIN_LEN = 4
+"""Tokens of at least this many letters get typo keys; shorter ones must match exactly."""
 B = 1099511628211  # FNV-1 64-bit prime
 P = 0x9E3779B97F4A7C15  # odd 64-bit multiplier (golden ratio)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from dronevet.knowledge.model import LinkKind, Source
 
@@ -42,6 +43,7 @@ class ReasonKind(StrEnum):
     link = "link"
     no_match = "no_match"
     no_data = "no_data"
+    shared_word = "shared_word"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,15 @@ class Reason:
     @property
     def verified(self) -> bool:
         return self.source.verified if self.source else True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "text": self.text,
+            "source": self.source.citation if self.source else None,
+            "date": self.source.date.isoformat() if self.source else None,
+            "verified": self.verified,
+        }
 
 
 DEFAULT_FOLLOW = frozenset(
@@ -80,6 +91,8 @@ class CoveredCriteria:
     kinds through which coverage passes from a covered entity to the dependent one;
     `min_ownership` is the stake (percent) at which `owned_by` passes coverage on (below it,
     the link gives `review`). `associated_with` links always give `review` at most.
+    `lists_as_of` fixes the date the lists are read on (Nevada adopts the 1260H list as it
+    stood on 2024-01-31); by default the lists are read on the date asked about.
     """
 
     name: str
@@ -88,7 +101,12 @@ class CoveredCriteria:
     follow: frozenset[LinkKind] = DEFAULT_FOLLOW
     min_ownership: float = 50.0
     max_depth: int = 4
+    lists_as_of: date | None = None
 
+
+DEFAULT_THRESHOLD = 0.80
+"""A name matches an entity when it scores at least this (set on the labelled variants in
+bench/screening_data/; see `score.py` for the algorithm)."""
 
 DEFAULT_CRITERIA = CoveredCriteria(
     name="foreign-government direction (PRC, Russia, Iran, North Korea)",
@@ -133,3 +151,17 @@ class ScreeningResult:
     reasons: tuple[Reason, ...]
     candidates: tuple[Match, ...] = field(default_factory=tuple)
     chain: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `dronevet screen --format json` contract."""
+        match = self.match
+        return {
+            "query": self.query,
+            "as_of": self.as_of.isoformat(),
+            "match": None
+            if match is None
+            else {"entity_id": match.entity_id, "name": match.name, "score": match.score},
+            "status": self.status.value,
+            "chain": list(self.chain),
+            "reasons": [r.to_dict() for r in self.reasons],
+        }

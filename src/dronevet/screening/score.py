@@ -34,16 +34,15 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
-from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.knowledge.base import KnowledgeBase
 from dronevet.screening import kernel
-from dronevet.screening.index import NameIndex, index_for
+from dronevet.screening.index import NameIndex
 from dronevet.screening.kernel import GENERIC_WEIGHT, GENERIC_WORDS
-from dronevet.screening.model import Match
+from dronevet.screening.model import DEFAULT_THRESHOLD, Match
 from dronevet.screening.normalize import name_tokens
-from dronevet.screening.search import Found, searcher
+from dronevet.screening.search import Found, Searcher, names_of
 
 ALGORITHM = "idf-soft-cover-v1"
-DEFAULT_THRESHOLD = 0.80
 
 
 def _side(
@@ -76,8 +75,7 @@ def score_names(
 
 
 def ranked(
-    kb: KnowledgeBase,
-    index: NameIndex,
+    searcher: Searcher,
     tokens: Sequence[str],
     *,
     limit: int = 5,
@@ -89,32 +87,31 @@ def ranked(
     as written, tells apart entities whose names score the same."""
     if not tokens:
         return []
-    found = searcher(index).search(tokens, depth=limit, enough=enough)
-    entries = _ordered(kb, index, found, limit, raw)
+    found = searcher.search(tokens, depth=limit, enough=enough)
+    entries = _ordered(searcher.index, found, limit, raw)
     if entries and entries[0][0] >= enough:
         return entries[:1]
     return entries
 
 
 def rank(
-    kb: KnowledgeBase,
-    index: NameIndex,
+    searcher: Searcher,
     tokens: Sequence[str],
     *,
     limit: int = 5,
     raw: str | None = None,
 ) -> list[Match]:
     """The `limit` best entities for a normalised query, best first."""
-    return [as_match(kb, index, e) for e in ranked(kb, index, tokens, limit=limit, raw=raw)]
+    index = searcher.index
+    return [as_match(index, e) for e in ranked(searcher, tokens, limit=limit, raw=raw)]
 
 
-def as_match(kb: KnowledgeBase, index: NameIndex, entry: tuple[float, int, int]) -> Match:
-    """An entry of `ranked` as a match."""
+def as_match(index: NameIndex, entry: tuple[float, int, int]) -> Match:
+    """An entry of `ranked` as a match: the item's id, first name, the name that matched."""
     score, entity_idx, name_id = entry
-    entity = kb.entities[index.entity_ids[entity_idx]]
+    names = index.entity_names[entity_idx]
     pos = int(index.name_pos[name_id])
-    matched = entity.names[pos] if pos < len(entity.names) else entity.name
-    return Match(entity.id, entity.name, matched, score)
+    return Match(index.entity_ids[entity_idx], names[0], names[pos], score)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -122,16 +119,16 @@ def _casefolded(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(n.casefold() for n in names)
 
 
-def _spelled(kb: KnowledgeBase, entity_idx: int, index: NameIndex, folded: str) -> float:
+def _spelled(index: NameIndex, entity_idx: int, folded: str) -> float:
     """How close the query as written comes to any of an entity's names (legal forms and
     all): what tells apart entities whose normalised names score the same."""
-    names = _casefolded(kb.entities[index.entity_ids[entity_idx]].names)
+    names = _casefolded(index.entity_names[entity_idx])
     best = process.extractOne(folded, names, scorer=fuzz.ratio)
     return float(best[1]) if best else 0.0
 
 
 def _ordered(
-    kb: KnowledgeBase, index: NameIndex, found: Found, limit: int, raw: str | None
+    index: NameIndex, found: Found, limit: int, raw: str | None
 ) -> list[tuple[float, int, int]]:
     """The `limit` best entities as (score, entity index, name id). Entities scoring 0
     share nothing with the query and are left out; equal scores are told apart by the
@@ -159,7 +156,7 @@ def _ordered(
             def order(item: tuple[float, int, int]) -> tuple[float, float, str]:
                 score, entity_idx, _ = item
                 tied = folded is not None and scores.count(score) > 1
-                spelled = _spelled(kb, entity_idx, index, folded) if folded and tied else 0.0
+                spelled = _spelled(index, entity_idx, folded) if folded and tied else 0.0
                 return -score, -spelled, index.entity_ids[entity_idx]
 
             ranked.sort(key=order)
@@ -171,5 +168,5 @@ def resolve(
 ) -> list[Match]:
     """Entities whose names match `query` at or above `threshold`, best first."""
     tokens = name_tokens(query)
-    ranked = rank(kb, index_for(kb), tokens, limit=limit, raw=query)
+    ranked = rank(names_of(kb), tokens, limit=limit, raw=query)
     return [m for m in ranked if m.score >= threshold]

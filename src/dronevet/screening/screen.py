@@ -4,6 +4,9 @@
 the name index of one knowledge base and, optionally, a cache of recent answers for batch
 work (screening a supplier list, attributing thousands of traffic destinations).
 
+A name that carries a covered entity's distinctive word (`shared_words.py`) is at least
+`review`, with that reason, whatever it matched.
+
 Resolving looks for the one best entity at or above the threshold: a name the base holds
 whole is answered before any other candidate is retrieved, and a best score at the
 threshold ends the scoring; a name that matches nothing is explained by the closest
@@ -13,14 +16,13 @@ entities, ranked exactly.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from datetime import date
 
-from dronevet.knowledge.loader import KnowledgeBase
+from dronevet.knowledge.base import KnowledgeBase
 from dronevet.screening.control import determine
-from dronevet.screening.index import NameIndex, index_for, kb_stamp
 from dronevet.screening.model import (
     DEFAULT_CRITERIA,
+    DEFAULT_THRESHOLD,
     CoveredCriteria,
     CoveredStatus,
     Match,
@@ -29,7 +31,9 @@ from dronevet.screening.model import (
     ScreeningResult,
 )
 from dronevet.screening.normalize import name_tokens
-from dronevet.screening.score import ALGORITHM, DEFAULT_THRESHOLD, as_match, rank, ranked
+from dronevet.screening.score import ALGORITHM, as_match, rank, ranked
+from dronevet.screening.search import Searcher, names_of
+from dronevet.screening.shared_words import shared_words
 
 CLOSEST = 5
 
@@ -69,8 +73,6 @@ class Screener:
         self.kb = kb
         self.threshold = threshold
         self.criteria = criteria
-        self._index: NameIndex | None = None
-        self._stamp = (-1, -1)
         self._answer = (
             functools.lru_cache(maxsize=cache_size)(self._answer_uncached)
             if cache_size
@@ -78,27 +80,28 @@ class Screener:
         )
 
     @property
-    def index(self) -> NameIndex:
-        """The knowledge base's name index (rebuilt if entities were added since)."""
-        stamp = kb_stamp(self.kb)
-        if self._index is None or self._stamp != stamp:
-            self._index, self._stamp = index_for(self.kb), stamp
-        return self._index
+    def searcher(self) -> Searcher:
+        """The compiled search over the knowledge base's names (built once per base)."""
+        return names_of(self.kb)
 
-    def _answer_uncached(self, query: str) -> tuple[Match | None, tuple[Match, ...]]:
-        """The match at or above the threshold, or None and the closest entities."""
-        kb, index = self.kb, self.index
-        entries = ranked(
-            kb, index, name_tokens(query), limit=CLOSEST, enough=self.threshold, raw=query
-        )
+    def _answer_uncached(
+        self, query: str
+    ) -> tuple[Match | None, tuple[Match, ...], tuple[tuple[str, str], ...]]:
+        """The match at or above the threshold (or None and the closest entities), and the
+        distinctive words of entities the name carries."""
+        searcher = self.searcher
+        tokens = name_tokens(query)
+        entries = ranked(searcher, tokens, limit=CLOSEST, enough=self.threshold, raw=query)
+        words = shared_words(self.kb, tokens)
+        index = searcher.index
         if entries and entries[0][0] >= self.threshold:
-            match = as_match(kb, index, entries[0])
-            return match, (match,)
-        return None, tuple(as_match(kb, index, e) for e in entries)
+            match = as_match(index, entries[0])
+            return match, (match,), words
+        return None, tuple(as_match(index, e) for e in entries), words
 
     def candidates(self, query: str, limit: int = 5) -> tuple[Match, ...]:
         """The best-scoring entities for a name, whatever their score, best first."""
-        return tuple(rank(self.kb, self.index, name_tokens(query), limit=limit, raw=query))
+        return tuple(rank(self.searcher, name_tokens(query), limit=limit, raw=query))
 
     def resolve(self, query: str) -> Match | None:
         """The entity a name refers to, or None below the threshold."""
@@ -110,16 +113,44 @@ class Screener:
         The result's `candidates` are the match alone, or, when nothing matches, the
         `CLOSEST` entities with their scores.
         """
-        match, near = self._answer(query)
+        match, near, words = self._answer(query)
+        reasons: tuple[Reason, ...]
+        chain: tuple[str, ...] = ()
         if match is None:
-            reason = _no_match(query, self.threshold, near)
-            return ScreeningResult(query, as_of, None, CoveredStatus.unknown, (reason,), near)
-        det = determine(self.kb, match.entity_id, as_of, self.criteria)
-        reasons = (_match_reason(self.kb, query, match), *det.reasons)
-        return ScreeningResult(query, as_of, match, det.status, reasons, near, det.chain)
+            status = CoveredStatus.unknown
+            reasons = (_no_match(query, self.threshold, near),)
+        else:
+            det = determine(self.kb, match.entity_id, as_of, self.criteria)
+            status, chain = det.status, det.chain
+            reasons = (_match_reason(self.kb, query, match), *det.reasons)
+        if words and status is not CoveredStatus.covered:
+            questions = self._word_reasons(query, as_of, match, words)
+            if questions:
+                status, reasons = CoveredStatus.review, (*reasons, *questions)
+        return ScreeningResult(query, as_of, match, status, reasons, near, chain)
 
-    def screen_many(self, queries: Iterable[str], as_of: date) -> list[ScreeningResult]:
-        return [self.screen(q, as_of) for q in queries]
+    def _word_reasons(
+        self, query: str, as_of: date, match: Match | None, words: tuple[tuple[str, str], ...]
+    ) -> tuple[Reason, ...]:
+        """Why a name that carries a covered entity's distinctive word needs a person."""
+        found = []
+        for word, entity_id in words:
+            if match is not None and entity_id == match.entity_id:
+                continue
+            det = determine(self.kb, entity_id, as_of, self.criteria)
+            if det.status is not CoveredStatus.covered:
+                continue
+            entity = self.kb.entities[entity_id]
+            found.append(
+                Reason(
+                    ReasonKind.shared_word,
+                    f"{query!r} carries the word {word!r}, the brand of {entity.name}, a "
+                    "covered entity: a person must decide whether it belongs to that group.",
+                    entity.source,
+                    entity_id,
+                )
+            )
+        return tuple(found)
 
 
 def screen(

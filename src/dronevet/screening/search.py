@@ -15,7 +15,7 @@ rest without coming back to the interpreter:
    vocabulary word (`da jiang` / `dajiang`). Terms carried by more than `common_cap`
    names are left out whenever a rarer one exists.
 3. Candidates are the sound-alike names, then the `RETRIEVE_K` names with the highest
-   weight sum over the postings (`index._top_names`).
+   weight sum over the postings (`_top_names`).
 4. Each candidate's query coverage bounds its score (`kernel.upper_bound`); candidates
    are finished best bound first until none can change the answer, and each entity keeps
    its best name, the earlier found on a tie.
@@ -37,18 +37,16 @@ from numba.core import types
 from numba.experimental import structref
 from numpy.typing import NDArray
 
+from dronevet.bulk import paused_gc
+from dronevet.knowledge.base import KnowledgeBase
 from dronevet.screening import kernel, keys
-from dronevet.screening.index import (
-    EXACT_LIMIT,
-    TYPO_MIN_LEN,
-    NameIndex,
-    _lookup_keys,
-    _top_names,
-    lower_bound,
-)
+from dronevet.screening.index import NameIndex, build_index
+from dronevet.screening.keys import TYPO_MIN_LEN
 from dronevet.screening.normalize import phonetic_token
 
 TYPO_WEIGHT = 0.8
+EXACT_LIMIT = 256
+"""At most this many names share one whole-name key in a query's answer (pathological data)."""
 RETRIEVE_K = 24
 WORD_MEMO_SIZE = 1 << 16
 
@@ -94,12 +92,83 @@ _TABLE_FIELDS = (
 )
 
 
+@numba.njit(cache=True)
+def _top_names(
+    post_ptr: I64,
+    post: I32,
+    q_tok: I32,
+    q_w: F32,
+    acc: F32,
+    touched: I32,
+    k: int,
+) -> I32:  # pragma: no cover - compiled
+    """Sum the query weights per name over the postings; return the k best names, best first."""
+    n = 0
+    for i in range(q_tok.shape[0]):
+        t = q_tok[i]
+        w = q_w[i]
+        for j in range(post_ptr[t], post_ptr[t + 1]):
+            name = post[j]
+            if acc[name] == 0.0:
+                touched[n] = name
+                n += 1
+            acc[name] += w
+    kk = min(k, n)
+    best = np.empty(kk, dtype=np.int32)
+    best_s = np.full(kk, -1.0, dtype=np.float32)
+    for i in range(n):
+        name = touched[i]
+        s = acc[name]
+        acc[name] = 0.0
+        if kk == 0 or s <= best_s[kk - 1]:
+            continue
+        pos = kk - 1
+        while pos > 0 and best_s[pos - 1] < s:
+            best_s[pos] = best_s[pos - 1]
+            best[pos] = best[pos - 1]
+            pos -= 1
+        best_s[pos] = s
+        best[pos] = name
+    return best
+
+
+@numba.njit(cache=True)
+def lower_bound(sorted_keys: I64, key: np.int64) -> int:  # pragma: no cover - compiled
+    """The first position in `sorted_keys` whose key is not below `key`."""
+    lo = 0
+    hi = sorted_keys.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if sorted_keys[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@numba.njit(cache=True)
+def _lookup_keys(hashes: I64, values: I32, keys: I64, limit: int) -> I32:  # pragma: no cover
+    """The values stored under any of `keys` (at most `limit` per key), in key order."""
+    size = hashes.shape[0]
+    out = np.empty(keys.shape[0] * limit, dtype=np.int32)
+    n = 0
+    for k in range(keys.shape[0]):
+        key = keys[k]
+        lo = lower_bound(hashes, key)
+        end = min(size, lo + limit)
+        while lo < end and hashes[lo] == key:
+            out[n] = values[lo]
+            n += 1
+            lo += 1
+    return out[:n]
+
+
 @structref.register
 class _TablesType(types.StructRef):
     def preprocess_fields(
         self, fields: tuple[tuple[str, types.Type], ...]
     ) -> tuple[tuple[str, types.Type], ...]:
-        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)  # type: ignore[no-untyped-call]  # numba's structref API is untyped
 
 
 class Tables(structref.StructRefProxy):
@@ -107,14 +176,14 @@ class Tables(structref.StructRefProxy):
     numba takes a struct of arrays at each call much faster than the arrays one by one."""
 
 
-structref.define_proxy(Tables, _TablesType, list(_TABLE_FIELDS))
+structref.define_proxy(Tables, _TablesType, list(_TABLE_FIELDS))  # type: ignore[no-untyped-call]  # numba's structref API is untyped
 
 
 @numba.njit(cache=True)
 def _make_tables(*fields: Any) -> Tables:  # pragma: no cover - compiled
     """A `Tables` of the fields in `_TABLE_FIELDS` order, made by cached compiled code
     (the proxy's own constructor would be compiled afresh in every process)."""
-    return Tables(*fields)
+    return Tables(*fields)  # type: ignore[no-untyped-call]  # numba's structref API is untyped
 
 
 @numba.njit(cache=True)
@@ -142,7 +211,7 @@ def _add_term(
 
 
 @numba.njit(cache=True)
-def _terms(
+def _terms(  # noqa: C901 - a compiled kernel is one loop
     q: kernel.Query, look: Lookup, names: kernel.IndexNames, rows: I64, masks: NDArray[np.uint64]
 ) -> tuple[I32, F32]:  # pragma: no cover - compiled
     """The query's retrieval terms (token ids) and their weights (step 2)."""
@@ -263,7 +332,7 @@ def _cut(sc: F64, ne: int, depth: int, enough: float) -> float:  # pragma: no co
         return 0.0
     top = sc[:ne].max()
     if top >= enough:
-        return top
+        return top  # type: ignore[no-any-return]  # numba scalar
     if ne < depth:
         return 0.0
     # The depth-th best: the lowest of the `depth` best, kept sorted in a small array.
@@ -277,7 +346,7 @@ def _cut(sc: F64, ne: int, depth: int, enough: float) -> float:  # pragma: no co
             best[at] = best[at - 1]
             at -= 1
         best[at] = value
-    return best[depth - 1]
+    return best[depth - 1]  # type: ignore[no-any-return]  # numba scalar
 
 
 @numba.njit(cache=True)
@@ -311,7 +380,7 @@ def _answer(
 
 
 @numba.njit(cache=True)
-def _search(
+def _search(  # noqa: C901 - a compiled kernel is one loop
     t: Any, qtext: bytes, wtext: bytes, depth: int, enough: float, k: int
 ) -> tuple[int, bool, int, int, float]:  # pragma: no cover - compiled
     """Write (entity, name) into the columns of `t.out_ids` (`t`: a `Tables`) and raw
@@ -530,15 +599,13 @@ class Searcher:
         return Found(entities, names, scores, retrieved)
 
 
-_SEARCHER_LOCK = threading.Lock()
+def names_of(kb: KnowledgeBase) -> Searcher:
+    """The compiled search over a knowledge base's entity names, built on first use and kept
+    in the base's memo."""
 
+    def build() -> Searcher:
+        with paused_gc():
+            index = build_index((e.id, e.names or (e.name,)) for e in kb.entities.values())
+        return Searcher(index)
 
-def searcher(index: NameIndex) -> Searcher:
-    """The searcher of an index, made on first use and kept with it."""
-    found = index.searcher
-    if found is None:
-        with _SEARCHER_LOCK:
-            found = index.searcher
-            if found is None:
-                found = index.searcher = Searcher(index)
-    return found
+    return kb.memo.get("screening-names", build)

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 from dronevet.errors import BadInputError
 
@@ -52,7 +53,7 @@ class DetectionPublisher:
         self.address = address
         self.published = 0
         self._last: mqtt.MQTTMessageInfo | None = None
-        self._client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id)
+        self._client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id)
         try:
             self._client.connect(address.host, address.port)
         except OSError as error:

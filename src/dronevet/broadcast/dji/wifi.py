@@ -58,7 +58,6 @@ from typing import Any, ClassVar
 from dronevet.broadcast.dji.products import product_name
 from dronevet.broadcast.remoteid.common import MessageError
 
-DJI_OUIS = (b"\x26\x37\x12", b"\x60\x60\x1f", b"\x48\x1c\xb9", b"\x34\xd2\x62")
 PREFIX = b"\x58\x62\x13"
 FLIGHT_INFO = 0x10
 FLIGHT_PURPOSE = 0x11

@@ -42,18 +42,6 @@ def lookup(cls: type[C], size: int = 16) -> tuple[C, ...]:
     return tuple(cls(value) for value in range(size))
 
 
-class MessageType(CodedValue):
-    """High nibble of byte 0."""
-
-    BASIC_ID = 0
-    LOCATION = 1
-    AUTH = 2
-    SELF_ID = 3
-    SYSTEM = 4
-    OPERATOR_ID = 5
-    MESSAGE_PACK = 15
-
-
 class IdType(CodedValue):
     """Basic ID byte 1, high nibble. SPECIFIC_SESSION_ID is new in protocol version 1."""
 

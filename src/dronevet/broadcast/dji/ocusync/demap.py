@@ -37,7 +37,8 @@ def qpsk_llrs(grid: NDArray[np.complex128], channel: ChannelEstimate) -> NDArray
 def qpsk_symbols(bits: NDArray[np.integer]) -> NDArray[np.complex128]:
     """Unit-power QPSK symbols for an even number of bits (0/1)."""
     pairs = np.asarray(bits, dtype=np.float64).reshape(-1, 2)
-    return ((1 - 2 * pairs[:, 0]) + 1j * (1 - 2 * pairs[:, 1])) * _SCALE
+    symbols = ((1 - 2 * pairs[:, 0]) + 1j * (1 - 2 * pairs[:, 1])) * _SCALE
+    return np.asarray(symbols, dtype=np.complex128)
 
 
 def data_grid(bits: NDArray[np.integer]) -> NDArray[np.complex128]:

@@ -147,7 +147,10 @@ def occupied_band(
     inside = box[lo] / width
     if inside <= 0:
         return None
-    mean = lambda a, b: (running[b] - running[a]) / (b - a)  # noqa: E731
+
+    def mean(a: int, b: int) -> float:
+        return float((running[b] - running[a]) / (b - a))
+
     inner = min(mean(lo, lo + edge), mean(lo + width - edge, lo + width))
     outer = max(mean(lo - edge, lo), mean(lo + width, lo + width + edge))
     if inner < 0.25 * inside or outer > 0.35 * inside:

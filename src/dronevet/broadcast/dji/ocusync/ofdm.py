@@ -54,7 +54,7 @@ def zadoff_chu(root: int) -> NDArray[np.complex128]:
     n = np.arange(USED_SUBCARRIERS, dtype=np.float64)
     sequence = np.exp(-1j * np.pi * root * n * (n + 1) / USED_SUBCARRIERS)
     sequence.setflags(write=False)
-    return sequence
+    return np.asarray(sequence, dtype=np.complex128)
 
 
 def grid_from_bodies(bodies: NDArray[np.complexfloating]) -> NDArray[np.complex128]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -63,6 +64,65 @@ class BurstResult:
     flight: FlightInfo | None
     failure: str | None
     """Why no frame came out of this burst; None when one did."""
+
+    def to_dict(self, centre_freq: float | None = None) -> dict[str, Any]:
+        """The JSON contract of one burst (`dronevet droneid decode`)."""
+        flight = self.flight
+        record: dict[str, Any] = {
+            "time_s": round(self.time_s, 7),
+            "serial": None,
+            "product_type": None,
+            "product": None,
+            "lat": None,
+            "lon": None,
+            "alt": None,
+            "height": None,
+            "v_north": None,
+            "v_east": None,
+            "v_up": None,
+            "yaw": None,
+            "pilot_lat": None,
+            "pilot_lon": None,
+            "home_lat": None,
+            "home_lon": None,
+            "uuid": None,
+            "sequence": None,
+            "gps_time": None,
+            "crc_ok": False,
+            "crc24_ok": self.crc24_ok,
+            "snr_db": round(self.snr_db, 2),
+            "cfo_hz": round(self.cfo_hz, 1),
+            "frequency_hz": None if centre_freq is None else round(centre_freq + self.cfo_hz),
+            "message_type": self.message_type,
+            "error": self.failure,
+        }
+        if flight is not None:
+            record.update(
+                serial=flight.serial,
+                product_type=flight.product_type,
+                product=flight.product,
+                lat=flight.lat,
+                lon=flight.lon,
+                alt=flight.alt,
+                height=flight.height,
+                v_north=flight.v_north,
+                v_east=flight.v_east,
+                v_up=flight.v_up,
+                yaw=flight.yaw,
+                pilot_lat=flight.pilot_lat,
+                pilot_lon=flight.pilot_lon,
+                home_lat=flight.home_lat,
+                home_lon=flight.home_lon,
+                uuid=flight.uuid,
+                sequence=flight.sequence,
+                gps_time=None if flight.gps_time is None else flight.gps_time.isoformat(),
+                crc_ok=self.crc24_ok and flight.crc_ok,
+            )
+            if not flight.crc_ok:
+                record["error"] = "payload CRC-16 does not match"
+        elif self.block is not None:
+            record["payload_hex"] = self.block.hex()
+        return record
 
 
 class OcuSyncReceiver:

@@ -1,0 +1,120 @@
+"""One capture decoded: `decode_capture(path)` and the run it returns.
+
+The run opens the capture once and takes the fastest path that reads it: the batch path
+(`batch_records.BatchRecords`: a compiled scan) for pcap files, the streaming path frame
+by frame for everything else (pcapng, and every file with `stream=True`); the batch
+path's modules are imported only when it is taken. Either
+way the records are the `rid decode` JSON contract, in frame order, handed out in batches
+so writers can work on many at once; the counts and the skip tally are complete once the
+records are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from dronevet.broadcast.pipeline import StreamDecoder
+from dronevet.capture.files import open_capture
+from dronevet.capture.packets import CaptureReader, SkipTally
+from dronevet.capture.pcap import PcapReader
+
+if TYPE_CHECKING:
+    from dronevet.broadcast.batch_records import BatchRecords
+
+Record = dict[str, Any]
+STREAM_FLUSH = 1024
+"""Records the streaming path gathers before handing them out at once."""
+
+
+class DecodeRun:
+    """The detections of one capture, then its counts and what was skipped, and why."""
+
+    def __init__(
+        self, source: str | Path | BinaryIO, *, stream: bool = False, label: str | None = None
+    ) -> None:
+        self.reader: CaptureReader = open_capture(source, label=label)
+        self.path = str(self.reader.path)
+        self.size = Path(source).stat().st_size if isinstance(source, str | Path) else None
+        self._batch: BatchRecords | None = None
+        self._stream: StreamDecoder | None = None
+        if isinstance(self.reader, PcapReader) and not stream:
+            from dronevet.broadcast.batch_records import BatchRecords
+
+            self._batch = BatchRecords(self.reader)
+        else:
+            self._stream = StreamDecoder()
+        self._offset = 0
+
+    @property
+    def frames(self) -> int:
+        return self._batch.frames if self._batch else self._counts().frames
+
+    @property
+    def frames_with_broadcast(self) -> int:
+        if self._batch:
+            return self._batch.frames_with_broadcast
+        return self._counts().frames_with_broadcast
+
+    @property
+    def detections(self) -> int:
+        return self._batch.detections if self._batch else self._counts().detections
+
+    @property
+    def offset(self) -> int:
+        """Bytes of the capture the records handed out so far cover (for progress)."""
+        return self._batch.offset if self._batch else self._offset
+
+    def _counts(self) -> StreamDecoder:
+        assert self._stream is not None
+        return self._stream
+
+    def skipped(self) -> SkipTally:
+        """What the reader and the decoders skipped, and why, with example frames."""
+        if self._batch:
+            return self._batch.skipped()
+        tally = SkipTally()
+        tally.merge(self.reader.skipped)
+        tally.merge(self._counts().skipped)
+        return tally
+
+    def batches(self) -> Iterator[list[Record]]:
+        """The records in frame order, a list at a time."""
+        if self._batch is not None:
+            yield from self._batch
+            return
+        decoder = self._counts()
+        pending: list[Record] = []
+        for packet in self.reader:
+            pending.extend(detection.record() for detection in decoder.packet(packet))
+            self._offset += len(packet.data) + 16
+            if len(pending) >= STREAM_FLUSH:
+                yield pending
+                pending = []
+        if pending:
+            yield pending
+
+    def __iter__(self) -> Iterator[Record]:
+        for batch in self.batches():
+            yield from batch
+
+    def close(self) -> None:
+        self.reader.close()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary once read: frames, frames with broadcasts, messages, skips."""
+        return {
+            "file": self.path,
+            "frames": self.frames,
+            "frames_with_broadcast": self.frames_with_broadcast,
+            "detections": self.detections,
+            "skipped": self.skipped().as_dict(),
+        }
+
+
+def decode_capture(
+    source: str | Path | BinaryIO, *, stream: bool = False, label: str | None = None
+) -> DecodeRun:
+    """Decode every drone broadcast in a pcap or pcapng capture (see `DecodeRun`)."""
+    return DecodeRun(source, stream=stream, label=label)

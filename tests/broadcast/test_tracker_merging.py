@@ -1,0 +1,137 @@
+"""One drone heard on two radios: what the merged track keeps from each half.
+
+A drone broadcasts Remote ID on Wi-Fi and Bluetooth with two MAC addresses. Until a Basic
+ID links them, each MAC is its own track; the System message (operator position, take-off
+point) may have been heard on only one of them. When the Basic ID arrives on the second
+radio the halves merge, and nothing either half knew may be lost; where both know a value,
+the more recent one wins, and on a tie the identity's own track keeps its value.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from dronevet.broadcast.remoteid.basic_id import BasicIdMessage
+from dronevet.broadcast.remoteid.decode import message_record
+from dronevet.broadcast.remoteid.enums import (
+    ClassificationType,
+    HeightType,
+    HorizontalAccuracy,
+    IdType,
+    OperationalStatus,
+    OperatorLocationType,
+    SpeedAccuracy,
+    UaType,
+    VerticalAccuracy,
+)
+from dronevet.broadcast.remoteid.location import LocationMessage
+from dronevet.broadcast.remoteid.system import SystemMessage
+from dronevet.broadcast.tracker import Tracker
+
+T0 = datetime(2025, 6, 2, 7, 30, 0, tzinfo=UTC)
+WIFI = "aa:00:00:00:00:01"
+BLUETOOTH = "c0:00:00:00:00:02"
+UAS_ID = "1596F350M0000001"
+
+
+def basic_id() -> dict:
+    msg = BasicIdMessage(2, IdType.SERIAL_NUMBER, UaType.HELICOPTER_OR_MULTIROTOR, UAS_ID)
+    return message_record(msg)
+
+
+def system(lat: float, lon: float) -> dict:
+    msg = SystemMessage(2, OperatorLocationType.TAKEOFF, lat, lon, 1, 0.0, None, None,
+                        ClassificationType.UNDECLARED, None, None, None, None)  # fmt: skip
+    return message_record(msg)
+
+
+def location(lat: float, lon: float) -> dict:
+    msg = LocationMessage(2, OperationalStatus.AIRBORNE, HeightType.ABOVE_TAKEOFF, 90.0, 5.0,
+                          0.0, lat, lon, None, 150.0, 30.0, HorizontalAccuracy.M_3,
+                          VerticalAccuracy.M_3, VerticalAccuracy.M_10, SpeedAccuracy.MPS_1,
+                          None, None)  # fmt: skip
+    return message_record(msg)
+
+
+def heard(record: dict, seconds: float, mac: str) -> dict:
+    return {**record, "time": (T0 + timedelta(seconds=seconds)).isoformat(), "mac": mac,
+            "transport": "bt-extended" if mac == BLUETOOTH else "wifi-beacon"}  # fmt: skip
+
+
+def test_an_operator_heard_only_on_the_older_half_is_kept_after_the_merge() -> None:
+    tracker = Tracker()
+    tracker.update(heard(system(48.1, 11.5), 0, BLUETOOTH))  # operator, no identity yet
+    tracker.update(heard(basic_id(), 10, WIFI))  # the identity, later, on Wi-Fi
+    tracker.update(heard(basic_id(), 11, BLUETOOTH))  # links the two
+    (track,) = tracker.tracks()
+    assert track.operator == (48.1, 11.5, None)
+
+
+def test_a_take_off_point_heard_only_on_the_mac_half_is_kept_after_the_merge() -> None:
+    tracker = Tracker()
+    tracker.update(heard(system(48.1, 11.5), 0, BLUETOOTH))  # take-off type: the home point
+    tracker.update(heard(basic_id(), 10, WIFI))
+    tracker.update(heard(basic_id(), 11, BLUETOOTH))
+    (track,) = tracker.tracks()
+    assert track.home == (48.1, 11.5)
+
+
+def test_on_a_tie_the_identity_track_keeps_its_operator() -> None:
+    tracker = Tracker()
+    tracker.update(heard(system(48.1, 11.5), 0, WIFI))
+    tracker.update(heard(basic_id(), 0, WIFI))
+    tracker.update(heard(system(48.2, 11.6), 0, BLUETOOTH))  # same instant, other radio
+    tracker.update(heard(basic_id(), 0, BLUETOOTH))
+    (track,) = tracker.tracks()
+    assert track.operator == (48.1, 11.5, None)
+
+
+def test_on_a_tie_the_identity_track_keeps_its_position() -> None:
+    tracker = Tracker()
+    tracker.update(heard(location(48.1, 11.5), 0, WIFI))
+    tracker.update(heard(basic_id(), 0, WIFI))
+    tracker.update(heard(location(48.2, 11.6), 0, BLUETOOTH))
+    tracker.update(heard(basic_id(), 0, BLUETOOTH))
+    (track,) = tracker.tracks()
+    assert (dict(track.position)["lat"], dict(track.position)["lon"]) == (48.1, 11.5)
+
+
+def test_the_newer_half_gives_the_position_after_the_merge() -> None:
+    tracker = Tracker()
+    tracker.update(heard(location(48.1, 11.5), 0, WIFI))
+    tracker.update(heard(basic_id(), 0, WIFI))
+    tracker.update(heard(location(48.2, 11.6), 5, BLUETOOTH))
+    tracker.update(heard(basic_id(), 6, BLUETOOTH))
+    (track,) = tracker.tracks()
+    assert dict(track.position)["lat"] == 48.2
+
+
+def test_after_the_merge_the_second_radio_alone_still_feeds_the_drone() -> None:
+    tracker = Tracker()
+    tracker.update(heard(basic_id(), 0, WIFI))
+    tracker.update(heard(location(48.2, 11.6), 1, BLUETOOTH))
+    tracker.update(heard(basic_id(), 2, BLUETOOTH))  # merge
+    tracker.update(heard(location(48.3, 11.7), 3, BLUETOOTH))  # Bluetooth only, no ID
+    (track,) = tracker.tracks()
+    assert track.key == UAS_ID
+    assert [fix.lat for fix in track.history] == [48.2, 48.3]
+
+
+@pytest.mark.parametrize("missing", ["operator_lon", "operator_lat"])
+def test_a_record_with_one_operator_coordinate_gives_no_operator(missing: str) -> None:
+    tracker = Tracker()
+    tracker.update({**heard(system(48.1, 11.5), 0, WIFI), missing: None})
+    (track,) = tracker.tracks()
+    assert (track.operator, track.home) == (None, None)
+
+
+@pytest.mark.parametrize("missing", ["home_lon", "home_lat"])
+def test_a_record_with_one_home_coordinate_gives_no_home(missing: str) -> None:
+    record = {"msg_type": "dji_flight_info", "serial": "1581F4XFC22B000B",
+              "home_lat": 50.44, "home_lon": 30.53}  # fmt: skip
+    tracker = Tracker()
+    tracker.update({**heard(record, 0, WIFI), missing: None})
+    (track,) = tracker.tracks()
+    assert track.home is None
