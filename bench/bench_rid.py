@@ -1,27 +1,28 @@
-"""Benchmark `dronevet rid` against tshark (plain and with the Open Drone ID dissector) and scapy.
+"""`dronevet rid decode` as a user runs it, beside tshark with the Open Drone ID dissector.
 
-Builds two captures by replicating the frames of the shared Wi-Fi beacon capture: a large
-one (>= 200,000 frames) for dronevet and plain tshark, and a smaller one (>= 20,000 frames,
---peer-frames) for the slow peers, so the run stays bounded. Every rate is measured on the
-frame count it prints; nothing is extrapolated. In the same run:
-- dronevet batch path: numba kernel + vectorised decoder, every message to columns;
-- dronevet records: what `rid decode` prints, records built from those columns and written
-  as JSON lines (to /dev/null);
-- dronevet streaming path: one frame at a time to records (smaller file);
-- tshark reading the large file without decoding (`-T fields -e frame.number`);
-- tshark with the Open Drone ID Lua dissector (`-X lua_script:... -V`, smaller file);
-- bench/scapy_receiver.py, the usual scapy + struct receiver (smaller file; its own timer,
-  after its imports);
-- peak RSS of the batch path on the large file and on a replicated file of --rss-gb GB.
-tshark's rate is given both by wall clock and without its start-up (the time it takes on a
-one-frame file), the latter, more favourable to tshark, is used for the ratios. dronevet's
-rates exclude interpreter start and numba compilation (warmed up on the shared capture).
-With --compare, decoded values of every shared capture are compared with the dissector.
+The shared Wi-Fi beacon capture (5 Remote ID messages a frame) is replicated to --frames
+frames, written both as pcap and as pcapng (Wireshark's default format). In one run:
 
-The dissector is not part of dronevet: clone opendroneid/wireshark-dissector outside the
+1. The command as a person runs it: `dronevet rid decode FILE --format jsonl > /dev/null`
+   in a fresh process (interpreter start, imports, reading, decoding, formatting and
+   writing every record all included), on each file: frames/s and messages/s. Then the
+   same command on a one-frame file (start-up alone), for scale.
+2. The peer, same files, same run: tshark with the Open Drone ID Lua dissector in its
+   fastest faithful mode for the same fields, `-T fields` with every field the dissector
+   declares (59; one line per frame written to /dev/null), process start included; and
+   tshark reading without decoding (`-T fields -e frame.number`) for scale. Ratios are
+   dronevet's rate over tshark's on the same file, both measured from the outside.
+3. In-process figures, warm (compiled kernels loaded, file in the page cache), labelled
+   as such: the batch decoder filling columns only; columns to records; records written
+   as JSON lines to /dev/null; from these, the share of time spent decoding, formatting
+   and writing.
+4. Memory: peak RSS of the command on the pcap file and on one twice its size.
+
+The dissector is not part of dronevet: fetch opendroneid/wireshark-dissector outside the
 repository and pass --lua PATH/opendroneid-dissector.lua (never commit it).
 
-Usage: python bench/bench_rid.py --lua /tmp/odid-dissector/opendroneid-dissector.lua [--compare]
+Usage: python bench/bench_rid.py --lua /tmp/odid/opendroneid-dissector.lua [--frames N]
+       [--compare]
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import argparse
 import gc
 import os
 import re
-import resource
+import struct
 import subprocess
 import sys
 import time
@@ -41,17 +42,28 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 SHARED = Path(os.environ.get("DRONEVET_SHARED", ROOT.parent / "shared")) / "captures" / "remoteid"
 BEACONS = SHARED / "odid_wifi_bcn_sample.pcap"
-PEER_TIMEOUT_S = 600
+DRONEVET = Path(sys.executable).with_name("dronevet")
+PEER_TIMEOUT_S = 1800
+
+
+def _pcap_records(raw: bytes) -> list[tuple[int, int, bytes]]:
+    """(seconds, microseconds, frame) of each record of a little-endian pcap file."""
+    found, pos = [], 24
+    while pos + 16 <= len(raw):
+        seconds, micros, caplen, _ = struct.unpack_from("<IIII", raw, pos)
+        found.append((seconds, micros, raw[pos + 16 : pos + 16 + caplen]))
+        pos += 16 + caplen
+    return found
 
 
 def replicate(source: Path, target: Path, frames: int | None = None,
               size: int | None = None) -> int:
-    """Write `target`: the pcap header of `source`, then its records repeated; frames written."""
+    """Write `target` (pcap): the header of `source`, then its records repeated; frames."""
     raw = source.read_bytes()
     header, records = raw[:24], raw[24:]
-    per_copy = _count_records(records)
+    per_copy = len(_pcap_records(raw))
     copies = -(-frames // per_copy) if frames else -(-(size or 0) // len(records))
-    block = max(1, (8 << 20) // len(records))  # write about 8 MB at a time
+    block = max(1, (8 << 20) // len(records))
     with target.open("wb") as handle:
         handle.write(header)
         for start in range(0, copies, block):
@@ -59,139 +71,157 @@ def replicate(source: Path, target: Path, frames: int | None = None,
     return copies * per_copy
 
 
-def _count_records(records: bytes) -> int:
-    count, pos = 0, 0
-    while pos + 16 <= len(records):
-        count += 1
-        pos += 16 + int.from_bytes(records[pos + 8 : pos + 12], "little")
-    return count
+def replicate_pcapng(source: Path, target: Path, frames: int) -> int:
+    """The same frames as `replicate`, as pcapng: a section, one radiotap interface
+    (microsecond time stamps), and one Enhanced Packet Block per frame."""
+    raw = source.read_bytes()
+    linktype = struct.unpack_from("<I", raw, 20)[0] & 0xFFFF
+    records = _pcap_records(raw)
+    shb = struct.pack("<IIIHHq", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1) + struct.pack("<I", 28)
+    idb = struct.pack("<IIHHI", 1, 20, linktype, 0, 65535) + struct.pack("<I", 20)
+    blocks = bytearray()
+    for seconds, micros, frame in records:
+        ticks = seconds * 1_000_000 + micros
+        padded = frame + b"\0" * (-len(frame) % 4)
+        total = 32 + len(padded)
+        blocks += struct.pack("<IIIIIII", 6, total, 0, ticks >> 32, ticks & 0xFFFFFFFF,
+                              len(frame), len(frame))
+        blocks += padded + struct.pack("<I", total)
+    copies = -(-frames // len(records))
+    with target.open("wb") as handle:
+        handle.write(shb + idb)
+        for _ in range(copies):
+            handle.write(blocks)
+    return copies * len(records)
 
 
-def report(label: str, frames: int, seconds: float, note: str = "") -> float:
+def dissector_fields(lua: Path) -> list[str]:
+    """Every field the Open Drone ID dissector declares."""
+    return re.findall(r'ProtoField\.\w+\("(OpenDroneID\.\w+)"', lua.read_text())
+
+
+def wall(command: list[str]) -> float:
+    """Seconds a command takes from the outside, its output to /dev/null."""
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                   timeout=PEER_TIMEOUT_S)
+    return time.perf_counter() - started
+
+
+def line(label: str, frames: int, seconds: float, messages: int | None = None) -> float:
     rate = frames / seconds
-    print(f"{label:<46} {frames:>9,} frames {seconds:8.2f} s {rate:>12,.0f} frames/s {note}")
+    extra = f" {messages / seconds:>12,.0f} messages/s" if messages else ""
+    print(f"  {label:<58} {seconds:8.2f} s {rate:>11,.0f} frames/s{extra}")
     return rate
 
 
 def timed(run: Callable[[], object]) -> float:
-    start = time.perf_counter()
+    started = time.perf_counter()
     run()
-    return time.perf_counter() - start
+    return time.perf_counter() - started
 
 
-def batch(path: Path) -> int:
+def columns(path: Path) -> int:
     from dronevet.broadcast.fastpath import BatchDecoder
 
-    return sum(len(b) for b in BatchDecoder(path).batches())
+    return sum(len(batch) for batch in BatchDecoder(path).batches())
 
 
-def records(path: Path) -> int:
+def record_batches(path: Path) -> list[list[dict[str, object]]]:
     from dronevet.broadcast.batch_records import BatchRecords
-    from dronevet.broadcast.output import RecordWriter
 
-    count = 0
     gc.disable()  # as `rid decode` does: the records are acyclic dicts
     try:
-        with open(os.devnull, "w") as sink:
-            writer = RecordWriter(sink, "jsonl")
-            for found in BatchRecords(path):
-                writer.write_many(found)
-                count += len(found)
-            writer.close()
+        return list(BatchRecords(path))
     finally:
         gc.enable()
-    return count
 
 
-def stream(path: Path) -> int:
-    from dronevet.broadcast.pipeline import StreamDecoder
-    from dronevet.capture.packets import open_capture
+def write(batches: list[list[dict[str, object]]]) -> None:
+    from dronevet.broadcast.output import RecordWriter
 
-    return sum(1 for d in StreamDecoder().run(open_capture(path)) for _ in [d.record()])
-
-
-def shell(command: list[str]) -> str:
-    return subprocess.run(command, capture_output=True, text=True, check=True,
-                          timeout=PEER_TIMEOUT_S).stdout
+    with open(os.devnull, "w") as sink:
+        writer = RecordWriter(sink, "jsonl")
+        for batch in batches:
+            writer.write_many(batch)
+        writer.close()
 
 
-def tshark(label: str, frames: int, path: Path, one: Path, extra: list[str]) -> float:
-    """tshark's rate on `path`, by wall clock and without start-up (timed on `one`)."""
-    start_up = min(timed(lambda: shell(["tshark", *extra, "-r", str(one)])) for _ in range(2))
-    seconds = timed(lambda: shell(["tshark", *extra, "-r", str(path)]))
-    report(label, frames, seconds, "(wall clock)")
-    return report(f"  same, less {start_up:.2f} s start-up", frames, seconds - start_up)
-
-
-def rss_child(path: Path) -> None:
-    messages = batch(path)
-    # VmHWM belongs to this process's memory map; ru_maxrss would include the parent's at fork
-    status = Path("/proc/self/status")
-    found = re.search(r"VmHWM:\s+(\d+) kB", status.read_text()) if status.exists() else None
-    peak = int(found.group(1)) if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{messages} {peak / 1024:.0f}")
-
-
-def peak_rss(path: Path) -> tuple[int, float]:
-    out = shell([sys.executable, __file__, "--rss-child", str(path)]).split()
-    return int(out[0]), float(out[1])
+def peak_rss(path: Path) -> float:
+    """Peak RSS (MB) of `dronevet rid decode` on `path`, as the kernel counts it."""
+    process = subprocess.Popen([str(DRONEVET), "rid", "decode", str(path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    return usage.ru_maxrss / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lua", type=Path, help="opendroneid-dissector.lua (kept outside)")
-    parser.add_argument("--frames", type=int, default=200_000)
-    parser.add_argument("--peer-frames", type=int, default=20_000)
-    parser.add_argument("--rss-gb", type=float, default=2.0)
-    parser.add_argument("--compare", action="store_true")
-    parser.add_argument("--rss-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--frames", type=int, default=1_000_000)
+    parser.add_argument("--compare", action="store_true",
+                        help="also compare decoded values with the dissector")
     args = parser.parse_args()
-    if args.rss_child:
-        rss_child(args.rss_child)
-        return
     OUT.mkdir(parents=True, exist_ok=True)
-    large, small, one = OUT / "rid_beacons.pcap", OUT / "rid_beacons_peer.pcap", OUT / "one.pcap"
-    frames = replicate(BEACONS, large, frames=args.frames)
-    peer_frames = replicate(BEACONS, small, frames=args.peer_frames)
+    pcap, pcapng, one = OUT / "rid_beacons.pcap", OUT / "rid_beacons.pcapng", OUT / "one.pcap"
+    frames = replicate(BEACONS, pcap, frames=args.frames)
+    replicate_pcapng(BEACONS, pcapng, frames)
     raw = BEACONS.read_bytes()
     one.write_bytes(raw[: 24 + 16 + int.from_bytes(raw[32:36], "little")])
-    for path, count in ((large, frames), (small, peer_frames)):
-        print(f"capture: {path.relative_to(ROOT)} ({count:,} frames, "
-              f"{path.stat().st_size / 1e6:.1f} MB)")
-    batch(BEACONS)  # compile (or load cached) numba kernels before timing
-    records(BEACONS)
-    ours = report("dronevet batch path (messages to columns)", frames,
-                  min(timed(lambda: batch(large)) for _ in range(3)), "(best of 3)")
-    report("dronevet rid decode records (JSON lines)", frames, timed(lambda: records(large)))
-    report("dronevet streaming path (records as dicts)", peer_frames, timed(lambda: stream(small)))
-    plain = tshark("tshark, no decoding", frames, large, one,
-                   ["-T", "fields", "-e", "frame.number"])
-    lua = None
+    messages = 5 * frames
+    for path in (pcap, pcapng):
+        print(f"capture: {path.relative_to(ROOT)}: {frames:,} frames, {messages:,} messages, "
+              f"{path.stat().st_size / 1e6:.0f} MB")
+    wall([str(DRONEVET), "rid", "decode", str(one)])  # compiled kernels loaded once
+
+    print("1. as a user runs it: dronevet rid decode FILE --format jsonl > /dev/null "
+          "(fresh process)")
+    start_up = min(wall([str(DRONEVET), "rid", "decode", str(one)]) for _ in range(3))
+    print(f"  start-up alone (a one-frame file): {start_up:.2f} s")
+    ours = {
+        path.suffix: line(f"dronevet, {path.suffix[1:]}", frames,
+                          wall([str(DRONEVET), "rid", "decode", str(path), "--format", "jsonl"]),
+                          messages)
+        for path in (pcap, pcapng)
+    }
+
+    print("2. peers, same files, same run (fresh process, output to /dev/null)")
+    plain = ["tshark", "-r", str(pcap), "-T", "fields", "-e", "frame.number"]
+    line("tshark reading, no decoding (pcap)", frames, wall(plain))
     if args.lua:
-        lua = tshark("tshark + Open Drone ID Lua dissector", peer_frames, small, one,
-                     ["-X", f"lua_script:{args.lua}", "-V"])
-    out = shell([sys.executable, str(ROOT / "bench" / "scapy_receiver.py"), str(small)])
-    scapy_frames, rate = re.search(r"(\d+) frames, \d+ messages, ([\d,]+) frames/s", out).groups()
-    scapy = float(rate.replace(",", ""))
-    print(f"{'scapy receiver (bench/scapy_receiver.py)':<46} {int(scapy_frames):>9,} frames "
-          f"{int(scapy_frames) / scapy:8.2f} s {scapy:>12,.0f} frames/s (its own timer)")
-    print(f"dronevet batch / tshark plain: {ours / plain:,.1f}x")
-    if lua:
-        print(f"dronevet batch / tshark + Lua dissector: {ours / lua:,.1f}x (target >= 75x)")
-    print(f"dronevet batch / scapy receiver: {ours / scapy:,.1f}x")
-    if args.rss_gb > 0:
-        messages, peak = peak_rss(large)
-        print(f"peak RSS decoding {large.stat().st_size / 1e9:.2f} GB: {peak:.0f} MB "
-              f"({messages:,} messages)")
-        big = OUT / "rid_beacons_big.pcap"
-        replicate(BEACONS, big, size=int(args.rss_gb * 1e9))
-        start = time.perf_counter()
-        messages, peak = peak_rss(big)
-        seconds = time.perf_counter() - start
-        print(f"peak RSS decoding {big.stat().st_size / 1e9:.2f} GB: {peak:.0f} MB "
-              f"({messages:,} messages in {seconds:.1f} s with start-up; target < 300 MB)")
-        big.unlink()
+        fields = [arg for name in dissector_fields(args.lua) for arg in ("-e", name)]
+        for path in (pcap, pcapng):
+            lua = ["tshark", "-X", f"lua_script:{args.lua}", "-r", str(path), "-T", "fields",
+                   *fields]
+            theirs = line(f"tshark + Open Drone ID dissector, -T fields ({path.suffix[1:]})",
+                          frames, wall(lua))
+            print(f"    dronevet / tshark + dissector on {path.suffix[1:]}: "
+                  f"{ours[path.suffix] / theirs:,.1f}x")
+    else:
+        print("  (no --lua: tshark with the Open Drone ID dissector not run)")
+
+    print("3. in-process, warm (kernels loaded, file cached): where the time goes")
+    decode = min(timed(lambda: columns(pcap)) for _ in range(3))
+    started = time.perf_counter()
+    batches = record_batches(pcap)
+    to_records = time.perf_counter() - started
+    writing = timed(lambda: write(batches))
+    total = to_records + writing
+    line("batch decoder, columns only (best of 3)", frames, decode, messages)
+    line("columns to records", frames, to_records, messages)
+    line("records written as JSON lines", frames, writing, messages)
+    print(f"  share: decoding {decode / total:.0%}, formatting {(to_records - decode) / total:.0%}"
+          f", writing {writing / total:.0%} of {total:.2f} s in-process "
+          f"(the command: {frames / ours['.pcap']:.2f} s with start-up)")
+
+    print("4. memory of the command (peak RSS)")
+    print(f"  {pcap.stat().st_size / 1e6:.0f} MB pcap: {peak_rss(pcap):.0f} MB")
+    double = OUT / "rid_beacons_double.pcap"
+    replicate(BEACONS, double, frames=2 * frames)
+    print(f"  {double.stat().st_size / 1e6:.0f} MB pcap: {peak_rss(double):.0f} MB")
+    double.unlink()
     if args.compare and args.lua:
+        sys.path.insert(0, str(ROOT / "bench"))
         from lua_compare import compare_all
 
         compare_all(args.lua, sorted(SHARED.glob("*.pcap*")))

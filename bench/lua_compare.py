@@ -74,7 +74,7 @@ def _dissector(lua: Path, capture: Path) -> dict[int, dict[str, list[str]]]:
 
 def _ours(capture: Path) -> dict[int, dict[str, list[dict[str, Any]]]]:
     from dronevet.broadcast.pipeline import StreamDecoder
-    from dronevet.capture.packets import open_capture
+    from dronevet.capture.files import open_capture
 
     frames: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for detection in StreamDecoder().run(open_capture(capture)):
