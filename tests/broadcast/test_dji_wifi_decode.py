@@ -3,9 +3,9 @@ them; truncated or unknown elements raise MessageError. No public capture exists
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
+import re
 import struct
 from datetime import UTC, datetime
 
@@ -23,7 +23,8 @@ from dronevet.broadcast.dji.wifi import (
 )
 from dronevet.broadcast.remoteid.common import MessageError
 
-# Kyiv: 50.4501 deg * pi / 180 * 1e7 = 8805233.1 -> raw 8805233 (radians * 1e7)
+# Kyiv: 50.4501 deg * pi / 180 * 1e7 = 8805203.5 -> raw 8805204 (radians * 1e7); the
+# public decoders' 50.4501 * 174533 = 8805233 is their approximation, 2 m off
 KYIV = (50.4501, 30.5234)
 
 
@@ -134,9 +135,43 @@ def test_flight_info_round_trips_through_the_builder(version, drone, pilot, home
     )  # fmt: skip
 
 
+def expected_rejection(body: bytes) -> str | None:
+    """Why the published layout rejects `body`, or None when the layout fits it."""
+    if len(body) < 5 or body[:3] != b"\x58\x62\x13":
+        return "not a DJI DroneID element"
+    subcommand, rest = body[3], body[4:]
+    if subcommand == 0x10:
+        # v1: 1 + 2 + 2 + 16 + 4 + 4 + 8 * 2 + 4 + 4 + 1 + 1 + 20 = 75 bytes;
+        # v2: 1 + 2 + 2 + 16 + 4 + 4 + 6 * 2 + 8 + 4 * 4 + 1 + 1 + 20 = 87 bytes
+        size = {1: 75, 2: 87}.get(rest[0])
+        if size is None:
+            return f"unknown DJI flight info version {rest[0]}"
+        return None if len(rest) >= size else f"shorter than {size}"
+    if subcommand == 0x11:  # serial 16, id length 1, id 10, purpose length 1
+        return None if len(rest) >= 28 else "shorter than 28"
+    return f"unknown DJI DroneID subcommand {subcommand:#04x}"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=100))
-def test_random_bodies_decode_or_raise_message_error(tail):
-    for body in (tail, b"\x58\x62\x13" + tail, b"\x58\x62\x13\x10\x02" + tail):
-        with contextlib.suppress(MessageError):
-            json.dumps(dji_record(decode_dji_ie(body)))
+def test_random_bodies_are_rejected_with_their_reason_exactly_when_the_layout_does_not_fit(
+    tail: bytes,
+) -> None:
+    prefix = b"\x58\x62\x13"
+    for body in (tail, prefix + tail, prefix + b"\x10\x01" + tail, prefix + b"\x10\x02" + tail,
+                 prefix + b"\x11" + tail):  # fmt: skip
+        reason = expected_rejection(body)
+        if reason is None:
+            _decodes_with_fields_at_their_offsets(body)
+        else:
+            with pytest.raises(MessageError, match=re.escape(reason)):
+                decode_dji_ie(body)
+
+
+def _decodes_with_fields_at_their_offsets(body: bytes) -> None:
+    record = dji_record(decode_dji_ie(body))  # a body the layout fits is never lost
+    json.dumps(record)
+    serial = body[4:20] if body[3] == 0x11 else body[9:25]
+    assert record["serial"] == serial.split(b"\0")[0].decode("ascii", "backslashreplace")
+    if body[3] == 0x10:  # sequence: u16 LE right after the version byte
+        assert record["sequence"] == int.from_bytes(body[5:7], "little")

@@ -43,11 +43,21 @@ def test_burst_decoded_by_dronesecurity_is_decoded_with_both_crcs(
     assert all(flight.crc_ok for flight in flights)
 
 
+def test_two_bursts_are_flight_information_and_the_first_is_message_type_0x11(
+    bursts: list[BurstResult],
+) -> None:
+    # decoded block byte 1: 0x11 in the burst at 1.86 ms, 0x10 (flight info) in the others
+    assert [burst.message_type for burst in bursts] == [0x11, 0x10, 0x10]
+    assert bursts[0].flight is None
+    assert bursts[0].failure == "message type 0x11 is not flight information"
+    assert [burst.flight.sequence for burst in bursts[1:] if burst.flight] == [589, 591]
+
+
 def test_fields_are_a_mavic_air_2_near_its_pilot_and_home(bursts: list[BurstResult]) -> None:
-    for burst in bursts:
-        flight = burst.flight
-        if flight is None:
-            continue
+    flights = [burst.flight for burst in bursts if burst.message_type == 0x10]
+    assert len(flights) == 2  # every flight-information burst is checked, none skipped
+    for flight in flights:
+        assert flight is not None
         assert flight.product == "Mavic Air 2"
         assert flight.serial.isalnum() and len(flight.serial) == 14
         assert 47 < flight.lat < 55 and 5 < flight.lon < 15  # Germany

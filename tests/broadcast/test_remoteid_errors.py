@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 
 from dronevet.broadcast.remoteid.auth import AuthAssembler, AuthMessage
 from dronevet.broadcast.remoteid.common import EPOCH_2019
-from dronevet.broadcast.remoteid.decode import MessageError, decode_payload, message_record
+from dronevet.broadcast.remoteid.decode import (
+    MessageError,
+    decode_message,
+    decode_payload,
+    message_record,
+)
 from dronevet.broadcast.remoteid.encode import encode_message, encode_pack
 from dronevet.broadcast.remoteid.enums import AuthType
 from dronevet.errors import BadInputError
@@ -30,7 +35,34 @@ def test_any_bytes_decode_or_raise_message_error_and_records_are_json(data):
     except MessageError as error:
         assert error.reason
         return
+    # a pack decodes whole (byte 2 = its message count) or not at all; else one message
+    assert len(messages) == (data[2] if data[0] >> 4 == 0xF else 1)
     json.dumps([message_record(m) for m in messages])
+
+
+# Operator ID message, version 2: byte 1 = 0 (operator ID), "OP-1" padded with NULs
+OPERATOR_ID = bytes([0x52, 0x00]) + b"OP-1".ljust(20, b"\0") + bytes(3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=25, max_size=25), st.integers(0, 2))
+def test_a_random_message_in_a_pack_costs_only_itself(noise: bytes, position: int) -> None:
+    parts = [OPERATOR_ID, OPERATOR_ID]
+    parts.insert(position, noise)
+    errors: list[MessageError] = []
+    messages = decode_payload(bytes([0xF2, 25, 3]) + b"".join(parts), errors=errors)
+    try:
+        alone = [decode_message(noise)]
+    except MessageError:
+        alone = []
+    expected = [decode_message(OPERATOR_ID)] * 2
+    expected[position:position] = alone
+    assert messages == expected  # both valid neighbours, in pack order
+    if alone:
+        assert errors == []
+    else:
+        (error,) = errors  # the bad one is counted with its place in the pack
+        assert error.reason.startswith(f"message {position + 1} of the pack: ")
 
 
 def test_message_error_is_a_bad_input_error_with_a_reason():

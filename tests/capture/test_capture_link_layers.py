@@ -9,15 +9,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capture.capture_builders import (
+    BEACON_FIXED,
     ble_ll,
     element,
     management,
     nordic,
+    odid_beacon_element,
+    odid_service_data,
     radiotap,
 )
+from dronevet.broadcast import pipeline
+from dronevet.broadcast.pipeline import StreamDecoder
+from dronevet.broadcast.remoteid.encode import encode_pack
 from dronevet.capture import ble, ieee80211, linktypes, ppi
 from dronevet.capture import radiotap as radiotap_layer
-from dronevet.capture.packets import LinkLayerError
+from dronevet.capture.packets import LinkLayerError, Packet
 
 SOURCE = bytes.fromhex("84cca8604324")
 FRAME = management(8, SOURCE, bytes(12) + element(0, b"ssid"))
@@ -108,21 +114,72 @@ def test_data_channel_packets_are_not_advertisements() -> None:
     assert ble.advertisement(linktypes.BLUETOOTH_LE_LL, packet) is None
 
 
+# A Basic ID message (type 0, version 2; serial number of a multirotor, byte 1 = 0x12) as
+# the valid neighbour of a random frame, wrapped the way each link type carries it.
+BASIC_ID = bytes([0x02, 0x12]) + b"1596F350M0000001".ljust(20, b"\0") + bytes(3)
+BEACON = management(8, SOURCE, BEACON_FIXED + odid_beacon_element(7, encode_pack([BASIC_ID])))
+LEGACY_ADVERT = ble_ll(ble.PDU_ADV_NONCONN_IND, ADDRESS + odid_service_data(7, BASIC_ID))
+PHDR = bytes([37, 0xC4, 0x9C, 0]) + struct.pack("<IH", 0x8E89BED6, 0x0C13)
+VALID_FRAME = {
+    linktypes.IEEE802_11: BEACON,
+    linktypes.IEEE802_11_RADIOTAP: radiotap() + BEACON,
+    linktypes.PPI: struct.pack("<BBHI", 0, 0, 8, linktypes.IEEE802_11) + BEACON,
+    linktypes.BLUETOOTH_LE_LL: LEGACY_ADVERT,
+    linktypes.BLUETOOTH_LE_LL_WITH_PHDR: PHDR + LEGACY_ADVERT,
+    linktypes.NORDIC_BLE: nordic(LEGACY_ADVERT),
+}
+
+
+def test_every_supported_link_type_has_a_valid_neighbour_frame() -> None:
+    assert set(VALID_FRAME) == linktypes.SUPPORTED
+    for linktype, frame in VALID_FRAME.items():
+        (detection,) = StreamDecoder().packet(Packet(1, 0, linktype, frame, len(frame)))
+        assert detection.message.uas_id == "1596F350M0000001", linktype
+
+
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=80), linktype=st.sampled_from(sorted(linktypes.SUPPORTED)))
-def test_random_frames_give_link_layer_errors_or_results(data: bytes, linktype: int) -> None:
+def test_random_frame_is_a_counted_skip_and_the_valid_frame_after_it_still_decodes(
+    data: bytes, linktype: int
+) -> None:
+    try:
+        list(pipeline.payloads(Packet(1, 0, linktype, data, len(data))))
+        link_error = None
+    except LinkLayerError as error:
+        link_error = error.message
+    valid = VALID_FRAME[linktype]
+    decoder = StreamDecoder()
+    found = list(decoder.run([Packet(1, 0, linktype, data, len(data)),
+                              Packet(2, 1, linktype, valid, len(valid))]))  # fmt: skip
+    assert [d.message.uas_id for d in found if d.frame == 2] == ["1596F350M0000001"]
+    assert decoder.frames == 2
+    if link_error is not None:
+        assert decoder.skipped.counts[link_error] == 1
+        assert decoder.skipped.examples[link_error] == [1]
+    assert all(where == [1] for where in decoder.skipped.examples.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=80), linktype=st.sampled_from(sorted(linktypes.SUPPORTED)))
+def test_random_frames_raise_link_layer_errors_or_give_back_parts_of_themselves(
+    data: bytes, linktype: int
+) -> None:
     try:
         if linktype in (linktypes.NORDIC_BLE, linktypes.BLUETOOTH_LE_LL,
                         linktypes.BLUETOOTH_LE_LL_WITH_PHDR):
             advert = ble.advertisement(linktype, data)
+            parts = [] if advert is None else [advert.data, advert.address]
             if advert is not None:
-                list(ble.ad_structures(advert.data))
+                parts += [body for _, body in ble.ad_structures(advert.data)]
         elif linktype == linktypes.PPI:
-            ppi.strip(data)
+            parts = [ppi.strip(data)[1]]
         else:
             frame = radiotap_layer.strip(data) if linktype == 127 else data
             parsed = ieee80211.parse_management(frame)
+            parts = [frame] if parsed is None else [frame, parsed.body, parsed.source]
             if parsed is not None:
-                list(ieee80211.elements(parsed.body))
-    except LinkLayerError:
-        pass
+                parts += [body for _, body in ieee80211.elements(parsed.body)]
+    except LinkLayerError as error:
+        assert error.message  # a reason a person can read, counted as a skip upstream
+        return
+    assert all(part in data for part in parts)  # nothing read beyond or beside the frame

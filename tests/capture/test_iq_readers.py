@@ -146,19 +146,30 @@ def test_malformed_sigmf_metadata_names_the_file(
     assert raised.value.path == str(path)
 
 
+def _why_unreadable(data: bytes, name: str) -> str | None:
+    """What a reader must refuse in a raw IQ stream, worked out from the bytes."""
+    size = sample_type(name).sample_bytes
+    whole = data[: len(data) - len(data) % size]
+    if name == "cf32" and not np.isfinite(np.frombuffer(whole, "<f4")).all():
+        return "not finite"
+    if len(data) % size:
+        return "truncated"
+    return "no IQ samples" if not data else None
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=300), st.sampled_from(["cf32", "ci16", "ci8"]))
-def test_arbitrary_bytes_read_or_fail_with_a_capture_error(data: bytes, name: str) -> None:
+def test_arbitrary_bytes_read_whole_or_fail_with_a_capture_error_saying_why(
+    data: bytes, name: str
+) -> None:
+    reason = _why_unreadable(data, name)
     stream = io.TextIOWrapper(io.BytesIO(data))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys, "stdin", stream)
-        try:
-            total = sum(
-                len(b.samples)
-                for b in read_blocks(
-                    raw_source("-", sample_rate=1e6, sample_type_name=name), block_samples=16
-                )
-            )
-        except CaptureFormatError:
+        source = raw_source("-", sample_rate=1e6, sample_type_name=name)
+        if reason is not None:
+            with pytest.raises(CaptureFormatError, match=reason):
+                list(read_blocks(source, block_samples=16))
             return
-    assert total * sample_type(name).sample_bytes == len(data)
+        total = sum(len(b.samples) for b in read_blocks(source, block_samples=16))
+    assert total * sample_type(name).sample_bytes == len(data)  # every sample, none invented
