@@ -132,8 +132,15 @@ def explanation_panel(expl: Explanation) -> RenderableType:
 
 
 def _why(verdict: Verdict) -> Text:
+    """The one sentence that decided a verdict, for a table cell."""
     from rich.text import Text
 
+    from dronevet.policy.model import VerdictKind
+
+    if verdict.verdict is VerdictKind.not_applicable:
+        return Text(verdict.applicability.text)
+    if verdict.verdict is VerdictKind.permitted:
+        return Text("No rule of this policy stands in the way.", style="dim")
     decided = verdict.decisive()
     if decided is None:
         return Text("")
@@ -147,21 +154,21 @@ def _in_force(verdict: Verdict) -> str:
     applies = verdict.applicability
     if applies.start is None:
         return "—"
-    until = f" – {applies.until.isoformat()}" if applies.until else ""
-    return f"from {applies.start.isoformat()}{until}"
+    until = applies.until.isoformat() if applies.until else ""
+    return f"{applies.start.isoformat()} → {until}"
 
 
 def matrix_table(verdicts: list[Verdict], title: str, *, by_use: bool) -> Table:
     """Verdicts side by side: one row per policy (and use, with `by_use`)."""
     from rich.table import Table
 
-    table = Table(title=title, show_lines=True, title_justify="left")
+    table = Table(title=title, show_lines=True, title_justify="left", expand=True)
     table.add_column("policy", style="bold", no_wrap=True)
     if by_use:
         table.add_column("use", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
-    table.add_column("in force", no_wrap=True)
-    table.add_column("why (clause)")
+    table.add_column("in force", max_width=12)
+    table.add_column("why (clause)", ratio=1)
     for verdict in verdicts:
         cells: list[RenderableType] = [verdict.policy.id]
         if by_use:
@@ -232,7 +239,13 @@ def vet_command(
         if not explain:
             say(("More detail: add --explain.", "dim"))
         return
-    verdicts = list(matrix.verdicts)
+    from dronevet.policy.model import ApplicabilityStatus
+
+    silent = [
+        v for v in matrix.verdicts
+        if v.applicability.status is ApplicabilityStatus.use_not_regulated
+    ]
+    verdicts = [v for v in matrix.verdicts if v not in silent]
     if not verdicts:
         say("No policy regulates that use.")
         return
@@ -241,6 +254,9 @@ def vet_command(
     mission_text = f", mission {first.mission}" if mission else ""
     title = f"{first.subject.name}: {what} on {day.isoformat()}{mission_text}"
     console.print(matrix_table(verdicts, title, by_use=use == "all"))
+    if silent:
+        ids = ", ".join(v.policy.id for v in silent)
+        say((f"Not shown, as they do not regulate {first.use.value}: {ids}.", "dim"))
     say(("Explain one: dronevet vet MODEL --policy ID --use USE", "dim"))
 
 
