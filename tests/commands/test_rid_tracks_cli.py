@@ -46,7 +46,7 @@ def messages() -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="module")
 def tracks() -> dict[str, dict]:
-    lines = _decode(*_paths(), "--tracks").splitlines()
+    lines = _decode(*_paths(), "--tracks", "-f", "jsonl").splitlines()
     return {track["key"]: track for track in map(json.loads, lines)}
 
 
@@ -112,7 +112,7 @@ def test_a_drone_without_gnss_fix_has_identity_but_no_position(
 
 
 def test_captures_in_reverse_time_order_give_the_same_tracks(tracks: dict[str, dict]) -> None:
-    lines = _decode(*reversed(_paths()), "--tracks").splitlines()
+    lines = _decode(*reversed(_paths()), "--tracks", "-f", "jsonl").splitlines()
     reordered = {track["key"]: track for track in map(json.loads, lines)}
     assert reordered == tracks
 
@@ -143,3 +143,26 @@ def test_a_drone_heard_again_after_a_silence_starts_a_second_track() -> None:
     assert [f["messages"]["basic_id"] for f in flights] == [2, 2]
     assert [t.key for t in tracker.take_retired()] == ["1581F5FKD229400B"]
     assert len(tracker.summary()) == 1
+
+
+def test_tracks_carry_their_identity_and_what_it_rests_on(tracks: dict[str, dict]) -> None:
+    # The shared captures are test transmissions: no serial names a maker the knowledge base
+    # can attribute, and each track says why.
+    for track in tracks.values():
+        assert track["identity"]["manufacturer"] is None
+        assert track["covered_status"] == "unknown"
+        assert track["identity"]["basis"]
+    assert "no ID type" in tracks["MFG1A0123456789"]["identity"]["basis"]
+    assert "not in the ANSI/CTA-2063-A form" in tracks["SSEVTFG93700070"]["identity"]["basis"]
+
+
+def test_tracks_print_a_table_for_people_by_default() -> None:
+    text = _decode(*_paths(), "--tracks")
+    assert "Drones heard (3)" in text and "make and model" in text
+    assert "545 m away" in text  # the operator of MFG1A0123456789 from its drone
+    assert "MFG1A0123456789: The Basic ID declares no ID type" in " ".join(text.split())
+
+
+def test_a_table_of_messages_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["rid", "decode", *map(str, _paths()), "-f", "text"])
+    assert result.exit_code == 2 and "--tracks" in result.output

@@ -87,3 +87,17 @@ def test_hidden_leftovers_are_never_listed_and_removal_suggests_names(tmp_path: 
     assert "csl-2025.ftm.jsonl" in error.value.suggestions
     assert store.remove("csl-2025.ftm.jsonl").name == "csl-2025.ftm.jsonl"
     assert store.list() == []
+
+
+def test_the_store_says_where_it_keeps_imports_and_gives_back_what_it_stored(
+    tmp_path: Path,
+) -> None:
+    directory = tmp_path / "imports"
+    store = DirectoryImportStore(directory)
+    assert store.location == str(directory)
+    source = _export(tmp_path / "a.jsonl", 3)
+    store.save("a.ftm.jsonl", source)
+    store.save("b.ftm.jsonl", _export(tmp_path / "b.jsonl", 4))  # the directory exists now
+    with store.open("a.ftm.jsonl") as handle:
+        assert handle.read() == source.read_bytes()
+    assert [item.name for item in store.list()] == ["a.ftm.jsonl", "b.ftm.jsonl"]

@@ -28,7 +28,7 @@ TRACK_COLUMNS = (
     "key", "uas_ids", "macs", "id_type", "ua_type", "operator_id", "serial", "product", "uuid",
     "lat", "lon", "alt_geo", "alt_baro", "alt", "height", "speed_h", "speed_v", "direction",
     "status", "operator_lat", "operator_lon", "operator_alt", "home_lat", "home_lon",
-    "first_seen", "last_seen", "messages", "transports",
+    "first_seen", "last_seen", "messages", "transports", "identity", "covered_status",
 )  # fmt: skip
 """CSV columns of a per-drone summary; lists and counts are written as JSON text."""
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dronevet.commands.common import err_console, error_line, guarded, say
+from dronevet.commands.common import console, err_console, error_line, guarded, say
 from dronevet.errors import DronevetError, UsageError
 
 if TYPE_CHECKING:
@@ -34,8 +34,10 @@ PROGRESS_BYTES = 4 << 20
 
 
 class RecordFormat(StrEnum):
-    """Output formats of `rid decode`."""
+    """Output formats of `rid decode`: a table for people (the default with --tracks), JSON
+    lines (the default for messages), CSV, GeoJSON."""
 
+    text = "text"
     jsonl = "jsonl"
     csv = "csv"
     geojson = "geojson"
@@ -71,8 +73,9 @@ def _collector_paused() -> Iterator[None]:
 def decode(
     files: Annotated[list[Path], typer.Argument(help="pcap or pcapng captures")],
     fmt: Annotated[
-        RecordFormat, typer.Option("--format", "-f", help="output format")
-    ] = RecordFormat.jsonl,
+        RecordFormat | None,
+        typer.Option("--format", "-f", help="text (with --tracks), jsonl, csv or geojson"),
+    ] = None,
     tracks: Annotated[
         bool, typer.Option("--tracks", help="print one summary per drone instead of messages")
     ] = False,
@@ -89,11 +92,16 @@ def decode(
     """
     from rich.progress import Progress
 
-    from dronevet.api import decode_capture
+    from dronevet.api import decode_capture, load_knowledge
+    from dronevet.broadcast.identity import track_identity
     from dronevet.broadcast.output import CONTRACT_COLUMNS, TRACK_COLUMNS, RecordWriter
     from dronevet.broadcast.tracker import Tracker
 
-    writer = RecordWriter(sys.stdout, fmt.value, TRACK_COLUMNS if tracks else CONTRACT_COLUMNS)
+    chosen = fmt or (RecordFormat.text if tracks else RecordFormat.jsonl)
+    if chosen is RecordFormat.text and not tracks:
+        raise UsageError("--format text is the table of drones: add --tracks.")
+    columns = TRACK_COLUMNS if tracks else CONTRACT_COLUMNS
+    writer = None if chosen is RecordFormat.text else RecordWriter(sys.stdout, chosen, columns)
     tracker = Tracker() if tracks else None
     failures: list[DronevetError] = []
     for path in files:
@@ -106,10 +114,10 @@ def decode(
             ):
                 task = bar.add_task(f"decoding {path.name}", total=run.size)
                 for batch in run.batches():
-                    if tracker is None:
-                        writer.write_many(batch)
-                    else:
+                    if tracker is not None:
                         tracker.update_many(batch)
+                    elif writer is not None:
+                        writer.write_many(batch)
                     bar.update(task, completed=run.offset)
         except DronevetError as error:
             err_console.print(error_line(error), soft_wrap=True)
@@ -117,8 +125,18 @@ def decode(
             continue
         _summary(run.path, run.frames, run.frames_with_broadcast, run.detections, run.skipped())
     if tracker is not None:
-        writer.write_many(tracker.summary())
-    writer.close()
+        kb = load_knowledge()
+        summaries = [track_identity(kb, summary) for summary in tracker.summary()]
+        if writer is None:
+            from dronevet.commands.tables import identity_notes, tracks_table
+
+            console.print(tracks_table(summaries))
+            for note in identity_notes(summaries):
+                say(("• ", "dim"), note)
+        else:
+            writer.write_many(summaries)
+    if writer is not None:
+        writer.close()
     if failures:
         raise typer.Exit(code=failures[0].exit_code)
 

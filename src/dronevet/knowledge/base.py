@@ -24,6 +24,7 @@ from typing import TypeVar
 from dronevet.knowledge.ftm import FtmRecords
 from dronevet.knowledge.memo import Memo
 from dronevet.knowledge.model import (
+    BroadcastCode,
     Designation,
     DesignationList,
     DirectionLaw,
@@ -64,6 +65,7 @@ class KnowledgeBase:
     lists: Mapping[str, DesignationList]
     laws: tuple[DirectionLaw, ...]
     products: Mapping[str, Product]
+    serial_codes: Mapping[str, BroadcastCode]
     entities: Mapping[str, Entity]
     links: tuple[Link, ...]
     designations: tuple[Designation, ...]
@@ -82,10 +84,12 @@ class KnowledgeBase:
         laws: Iterable[DirectionLaw],
         products: Mapping[str, Product],
         records: FtmRecords,
+        serial_codes: Mapping[str, BroadcastCode] | None = None,
         layer: str = BUILTIN,
     ) -> KnowledgeBase:
         """A knowledge base of one layer (normally the built-in data)."""
-        empty = cls._of(sources, lists, tuple(laws), products, {}, (), (), ())
+        codes = MappingProxyType(dict(serial_codes or {}))
+        empty = cls._of(sources, lists, tuple(laws), products, codes, {}, (), (), ())
         return empty.with_layer(layer, records)
 
     @classmethod
@@ -95,6 +99,7 @@ class KnowledgeBase:
         lists: Mapping[str, DesignationList],
         laws: tuple[DirectionLaw, ...],
         products: Mapping[str, Product],
+        serial_codes: Mapping[str, BroadcastCode],
         entities: Mapping[str, Entity],
         links: tuple[Link, ...],
         designations: tuple[Designation, ...],
@@ -105,6 +110,7 @@ class KnowledgeBase:
             lists=MappingProxyType(dict(lists)),
             laws=laws,
             products=MappingProxyType(dict(products)),
+            serial_codes=serial_codes,
             entities=MappingProxyType(dict(entities)),
             links=links,
             designations=designations,
@@ -142,6 +148,7 @@ class KnowledgeBase:
             self.lists,
             self.laws,
             self.products,
+            self.serial_codes,
             entities,
             self.links + tuple(records.links),
             self.designations + tuple(records.designations),

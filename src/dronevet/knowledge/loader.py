@@ -27,7 +27,13 @@ import yaml
 from dronevet.errors import KnowledgeError
 from dronevet.knowledge.base import BUILTIN, KnowledgeBase
 from dronevet.knowledge.ftm import read_ftm_file
-from dronevet.knowledge.model import DesignationList, DirectionLaw, ListNature, Product
+from dronevet.knowledge.model import (
+    BroadcastCode,
+    DesignationList,
+    DirectionLaw,
+    ListNature,
+    Product,
+)
 from dronevet.knowledge.products import country_code, parse_product
 from dronevet.knowledge.sources import SourceRegistry, parse_date
 
@@ -107,6 +113,22 @@ def _read_products(raw: Any, sources: SourceRegistry, path: Path) -> dict[str, P
     return products
 
 
+def _read_serial_codes(path: Path, sources: SourceRegistry) -> dict[str, BroadcastCode]:
+    """ANSI/CTA-2063-A manufacturer codes -> maker entities (`serial_codes.yaml`, optional)."""
+    if not path.exists():
+        return {}
+    codes: dict[str, BroadcastCode] = {}
+    for index, item in enumerate(read_yaml(path) or []):
+        where = f"{path}, code {index + 1}"
+        code = str(item.get("code") or "") if isinstance(item, dict) else ""
+        if len(code) != 4 or not code.isalnum() or code in codes:
+            raise KnowledgeError(f"{where}: a manufacturer code is 4 letters or digits, once.")
+        codes[code] = BroadcastCode(
+            code, sources.resolve(item.get("source"), where=where), str(item.get("entity") or "")
+        )
+    return codes
+
+
 def load_from(directory: Path, extra: Sequence[Path] = ()) -> KnowledgeBase:
     """Load the data files in `directory`, then each extra FtM file in order (as layers)."""
     sources = SourceRegistry.from_mapping(
@@ -122,7 +144,14 @@ def load_from(directory: Path, extra: Sequence[Path] = ()) -> KnowledgeBase:
         records=read_ftm_file(
             directory / "entities.ftm.jsonl", sources, origin=BUILTIN, default_day=date.today()
         ),
+        serial_codes=_read_serial_codes(directory / "serial_codes.yaml", sources),
     )
+    unknown = sorted(c.entity for c in kb.serial_codes.values() if c.entity not in kb.entities)
+    if unknown:
+        raise KnowledgeError(
+            f"manufacturer codes name entities not in the knowledge base: {', '.join(unknown)}",
+            path=str(directory / "serial_codes.yaml"),
+        )
     for path in extra:
         kb = with_ftm_file(kb, path)
     return kb

@@ -352,6 +352,16 @@ class Price:
 
 
 @dataclass(frozen=True, slots=True)
+class BroadcastCode:
+    """A code a drone broadcasts about its own make or model, with its source: an
+    ANSI/CTA-2063-A manufacturer code (`1581` is DJI's) or a DJI DroneID product type."""
+
+    code: str
+    source: Source
+    entity: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Product:
     """A drone model (or a custom system described by a bill of materials).
 
@@ -374,6 +384,7 @@ class Product:
     price: Price | None = None
     list_statuses: tuple[ListStatus, ...] = ()
     notes: str = ""
+    dji_product_type: BroadcastCode | None = None
 
     def components_of(self, kind: ComponentKind) -> tuple[Component, ...]:
         return tuple(c for c in self.components if c.kind is kind)

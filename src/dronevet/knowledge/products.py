@@ -17,6 +17,7 @@ One product, as written in the data file:
   capabilities: {thermal: true, flight_time_min: 41, ip_rating: IP55, weight_g: 3770,
                  source: dji-m30-specs}
   price: {amount: 9999, currency: USD, source: some-price-table}
+  dji_product_type: {code: 60, source: some-doc}   # the code DJI DroneID broadcasts
   list_statuses:                    # Blue UAS / Green UAS standing over time
     - {list: us-dcma-blue-uas, status: cleared, start: 2020-08-20, source: diu-blue-2020,
        end: 2025-03-06, end_source: some-report}   # the removal's own source
@@ -32,6 +33,7 @@ from typing import Any
 
 from dronevet.errors import KnowledgeError
 from dronevet.knowledge.model import (
+    BroadcastCode,
     Capabilities,
     Component,
     ComponentKind,
@@ -144,6 +146,15 @@ def parse_product(raw: Mapping[str, Any], sources: SourceRegistry, *, where: str
         )
         for s in raw.get("list_statuses") or []
     )
+    dji_type = raw.get("dji_product_type")
+    broadcast = None
+    if dji_type is not None:
+        if not isinstance(dji_type, Mapping) or not isinstance(dji_type.get("code"), int):
+            raise KnowledgeError(f"{where}: dji_product_type needs a code (a number) and a source.")
+        broadcast = BroadcastCode(
+            str(dji_type["code"]),
+            sources.resolve(dji_type.get("source"), where=f"{where}, dji_product_type"),
+        )
     return Product(
         id=product_id,
         name=name,
@@ -160,4 +171,5 @@ def parse_product(raw: Mapping[str, Any], sources: SourceRegistry, *, where: str
         price=price,
         list_statuses=statuses,
         notes=str(raw.get("notes") or ""),
+        dji_product_type=broadcast,
     )

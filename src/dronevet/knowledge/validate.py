@@ -435,6 +435,10 @@ class _Checker:
         return lines
 
     def check_lists_and_laws(self, kb: KnowledgeBase) -> None:
+        codes = self.directory / "serial_codes.yaml"
+        for item in (read_yaml(codes) if codes.exists() else None) or []:
+            if isinstance(item, Mapping):
+                self.cite(item.get("source"))
         self._check_ids("lists.yaml")
         law_lines = self._check_ids("laws.yaml")
         for index, law in enumerate(kb.laws):
@@ -477,7 +481,7 @@ class _Checker:
         if not isinstance(item, Mapping):
             return
         self.cite(item.get("source"))
-        for part in ("price", "capabilities"):
+        for part in ("price", "capabilities", "dji_product_type"):
             if isinstance(item.get(part), Mapping):
                 self.cite(item[part].get("source"))
         for entry in (item.get("components") or []) + (item.get("list_statuses") or []):

@@ -1,0 +1,85 @@
+"""Tables of drones for people: who is flying, where, and where the pilot stands.
+
+One row per drone (a track, or a DroneID transmitter): the identifier it broadcasts, the
+make and model the broadcast names, whether the maker is covered, the last position, the
+pilot's or operator's position and their distance from the drone, first and last heard.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dronevet.broadcast.geo import distance_m
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+COVERED_STYLE = {"covered": "bold red", "review": "bold yellow", "not_covered": "green",
+                 "unknown": "dim"}  # fmt: skip
+
+
+def _place(lat: Any, lon: Any) -> str:
+    if isinstance(lat, float | int) and isinstance(lon, float | int):
+        return f"{lat:.5f}, {lon:.5f}"
+    return "—"
+
+
+def _make(identity: dict[str, Any]) -> str:
+    maker = identity.get("manufacturer")
+    name = maker["name"] if maker else "unknown make"
+    model = identity.get("product")
+    return f"{name}, {model}" if model else name
+
+
+def _pilot(row: dict[str, Any]) -> str:
+    lat, lon = row.get("operator_lat"), row.get("operator_lon")
+    if not isinstance(lat, float | int) or not isinstance(lon, float | int):
+        return "—"
+    where = _place(lat, lon)
+    if isinstance(row.get("lat"), float | int) and isinstance(row.get("lon"), float | int):
+        where += f" ({distance_m(lat, lon, row['lat'], row['lon']):,.0f} m away)"
+    return where
+
+
+def tracks_table(rows: list[dict[str, Any]]) -> Table:
+    """The drones heard, one row each (rows are track summaries with their identity)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Drones heard ({len(rows)})", title_justify="left", show_lines=True)
+    table.add_column("drone", no_wrap=True, style="bold")
+    table.add_column("make and model")
+    table.add_column("covered?", no_wrap=True)
+    table.add_column("last position")
+    table.add_column("pilot or operator")
+    table.add_column("first and last heard (UTC)")
+    for row in rows:
+        status = str(row.get("covered_status") or "unknown")
+        identity = row.get("identity") or {}
+        table.add_row(
+            Text(str(row.get("key"))),
+            Text(_make(identity)),
+            Text(status.replace("_", " "), style=COVERED_STYLE.get(status, "")),
+            _place(row.get("lat"), row.get("lon")),
+            _pilot(row),
+            _heard(str(row.get("first_seen") or ""), str(row.get("last_seen") or "")),
+        )
+    return table
+
+
+def _heard(first: str, last: str) -> str:
+    """'2021-05-21 21:52:11 – 21:52:25' (the date again when the last day differs)."""
+    end = last[11:19] if last[:10] == first[:10] else f"{last[:10]} {last[11:19]}"
+    return f"{first[:10]} {first[11:19]} – {end}"
+
+
+def identity_notes(rows: list[dict[str, Any]]) -> list[str]:
+    """What each row's make and covered status rest on, one line per drone."""
+    notes = []
+    for row in rows:
+        identity = row.get("identity") or {}
+        note = f"{row.get('key')}: {identity.get('basis', '')}"
+        if row.get("covered_reason"):
+            note += f" {row['covered_reason']}"
+        notes.append(note)
+    return notes
