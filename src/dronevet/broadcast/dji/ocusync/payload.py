@@ -44,6 +44,7 @@ level, below ground, so metres are used here. Two frames of the sample read heig
 from __future__ import annotations
 
 import math
+import re
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -159,6 +160,17 @@ def parse_flight_info(data: bytes, *, path: str | None = None, frame: int | None
         uuid=_text(fields[21][:uuid_length]),
         crc_ok=crc16(data[: PAYLOAD_BYTES - 2]) == fields[22],
     )
+
+
+_SERIAL = re.compile(rb"[0-9A-Z]{10,20}")
+"""A DJI serial as it shows in a payload: 10 to 20 upper-case letters and digits in a row."""
+
+
+def visible_serial(data: bytes) -> str | None:
+    """A serial number a payload of unknown layout carries as plain text, if any (the type
+    0x11 frames of the shared Mavic Air 2 recording carry the aircraft's serial at byte 2)."""
+    found = _SERIAL.search(data)
+    return found.group(0).decode("ascii") if found else None
 
 
 def build_flight_info(info: FlightInfo) -> bytes:

@@ -31,6 +31,7 @@ from dronevet.broadcast.dji.ocusync.payload import (
     PAYLOAD_BYTES,
     FlightInfo,
     parse_flight_info,
+    visible_serial,
 )
 from dronevet.broadcast.dji.ocusync.sync import synchronise, to_ofdm_rate, zc_score
 from dronevet.capture.iq import IqBlock
@@ -68,8 +69,12 @@ class BurstResult:
     def to_dict(self, centre_freq: float | None = None) -> dict[str, Any]:
         """The JSON contract of one burst (`dronevet droneid decode`)."""
         flight = self.flight
+        layout = None
+        if self.block is not None:
+            layout = "flight_info" if flight is not None else "unknown"
         record: dict[str, Any] = {
             "time_s": round(self.time_s, 7),
+            "layout": layout,
             "serial": None,
             "product_type": None,
             "product": None,
@@ -121,7 +126,13 @@ class BurstResult:
             if not flight.crc_ok:
                 record["error"] = "payload CRC-16 does not match"
         elif self.block is not None:
-            record["payload_hex"] = self.block.hex()
+            # Decoded (CRC-24 holds) but of a layout no public source describes: its bytes
+            # as received, and the serial number it carries as plain text, if it does.
+            record.update(
+                serial=visible_serial(self.block),
+                crc_ok=None,
+                payload_hex=self.block.hex(),
+            )
         return record
 
 
@@ -206,8 +217,6 @@ class OcuSyncReceiver:
             message_type = codeword.block[1]
             if message_type == FLIGHT_INFO and codeword.block[0] == PAYLOAD_BYTES - 3:
                 flight = parse_flight_info(codeword.block, path=self.path, frame=self.bursts)
-            else:
-                failure = f"message type 0x{message_type:02x} is not flight information"
         return BurstResult(
             sample=sample,
             time_s=sample / self.sample_rate,
