@@ -38,7 +38,12 @@ from dronevet.broadcast.remoteid.enums import (
     SPEED_ACCURACY_MPS,
     VERTICAL_ACCURACY_M,
 )
-from dronevet.broadcast.remoteid.message_pack import PACK_HEADER, PACK_MAX_MESSAGES, PACK_TYPE
+from dronevet.broadcast.remoteid.message_pack import (
+    PACK_HEADER,
+    PACK_MAX_MESSAGES,
+    PACK_MAX_MESSAGES_VERSION_0,
+    PACK_TYPE,
+)
 
 Array = npt.NDArray[np.generic]
 U8 = npt.NDArray[np.uint8]
@@ -200,7 +205,7 @@ PACK_OK = 0
 PACK_REASONS = {
     1: "payload shorter than a message or a pack header",
     2: "message pack announces messages that are not 25 bytes",
-    3: "message pack announces more than 9 messages",
+    3: "message pack announces more messages than its version allows (10 at 0, else 9)",
     4: "message pack is shorter than the messages it announces",
 }
 
@@ -240,7 +245,8 @@ def unpack_packs(
     count = np.where(is_pack, count, 1)
     status[~usable | short_pack | (~is_pack & (length < MESSAGE_SIZE))] = 1
     status[(status == 0) & is_pack & (size != MESSAGE_SIZE)] = 2
-    status[(status == 0) & is_pack & (count > PACK_MAX_MESSAGES)] = 3
+    limit = np.where(header & 0x0F == 0, PACK_MAX_MESSAGES_VERSION_0, PACK_MAX_MESSAGES)
+    status[(status == 0) & is_pack & (count > limit)] = 3
     body = np.where(is_pack, PACK_HEADER, 0)
     status[(status == 0) & (body + count * MESSAGE_SIZE > length)] = 4
     count = np.where(status == 0, count, 0)

@@ -22,7 +22,7 @@ from dronevet.broadcast.remoteid.common import (
 )
 from dronevet.broadcast.remoteid.decode import RemoteIdMessage
 from dronevet.broadcast.remoteid.enums import IdType
-from dronevet.broadcast.remoteid.message_pack import PACK_MAX_MESSAGES, PACK_TYPE
+from dronevet.broadcast.remoteid.message_pack import PACK_TYPE, max_messages
 
 
 def _header(msg_type: int, version: int) -> int:
@@ -156,7 +156,11 @@ def encode_message(msg: RemoteIdMessage) -> bytes:
 
 
 def encode_pack(messages: Sequence[bytes], version: int = 2) -> bytes:
-    """A message pack around up to 9 encoded messages."""
-    if len(messages) > PACK_MAX_MESSAGES or any(len(m) != MESSAGE_SIZE for m in messages):
-        raise ValueError("a message pack holds at most 9 messages of 25 bytes")
-    return bytes((_header(PACK_TYPE, version), MESSAGE_SIZE, len(messages))) + b"".join(messages)
+    """A message pack around up to 9 encoded messages (10 at protocol version 0)."""
+    header = _header(PACK_TYPE, version)
+    limit = max_messages(header)
+    if len(messages) > limit or any(len(m) != MESSAGE_SIZE for m in messages):
+        raise ValueError(
+            f"a version {version} message pack holds at most {limit} messages of 25 bytes"
+        )
+    return bytes((header, MESSAGE_SIZE, len(messages))) + b"".join(messages)
