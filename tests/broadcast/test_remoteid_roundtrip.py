@@ -1,7 +1,7 @@
 """Encode -> decode round trips over every message type and protocol version 0-2.
 
-Values are drawn on the wire grid (1e-7 degrees, 0.5 m, 0.25/0.75 m/s, 0.1 s), so a decoder
-that reads a field from the wrong offset, scale or sign gives them back changed.
+Values are drawn on the wire grid (1e-7 degrees, as raw / 1e7; 0.5 m, 0.25/0.75 m/s, 0.1 s),
+so a decoder that reads a field from the wrong offset, scale or sign gives them back changed.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def optional(strategy):
 
 
 altitudes = optional(st.integers(1, 0xFFFF).map(lambda raw: raw * 0.5 - 1000))
-lats = st.integers(-900_000_000, 900_000_000).filter(bool).map(lambda raw: raw * 1e-7)
-lons = st.integers(-1_800_000_000, 1_800_000_000).filter(bool).map(lambda raw: raw * 1e-7)
+lats = st.integers(-900_000_000, 900_000_000).filter(bool).map(lambda raw: raw / 10_000_000)
+lons = st.integers(-1_800_000_000, 1_800_000_000).filter(bool).map(lambda raw: raw / 10_000_000)
 slow = st.integers(0, 255).map(lambda raw: raw * 0.25)
 fast = st.integers(1, 254).map(lambda raw: raw * 0.75 + 63.75)
 times_2019 = st.integers(0, 2**32 - 1).map(lambda s: EPOCH_2019 + timedelta(seconds=s))

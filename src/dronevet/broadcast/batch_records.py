@@ -1,45 +1,43 @@
 """Records of the `dronevet rid` JSON contract built from the batch path's columns.
 
-`BatchRecords` runs `fastpath.BatchDecoder` over a pcap file and turns each batch's numpy
-columns into the dicts `pipeline.Detection.record()` gives for the same frames, key for key
-and value for value, without building a message object per row: codes become labels by
-indexing object arrays, NaN and -1 become None, and times, addresses and texts are
-formatted once per distinct value. A row the vectorised decoder could not decode goes
-through the scalar decoder, which names the reason it is skipped for. Records of the frames
-the kernel handed to the streaming path are merged back in by frame number, and the counts
-and skip tally equal `StreamDecoder`'s on the same file.
+`BatchRecords` runs `fastpath.BatchDecoder` over a pcap or pcapng file and turns each
+batch's numpy columns into the dicts `pipeline.Detection.record()` gives for the same
+frames, key for key and value for value, without building a message object per row: codes
+become labels by indexing object arrays, NaN and -1 become None, and times, addresses and
+texts are formatted once per distinct value. A row the vectorised decoder could not decode
+goes through the scalar decoder, which names the reason it is skipped for. Records of the
+frames the kernel handed to the streaming path are merged back in by frame number, and the
+counts and skip tally equal `StreamDecoder`'s on the same file.
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Callable, Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
+from dronevet.broadcast import row_writer
 from dronevet.broadcast.fastpath import CHUNK_BYTES, BatchDecoder, BeaconBatch
 from dronevet.broadcast.payload import WIFI_BEACON
 from dronevet.broadcast.remoteid import decode as remoteid
-from dronevet.broadcast.remoteid.common import EPOCH_2019, EPOCH_2019_UNIX, MessageError
-from dronevet.broadcast.remoteid.enums import (
-    AuthType,
-    CategoryEu,
-    ClassEu,
-    ClassificationType,
-    CodedValue,
-    HeightType,
-    IdType,
-    OperationalStatus,
-    OperatorIdType,
-    OperatorLocationType,
-    SelfIdType,
-    UaType,
-    lookup,
+from dronevet.broadcast.remoteid.common import MessageError
+from dronevet.broadcast.remoteid.enums import CodedValue, lookup
+from dronevet.broadcast.rid_fields import (
+    HEAD,
+    MESSAGE_FIELDS,
+    Field,
+    Kind,
+    auth_data,
+    session_ids,
+    text_value,
+    time_2019_value,
 )
 from dronevet.capture.packets import CaptureReader, SkipTally
 
@@ -53,12 +51,13 @@ def _labels(cls: type[CodedValue], size: int = 16) -> Array:
     return np.array([*(code.label for code in lookup(cls, size)), None], dtype=object)
 
 
-_ID_TYPE, _UA_TYPE = _labels(IdType), _labels(UaType)
-_STATUS, _HEIGHT_TYPE = _labels(OperationalStatus), _labels(HeightType, 2)
-_AUTH_TYPE, _SELF_ID_TYPE = _labels(AuthType), _labels(SelfIdType, 256)
-_LOCATION_TYPE, _CLASSIFICATION = _labels(OperatorLocationType, 4), _labels(ClassificationType, 8)
-_CATEGORY, _CLASS = _labels(CategoryEu), _labels(ClassEu)
-_OPERATOR_ID_TYPE = _labels(OperatorIdType, 256)
+_LABELS = {
+    field.key: _labels(field.labels, field.codes)
+    for _, fields in MESSAGE_FIELDS.values()
+    for field in fields
+    if field.labels is not None
+}
+"""Label tables of the coded fields, by key."""
 
 
 def _floats(values: Array) -> list[Any]:
@@ -90,17 +89,6 @@ def _distinct(values: Array, format_one: Callable[[Any], Any]) -> list[Any]:
     return list(formatted[inverse.reshape(-1)].tolist())
 
 
-def _text(raw: bytes) -> str:
-    # numpy's S columns already dropped the trailing NULs `decode_text` strips
-    return raw.decode("ascii", "backslashreplace")
-
-
-def _time_2019(unix: float) -> str | None:
-    if unix != unix:
-        return None
-    return (EPOCH_2019 + timedelta(seconds=int(unix) - EPOCH_2019_UNIX)).isoformat()
-
-
 def mac_text(value: int) -> str:
     """`84:cc:a8:60:43:24` from the 48-bit integer the kernel stores."""
     return value.to_bytes(6, "big").hex(":")
@@ -112,86 +100,41 @@ def capture_times(time_ns: Array) -> list[str]:
     return [f"{stamp}Z" for stamp in stamps.tolist()]
 
 
-def _basic_id(cols: Columns, rows: Array, raw: Array) -> tuple[tuple[str, ...], list[list[Any]]]:
-    id_type = cols["id_type"][rows]
-    uas_id = _distinct(cols["uas_id"][rows], _text)
-    for index in np.flatnonzero(id_type == IdType.SPECIFIC_SESSION_ID).tolist():
-        uas_id[index] = raw[rows[index], 2:22].tobytes().hex()  # binary: hex, as the scalar
-    return ("uas_id", "id_type", "ua_type"), [
-        uas_id, _codes(_ID_TYPE, id_type), _codes(_UA_TYPE, cols["ua_type"][rows])
-    ]
+def _uas_ids(cols: Columns, rows: Array, raw: Array) -> list[Any]:
+    """Basic ID texts; a specific-session ID (binary) in hex, as the scalar decoder shows it."""
+    uas_id = _distinct(cols["uas_id"][rows], text_value)
+    among, hexes = session_ids(cols, rows, raw)
+    for index, value in zip(among.tolist(), hexes, strict=True):
+        uas_id[index] = value
+    return uas_id
 
 
-_LOCATION_FLOATS = ("direction", "speed_h", "speed_v", "lat", "lon", "alt_baro", "alt_geo",
-                    "height", "h_accuracy", "v_accuracy", "baro_accuracy", "speed_accuracy",
-                    "seconds_after_hour", "timestamp_accuracy")  # fmt: skip
+def _values(field: Field, cols: Columns, rows: Array, raw: Array) -> list[Any]:
+    """The values of one field for the rows of its message type."""
+    if field.kind is Kind.UAS_ID:
+        return _uas_ids(cols, rows, raw)
+    if field.kind is Kind.AUTH_DATA:
+        return auth_data(cols, rows, raw)
+    column = cols[field.column][rows]
+    match field.kind:
+        case Kind.FLOAT:
+            return _floats(column)
+        case Kind.INT:
+            return _ints(column)
+        case Kind.LABEL:
+            return _codes(_LABELS[field.key], column)
+        case Kind.TEXT:
+            return _distinct(column, text_value)
+        case _:  # Kind.TIME_2019
+            return _distinct(column, time_2019_value)
 
 
-def _location(cols: Columns, rows: Array, raw: Array) -> tuple[tuple[str, ...], list[list[Any]]]:
-    return ("status", "height_type", *_LOCATION_FLOATS), [
-        _codes(_STATUS, cols["status"][rows]),
-        _codes(_HEIGHT_TYPE, cols["height_type"][rows]),
-        *(_floats(cols[name][rows]) for name in _LOCATION_FLOATS),
-    ]
-
-
-def _auth(cols: Columns, rows: Array, raw: Array) -> tuple[tuple[str, ...], list[list[Any]]]:
-    page = cols["auth_page"][rows]
-    data = [raw[row, 8 if first else 2 :].tobytes().hex()
-            for row, first in zip(rows.tolist(), (page == 0).tolist(), strict=True)]  # fmt: skip
-    keys = ("auth_type", "auth_page", "auth_last_page", "auth_length", "auth_timestamp",
-            "auth_data")  # fmt: skip
-    return keys, [
-        _codes(_AUTH_TYPE, cols["auth_type"][rows]), page.tolist(),
-        _ints(cols["auth_last_page"][rows]), _ints(cols["auth_length"][rows]),
-        _distinct(cols["auth_timestamp"][rows], _time_2019), data,
-    ]  # fmt: skip
-
-
-def _self_id(cols: Columns, rows: Array, raw: Array) -> tuple[tuple[str, ...], list[list[Any]]]:
-    return ("self_id_type", "self_id"), [
-        _codes(_SELF_ID_TYPE, cols["self_id_type"][rows]),
-        _distinct(cols["self_id"][rows], _text),
-    ]
-
-
-def _system(cols: Columns, rows: Array, raw: Array) -> tuple[tuple[str, ...], list[list[Any]]]:
-    keys = ("operator_lat", "operator_lon", "operator_alt", "operator_location_type",
-            "area_count", "area_radius", "area_ceiling", "area_floor", "classification_type",
-            "category_eu", "class_eu", "system_timestamp")  # fmt: skip
-    return keys, [
-        _floats(cols["operator_lat"][rows]), _floats(cols["operator_lon"][rows]),
-        _floats(cols["operator_alt"][rows]),
-        _codes(_LOCATION_TYPE, cols["operator_location_type"][rows]),
-        cols["area_count"][rows].tolist(), cols["area_radius"][rows].tolist(),
-        _floats(cols["area_ceiling"][rows]), _floats(cols["area_floor"][rows]),
-        _codes(_CLASSIFICATION, cols["classification_type"][rows]),
-        _codes(_CATEGORY, cols["category_eu"][rows]), _codes(_CLASS, cols["class_eu"][rows]),
-        _distinct(cols["system_timestamp"][rows], _time_2019),
-    ]  # fmt: skip
-
-
-def _operator_id(
-    cols: Columns, rows: Array, raw: Array
-) -> tuple[tuple[str, ...], list[list[Any]]]:
-    return ("operator_id", "operator_id_type"), [
-        _distinct(cols["operator_id"][rows], _text),
-        _codes(_OPERATOR_ID_TYPE, cols["operator_id_type"][rows]),
-    ]
-
-
-FIELDS_OF = {
-    0: ("basic_id", _basic_id), 1: ("location", _location), 2: ("auth", _auth),
-    3: ("self_id", _self_id), 4: ("system", _system), 5: ("operator_id", _operator_id),
-}  # fmt: skip
-"""Batch `msg_type` code -> (contract msg_type, builder of that type's fields)."""
-HEAD = ("time", "transport", "mac", "frame", "msg_type", "version")
 SLICE = 8192
 """Kernel rows turned into dicts at a time (about 15 MB of records)."""
 
 
 class BatchRecords:
-    """The records of one pcap file, a list per batch in frame order, from the batch path.
+    """The records of one pcap or pcapng file, a list per batch in frame order, from the batch path.
 
     After iteration `frames`, `frames_with_broadcast`, `detections` and `skipped()` hold
     what `pipeline.StreamDecoder` reports for the same file.
@@ -250,47 +193,99 @@ class BatchRecords:
         Slicing bounds the memory the dicts take; the frames the kernel handed over are
         merged into the slice whose frame range holds them.
         """
-        n = len(batch.frame)
-        if n:
-            self._fast_frames += 1 + int(np.count_nonzero(np.diff(batch.frame)))
+        n = self._count_frames(batch)
         others = [detection.record() for detection in batch.others]
         after = [record["frame"] for record in others]
         taken = 0
         for lo in range(0, n, self.slice_rows):
             hi = min(lo + self.slice_rows, n)
-            fast = self._rows(batch, lo, hi)
+            fast = [r for r in self._records_of(batch, np.arange(lo, hi)) if r is not None]
             upto = len(others) if hi == n else bisect.bisect_right(after, batch.frame[hi - 1])
             mine, taken = others[taken:upto], upto
             yield list(heapq.merge(fast, mine, key=lambda r: r["frame"])) if mine else fast
         if not n and others:
             yield others
 
-    def _rows(self, batch: BeaconBatch, lo: int, hi: int) -> list[Record]:
-        """Records of kernel rows `lo:hi` (a row the scalar decoder rejects is left out)."""
-        cols = {name: column[lo:hi] for name, column in batch.columns.items()}
+    def lines(self, fmt: str, columns: Sequence[str] = ()) -> Iterator[bytes | memoryview]:
+        """The records as JSON lines (`jsonl`) or CSV rows (`csv`, of `columns`), in frame
+        order, rendered from the columns by `row_writer`; equal to writing `records`.
+
+        Each chunk is valid until the next is asked for (the buffers are reused): write it,
+        or copy it with `bytes()`.
+        """
+        renderer = row_writer.Renderer(row_writer.template(fmt, columns))
+        one = partial(record_line, fmt, columns)
+        for batch in self.decoder.batches():
+            yield self._lines(batch, renderer, one)
+
+    def _count_frames(self, batch: BeaconBatch) -> int:
+        n = len(batch.frame)
+        if n:
+            self._fast_frames += 1 + int(np.count_nonzero(np.diff(batch.frame)))
+        return n
+
+    def _lines(
+        self, batch: BeaconBatch, renderer: row_writer.Renderer, one: Callable[[Record], bytes]
+    ) -> bytes | memoryview:
+        """One batch's lines: the compiled writer's, with the dict path's spliced in for rows
+        it declined or could not decode and for the frames the kernel handed over."""
+        n = self._count_frames(batch)
+        others = [detection.record() for detection in batch.others]
+        if not n:
+            return b"".join(one(record) for record in others)
+        cols, tpl = batch.columns, renderer.template
+        kinds: npt.NDArray[np.int8] = cols["msg_type"]  # type: ignore[assignment]
+        numbers = {name: cols[name] for name in (*tpl.float_columns, *tpl.int_columns)
+                   if name in cols}  # fmt: skip
+        numbers["frame"] = batch.frame
+        table = row_writer.strings(tpl, cols, batch.messages)
+        rendered = renderer.render(kinds, batch.time_ns, batch.mac, numbers, table)
+        redo = np.flatnonzero(rendered.declined | (kinds < 0))
+        self._fast_detections += n - len(redo)
+        spliced: list[tuple[int, int, bytes]] = [
+            (int(row), 1, one(record))
+            for row, record in zip(redo.tolist(), self._records_of(batch, redo), strict=True)
+            if record is not None
+        ]
+        at = np.searchsorted(batch.frame, [record["frame"] for record in others], "right")
+        spliced += [(int(pos), 0, one(r)) for pos, r in zip(at.tolist(), others, strict=True)]
+        if not spliced:
+            return rendered.between(0, n)
+        pieces: list[bytes | memoryview] = []
+        done = 0
+        for pos, _, line in sorted(spliced, key=lambda item: item[:2]):
+            pieces += [rendered.between(done, pos), line]
+            done = pos
+        pieces.append(rendered.between(done, n))
+        return b"".join(pieces)
+
+    def _records_of(self, batch: BeaconBatch, sel: npt.NDArray[np.intp]) -> list[Record | None]:
+        """Records of kernel rows `sel` (None where the scalar decoder rejects the row)."""
+        cols = {name: column[sel] for name, column in batch.columns.items()}
         kinds: Array = cols["msg_type"]
-        unique, inverse = np.unique(batch.time_ns[lo:hi], return_inverse=True)
+        unique, inverse = np.unique(batch.time_ns[sel], return_inverse=True)
         times = np.array(capture_times(unique), dtype=object)[inverse.reshape(-1)]
-        unique, inverse = np.unique(batch.mac[lo:hi], return_inverse=True)
+        unique, inverse = np.unique(batch.mac[sel], return_inverse=True)
         macs = np.array([mac_text(m) for m in unique.tolist()], dtype=object)[inverse.reshape(-1)]
-        frame = batch.frame[lo:hi]
-        out: list[Record | None] = [None] * (hi - lo)
-        for code, (msg_type, build) in FIELDS_OF.items():
+        frame = batch.frame[sel]
+        out: list[Record | None] = [None] * len(sel)
+        raw = batch.messages[sel]
+        for code, (msg_type, fields) in MESSAGE_FIELDS.items():
             rows = np.flatnonzero(kinds == code)
             if not len(rows):
                 continue
-            keys, values = build(cols, rows, batch.messages[lo:hi])
-            names = (*HEAD, *keys)
+            values = [_values(field, cols, rows, raw) for field in fields]
+            names = (*HEAD, *(field.key for field in fields))
             m = len(rows)
             head = (times[rows].tolist(), [WIFI_BEACON] * m, macs[rows].tolist(),
                     frame[rows].tolist(), [msg_type] * m, cols["version"][rows].tolist())
-            for row, fields in zip(rows.tolist(), zip(*head, *values, strict=True), strict=True):
-                out[row] = dict(zip(names, fields, strict=True))
+            for row, values_of in zip(rows.tolist(), zip(*head, *values, strict=True),
+                                      strict=True):  # fmt: skip
+                out[row] = dict(zip(names, values_of, strict=True))
         for row in np.flatnonzero(kinds < 0).tolist():
-            out[row] = self._scalar(batch, lo + row, str(times[row]), str(macs[row]))
-        records = [record for record in out if record is not None]
-        self._fast_detections += len(records)
-        return records
+            out[row] = self._scalar(batch, int(sel[row]), str(times[row]), str(macs[row]))
+        self._fast_detections += sum(record is not None for record in out)
+        return out
 
     def _scalar(self, batch: BeaconBatch, row: int, time: str, mac: str) -> Record | None:
         """A row the vectorised decoder rejected: the scalar decoder's record or skip reason."""
@@ -305,3 +300,11 @@ class BatchRecords:
             return None
         head = {"time": time, "transport": WIFI_BEACON, "mac": mac, "frame": frame}
         return {**head, **remoteid.message_record(message)}
+
+
+def record_line(fmt: str, columns: Sequence[str], record: Record) -> bytes:
+    """One record as a JSON line (`jsonl`) or a CSV row of `columns`, as `output.RecordWriter`
+    writes it."""
+    if fmt == "jsonl":
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    return row_writer.csv_line([record.get(column) for column in columns]).encode()

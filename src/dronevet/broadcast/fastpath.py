@@ -1,23 +1,30 @@
-"""Batch path: Remote ID Wi-Fi beacons of a pcap file decoded to numpy columns, in fixed memory.
+"""Batch path: Remote ID Wi-Fi beacons of a pcap or pcapng file decoded to numpy columns.
 
 The file is read in chunks into one reused buffer. A numba kernel walks the pcap records
-of a chunk (radiotap or plain 802.11), the radiotap header (to its Flags field), the
-802.11 header and the beacon's elements, and gathers every message of every Remote ID
-message pack (vendor element FA:0B:BC type 0x0D) into an (N, 25) array with each
-message's frame number, capture time, transmitter address and counter. The vectorised
-decoder (`remoteid.batch.decode_messages`) turns that array into columns.
+(`_scan`) or the pcapng packet blocks (`_scan_blocks`) of a chunk, the radiotap header (to
+its Flags field), the 802.11 header and the beacon's elements, and gathers every message
+of every Remote ID message pack (vendor element FA:0B:BC type 0x0D) into an (N, 25) array
+with each message's frame number, capture time, transmitter address and counter. The
+vectorised decoder (`remoteid.batch.decode_messages`) turns that array into columns.
 
 Frames the kernel does not settle - NAN action frames, DJI and French beacon elements,
-single messages, empty or malformed packs, bad FCS, protected or truncated frames - are
-handed, by offset, to the streaming path (`pipeline.StreamDecoder`), which decodes or counts them
-exactly as it does for any capture. Memory depends on the chunk size, not the file size.
+single messages, empty or malformed packs, bad FCS, protected or truncated frames, and in
+pcapng every frame of an interface that is not 802.11 (Bluetooth LE, PPI), every Simple
+Packet Block (no time stamp) and every damaged packet block - are handed, by offset, to
+the streaming path (`pipeline.StreamDecoder`), which decodes or counts them exactly as it
+does for any capture. The pcapng kernel stops at every other block (sections, interfaces,
+unknown types, corrupt lengths) and at blocks larger than the buffer; the pcapng reader
+takes those in itself (`PcapngReader.frame` and `.block`), so frame numbers, times and
+skips are the streaming reader's. Memory depends on the chunk size, not the file size.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numba
 import numpy as np
@@ -29,6 +36,7 @@ from dronevet.capture import linktypes
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import CaptureReader, Packet, SkipTally
 from dronevet.capture.pcap import MAX_RECORD, PcapReader
+from dronevet.capture.pcapng import EPB, MAX_BLOCK, OPB, SPB, Interface, PcapngReader
 
 CHUNK_BYTES = 8 << 20
 MESSAGE_CAPACITY = 1 << 16
@@ -36,6 +44,17 @@ SLOW_CAPACITY = 1 << 14
 STREAMED_BATCH = 4096  # detections per batch from a capture the kernel cannot read
 
 FAST_LINKTYPES = frozenset({linktypes.IEEE802_11_RADIOTAP, linktypes.IEEE802_11})
+
+READ_STREAMED, READ_80211, READ_RADIOTAP = 0, 1, 2
+"""How the pcapng kernel reads an interface's frames: streaming path, plain 802.11, radiotap."""
+READINGS = {linktypes.IEEE802_11: READ_80211, linktypes.IEEE802_11_RADIOTAP: READ_RADIOTAP}
+CLOCK_TIMES, CLOCK_DIVIDED, CLOCK_SHIFTED = 0, 1, 2
+"""A pcapng interface's ticks to nanoseconds: times 10^k, divided by 10^k, times 10^9 / 2^k."""
+TIME_MAX = 1 << 62
+"""Latest capture time (ns, early 2116) the kernel computes; later or negative ones, and
+their frames, go to the streaming path, which holds any time stamp exactly."""
+STOP_FULL, STOP_NEED, STOP_READER = 0, 1, 2
+"""Why the pcapng kernel stopped: arrays full, block past the buffer's end, block for the reader."""
 
 
 @numba.njit(cache=True)
@@ -52,6 +71,13 @@ def _u32(buf: npt.NDArray[np.uint8], at: int, big: bool) -> int:
     return int(buf[at]) | (int(buf[at + 1]) << 8) | (int(buf[at + 2]) << 16) | (
         int(buf[at + 3]) << 24
     )
+
+
+@numba.njit(cache=True)
+def _u16(buf: npt.NDArray[np.uint8], at: int, big: bool) -> int:
+    if big:
+        return (int(buf[at]) << 8) | int(buf[at + 1])
+    return int(buf[at]) | (int(buf[at + 1]) << 8)
 
 
 @numba.njit(cache=True)
@@ -191,6 +217,111 @@ def _scan(
     return pos, frame, n, n_slow, False
 
 
+@numba.njit(cache=True)
+def _clock(clocks: npt.NDArray[np.int64], iface: int, high: int, low: int) -> int:
+    """Capture time (ns) of raw time stamp `high:low` on interface `iface`, as
+    `pcapng.Interface.to_ns` gives it; -1 where it is negative or after `TIME_MAX`."""
+    if high >= 1 << 31:
+        return -1
+    ticks = (high << 32) | low
+    mode, factor, offset = int(clocks[iface, 1]), int(clocks[iface, 2]), int(clocks[iface, 3])
+    if mode == CLOCK_TIMES:
+        if ticks > TIME_MAX // factor:
+            return -1
+        value = ticks * factor
+    elif mode == CLOCK_DIVIDED:
+        value = ticks // factor
+    else:
+        whole = ticks >> factor
+        if whole > TIME_MAX // 1_000_000_000:
+            return -1
+        part = ((ticks & ((1 << factor) - 1)) * 1_000_000_000) >> factor
+        value = whole * 1_000_000_000 + part
+    if value > TIME_MAX:
+        return -1
+    value += offset
+    if value < 0 or value > TIME_MAX:
+        return -1
+    return value
+
+
+@numba.njit(cache=True)
+def _packet_block(
+    buf: npt.NDArray[np.uint8], pos: int, total: int, big: bool, obsolete: bool,
+    clocks: npt.NDArray[np.int64], n_clocks: int, frame: int, n: int,
+    msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+) -> int:
+    """Gather the messages of one Enhanced (or obsolete) Packet Block; the new count, or -1
+    for the streaming path (which also counts whatever is wrong with the block)."""
+    body = pos + 8
+    if total < 32:  # 12 bytes of framing, 20 of fixed fields
+        return -1
+    iface = _u16(buf, body, big) if obsolete else _u32(buf, body, big)
+    caplen = _u32(buf, body + 12, big)
+    if caplen > total - 32 or iface >= n_clocks or clocks[iface, 0] == READ_STREAMED:
+        return -1
+    time_ns = _clock(clocks, iface, _u32(buf, body + 4, big), _u32(buf, body + 8, big))
+    if time_ns < 0:
+        return -1
+    data = body + 20
+    return _beacon_frame(buf, data, data + caplen, clocks[iface, 0] == READ_RADIOTAP, frame,
+                         time_ns, n, msgs, frames, times, macs, counters)
+
+
+@numba.njit(cache=True)
+def _scan_blocks(
+    buf: npt.NDArray[np.uint8], pos: int, end: int, big: bool,
+    clocks: npt.NDArray[np.int64], n_clocks: int, frame: int,
+    msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    slow: npt.NDArray[np.int64],
+) -> tuple[int, int, int, int, int, int]:
+    """Walk pcapng packet blocks of one section from `pos`.
+
+    Returns (next position, last frame number, frames settled here, messages, frames handed
+    over, why it stopped): `STOP_NEED` before a block that does not end in `buf[:end]`,
+    `STOP_FULL` when the message or handed-over arrays could overflow, `STOP_READER` at a
+    block the reader takes in itself (a section, an interface, any other type, a corrupt
+    length). Handed-over rows in `slow` are (offset in `buf`, frame number, block type).
+    """
+    n = 0
+    n_slow = 0
+    fast = 0
+    capacity = msgs.shape[0]
+    while pos + 8 <= end:
+        if buf[pos] == 0x0A and buf[pos + 1] == 0x0D and buf[pos + 2] == 0x0D and (
+            buf[pos + 3] == 0x0A
+        ):
+            return pos, frame, fast, n, n_slow, STOP_READER
+        kind = _u32(buf, pos, big)
+        total = _u32(buf, pos + 4, big)
+        if (kind != EPB and kind != OPB and kind != SPB) or total < 12 or total % 4 or (
+            total > MAX_BLOCK
+        ):
+            return pos, frame, fast, n, n_slow, STOP_READER
+        if pos + total > end:
+            break
+        bound = total // 25 + 1  # at most this many messages in the block
+        if n_slow == slow.shape[0] or (bound <= capacity and n + bound > capacity):
+            return pos, frame, fast, n, n_slow, STOP_FULL
+        frame += 1
+        got = -1
+        if kind != SPB and bound <= capacity:
+            got = _packet_block(buf, pos, total, big, kind == OPB, clocks, n_clocks, frame, n,
+                                msgs, frames, times, macs, counters)
+        if got < 0:
+            slow[n_slow, 0] = pos
+            slow[n_slow, 1] = frame
+            slow[n_slow, 2] = kind
+            n_slow += 1
+        else:
+            n = got
+            fast += 1
+        pos += total
+    return pos, frame, fast, n, n_slow, STOP_NEED
+
+
 @dataclass(frozen=True, slots=True)
 class BeaconBatch:
     """Decoded Remote ID beacon messages of part of a capture, one numpy column per field.
@@ -213,13 +344,136 @@ class BeaconBatch:
         return int(self.frame.shape[0]) + len(self.others)
 
 
+def _others_only(found: list[Detection]) -> BeaconBatch:
+    """A batch of detections the streaming path made, without kernel rows."""
+    empty, none = np.empty(0, dtype=np.int64), np.empty((0, 25), np.uint8)
+    return BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none,
+                       decode_messages(none), found)
+
+
+@dataclass(slots=True)
+class _Scratch:
+    """The kernels' output arrays, allocated once per file and reused for every scan."""
+
+    msgs: npt.NDArray[np.uint8] = field(
+        default_factory=lambda: np.empty((MESSAGE_CAPACITY, 25), dtype=np.uint8))
+    frames: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.int64))
+    times: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.int64))
+    macs: npt.NDArray[np.uint64] = field(
+        default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.uint64))
+    counters: npt.NDArray[np.uint8] = field(
+        default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.uint8))
+    slow: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.empty((SLOW_CAPACITY, 3), dtype=np.int64))
+    """Frames handed to the streaming path: three numbers each, which the kernel defines."""
+
+    def batch(self, n: int, others: list[Detection]) -> BeaconBatch:
+        """The first `n` message rows, copied and decoded, with the handed-over detections."""
+        return BeaconBatch(
+            self.frames[:n].copy(), self.times[:n].copy(), self.macs[:n].copy(),
+            self.counters[:n].copy(), self.msgs[:n].copy(), decode_messages(self.msgs[:n]),
+            others,
+        )
+
+
+def _clock_row(interface: Interface) -> tuple[int, int, int, int]:
+    """An interface as the pcapng kernel reads it: (reading, clock mode, factor, offset ns).
+
+    An interface whose clock the kernel cannot follow exactly in 64 bits (a resolution
+    finer than 2^-33 or 10^-27 s, an offset of more than a century) is read wholly by the
+    streaming path.
+    """
+    exponent = interface.tsresol & 0x7F
+    offset_ns = interface.tsoffset * 1_000_000_000
+    if interface.tsresol & 0x80:
+        mode, factor, exact = CLOCK_SHIFTED, exponent, exponent <= 33
+    elif exponent <= 9:
+        mode, factor, exact = CLOCK_TIMES, 10 ** (9 - exponent), True
+    else:
+        mode, factor, exact = CLOCK_DIVIDED, 10 ** (exponent - 9), exponent <= 27
+    if not exact or abs(offset_ns) > TIME_MAX:
+        return READ_STREAMED, CLOCK_TIMES, 1, 0
+    return READINGS.get(interface.linktype, READ_STREAMED), mode, factor, offset_ns
+
+
+@dataclass(slots=True)
+class _Clocks:
+    """The current pcapng section's interfaces as kernel rows (`_clock_row`), in order."""
+
+    rows: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((4, 4), np.int64))
+    count: int = 0
+    described: list[Interface] = field(default_factory=list)
+    """The reader's interface list the rows follow (a new section brings a new list)."""
+
+    def follow(self, interfaces: list[Interface]) -> None:
+        """Catch up with the reader's interfaces after it took in a block."""
+        if interfaces is not self.described:
+            self.described, self.count = interfaces, 0
+        while self.count < len(interfaces):
+            if self.count == len(self.rows):
+                self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
+            self.rows[self.count] = _clock_row(interfaces[self.count])
+            self.count += 1
+
+
+@dataclass(slots=True)
+class _Chunks:
+    """A pcapng file read in chunks into one reused buffer.
+
+    `buf[pos:valid]` is read and not walked yet; `buf[0]` sits at file offset `base`. As a
+    `pcapng.Readable` it gives the reader the bytes not walked, then the file's, so the
+    reader can frame a block that starts in the buffer and ends past it.
+    """
+
+    handle: io.BufferedReader
+    buf: npt.NDArray[np.uint8]
+    valid: int = 0
+    pos: int = 0
+    base: int = 0
+    eof: bool = False
+
+    @property
+    def offset(self) -> int:
+        """File offset of the first byte not walked."""
+        return self.base + self.pos
+
+    def more(self) -> bool:
+        """Move the bytes not walked to the front and read more after them; False when no
+        more can come: the end of the file, or one block fills the buffer."""
+        if self.eof or (self.pos == 0 and self.valid == len(self.buf)):
+            return False
+        rest = self.valid - self.pos
+        self.buf[:rest] = self.buf[self.pos : self.valid]
+        self.base += self.pos
+        self.pos = 0
+        got = self.handle.readinto(self.buf[rest:].data) or 0
+        self.valid = rest + got
+        self.eof = got == 0
+        return got > 0
+
+    def read(self, size: int) -> bytes:
+        """`size` bytes from the first not walked (fewer at the end of the file)."""
+        take = min(size, self.valid - self.pos)
+        part = self.buf[self.pos : self.pos + take].tobytes()
+        self.pos += take
+        if take == size:
+            return part
+        further = self.handle.read(size - take)
+        self.base += self.valid + len(further)
+        self.pos = self.valid = 0
+        return part + further
+
+
 @dataclass(slots=True)
 class BatchDecoder:
     """Decode a capture batch by batch; after iteration, counts and skips are complete.
 
     `source` is a path (opened once here) or a reader `open_capture` made. A pcap file of
-    802.11 frames goes through the kernel; any other capture wholly through the streaming
-    path. `offset` is how far into the file the batches handed out so far reach (progress).
+    802.11 frames and every pcapng file go through a kernel; any other capture (a pcap file
+    of Bluetooth LE) wholly through the streaming path. `offset` is how far into the file
+    the batches handed out so far reach (progress).
     """
 
     source: Path | CaptureReader
@@ -230,9 +484,12 @@ class BatchDecoder:
     stream: StreamDecoder = field(default_factory=StreamDecoder)
 
     def batches(self) -> Iterator[BeaconBatch]:
-        """Batches in file order; a non-802.11 capture goes wholly through the streaming path."""
+        """Batches in file order; a non-802.11 pcap goes wholly through the streaming path."""
         source = self.source
         reader = source if not isinstance(source, Path) else open_capture(source)
+        if isinstance(reader, PcapngReader):
+            yield from self._blocks(reader)
+            return
         if not isinstance(reader, PcapReader) or reader.linktype not in FAST_LINKTYPES:
             yield from self._streamed(reader)
             return
@@ -242,12 +499,7 @@ class BatchDecoder:
     def _kernel(self, reader: PcapReader) -> Iterator[BeaconBatch]:
         chunk = max(self.chunk_bytes, 2 * MAX_RECORD)
         buf = np.empty(chunk, dtype=np.uint8)
-        msgs = np.empty((MESSAGE_CAPACITY, 25), dtype=np.uint8)
-        frames = np.empty(MESSAGE_CAPACITY, dtype=np.int64)
-        times = np.empty(MESSAGE_CAPACITY, dtype=np.int64)
-        macs = np.empty(MESSAGE_CAPACITY, dtype=np.uint64)
-        counters = np.empty(MESSAGE_CAPACITY, dtype=np.uint8)
-        slow = np.empty((SLOW_CAPACITY, 3), dtype=np.int64)
+        out = _Scratch()
         big = reader.byte_order == ">"
         radiotap = reader.linktype == linktypes.IEEE802_11_RADIOTAP
         frame, valid, eof, base = 0, 0, False, 24  # base: file offset of buf[0]
@@ -261,12 +513,12 @@ class BatchDecoder:
                 while True:
                     new_pos, frame, n, n_slow, corrupt = _scan(
                         buf, pos, valid, big, reader.ns_per_tick, radiotap, frame,
-                        msgs, frames, times, macs, counters, slow, MAX_RECORD,
+                        out.msgs, out.frames, out.times, out.macs, out.counters, out.slow,
+                        MAX_RECORD,
                     )
                     self.frames, self.offset = frame, base + new_pos
                     if n or n_slow:
-                        yield self._batch(buf, reader, msgs, frames, times, macs, counters,
-                                          slow, n, n_slow)
+                        yield out.batch(n, self._records(buf, reader, out.slow[:n_slow]))
                     if corrupt:
                         caplen = int.from_bytes(buf[new_pos + 8 : new_pos + 12].tobytes(),
                                                 "big" if big else "little")
@@ -287,37 +539,90 @@ class BatchDecoder:
                 base += pos
         self.frames = frame
 
-    def _batch(
-        self, buf: npt.NDArray[np.uint8], reader: PcapReader,
-        msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64],
-        times: npt.NDArray[np.int64], macs: npt.NDArray[np.uint64],
-        counters: npt.NDArray[np.uint8], slow: npt.NDArray[np.int64], n: int, n_slow: int,
-    ) -> BeaconBatch:
+    def _records(
+        self, buf: npt.NDArray[np.uint8], reader: PcapReader, slow: npt.NDArray[np.int64]
+    ) -> list[Detection]:
+        """Detections of the pcap records handed over as (offset in `buf`, frame, time)."""
         others: list[Detection] = []
-        for offset, number, time_ns in slow[:n_slow].tolist():
+        for offset, number, time_ns in slow.tolist():
             caplen = int.from_bytes(buf[offset + 8 : offset + 12].tobytes(),
                                     "big" if reader.byte_order == ">" else "little")
             data = buf[offset + 16 : offset + 16 + caplen].tobytes()
             packet = Packet(number, time_ns, reader.linktype, data, caplen)
             others.extend(self.stream.packet(packet))
-        return BeaconBatch(
-            frames[:n].copy(), times[:n].copy(), macs[:n].copy(), counters[:n].copy(),
-            msgs[:n].copy(), decode_messages(msgs[:n]), others,
-        )
+        return others
+
+    def _blocks(self, reader: PcapngReader) -> Iterator[BeaconBatch]:
+        """The pcapng walk: the kernel over each chunk, the reader for each block it stops at."""
+        out, clocks = _Scratch(), _Clocks()
+        with reader.handle as handle:
+            chunks = _Chunks(handle, np.empty(max(self.chunk_bytes, 64), dtype=np.uint8))
+            chunks.buf[: len(reader.head)] = np.frombuffer(reader.head, dtype=np.uint8)
+            chunks.valid = len(reader.head)
+            order = "<"  # the current section's; the first block is a section header
+            while True:
+                pos, reader.number, fast, n, n_slow, stop = _scan_blocks(
+                    chunks.buf, chunks.pos, chunks.valid, order == ">", clocks.rows,
+                    clocks.count, reader.number, out.msgs, out.frames, out.times, out.macs,
+                    out.counters, out.slow,
+                )
+                reader.delivered += fast
+                others = self._handed_over(reader, chunks.buf, order, out.slow[:n_slow])
+                chunks.pos = pos
+                self.frames, self.offset = reader.delivered, chunks.offset
+                if n or n_slow:
+                    yield out.batch(n, others)
+                if stop == STOP_FULL or (stop == STOP_NEED and chunks.more()):
+                    continue
+                taken = self._reader_block(reader, chunks, order, clocks)
+                if taken is None:
+                    break
+                order, found = taken
+                if found:
+                    yield _others_only(found)
+        self.frames, self.offset = reader.delivered, chunks.offset
+        self.skipped.merge(reader.skipped)
+        reader.finish()
+
+    def _handed_over(
+        self, reader: PcapngReader, buf: npt.NDArray[np.uint8], order: str,
+        slow: npt.NDArray[np.int64],
+    ) -> list[Detection]:
+        """Detections of the packet blocks handed over as (offset in `buf`, frame, type):
+        the reader reads each (counting what it cannot), the streaming path decodes it."""
+        others: list[Detection] = []
+        endian: Literal["big", "little"] = "big" if order == ">" else "little"
+        for offset, number, kind in slow.tolist():
+            total = int.from_bytes(buf[offset + 4 : offset + 8].tobytes(), endian)
+            body = buf[offset + 8 : offset + total - 4].tobytes()
+            packet = reader.packet(kind, body, order, number)
+            if packet is not None:
+                others.extend(self.stream.packet(packet))
+        return others
+
+    def _reader_block(
+        self, reader: PcapngReader, chunks: _Chunks, order: str, clocks: _Clocks
+    ) -> tuple[str, list[Detection]] | None:
+        """The reader frames and takes in the next block; (byte order after it, detections
+        of its packet), or None where the walk ends."""
+        offset = chunks.offset
+        framed = reader.frame(chunks, order, offset)
+        if framed is None:
+            return None
+        block_type, body, order, _total = framed
+        packet = reader.block(block_type, body, order, offset)
+        clocks.follow(reader.interfaces)
+        return order, [] if packet is None else self.stream.packet(packet)
 
     def _streamed(self, reader: CaptureReader) -> Iterator[BeaconBatch]:
-        empty, none = np.empty(0, dtype=np.int64), np.empty((0, 25), np.uint8)
-        columns = decode_messages(none)
         found: list[Detection] = []
         for packet in reader:
             found.extend(self.stream.packet(packet))
-            self.offset += 16 + len(packet.data)  # close enough for pcapng too
+            self.offset += 16 + len(packet.data)  # a pcap record header and its data
             if len(found) >= STREAMED_BATCH:
-                yield BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none,
-                                  columns, found)
+                yield _others_only(found)
                 found = []
         if found:
-            yield BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none,
-                              columns, found)
+            yield _others_only(found)
         self.frames = self.stream.frames
         self.skipped.merge(reader.skipped)

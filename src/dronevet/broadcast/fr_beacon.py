@@ -38,7 +38,8 @@ from dronevet.broadcast.remoteid.common import MessageError
 
 OUI: Final = bytes.fromhex("6a5c35")
 VENDOR_TYPE: Final = 0x01
-LATLON_SCALE: Final = 1e-5
+LATLON_UNITS: Final = 100_000
+"""Positions are int32 counts of 1e-5 degree (divided, so the decimal prints exactly)."""
 WIDTHS: Final = {1: 1, 2: 30, 4: 4, 5: 4, 6: 2, 7: 2, 8: 4, 9: 4, 10: 1, 11: 2}
 """Fixed value lengths by type (type 3, the ANSI/CTA serial, is variable)."""
 ANSI_MAX = 20
@@ -78,7 +79,7 @@ def _position(values: dict[int, Any], lat_type: int) -> tuple[float | None, floa
     lat_raw, lon_raw = values.get(lat_type), values.get(lat_type + 1)
     if lat_raw is None or lon_raw is None or (lat_raw == 0 and lon_raw == 0):
         return None, None
-    lat, lon = lat_raw * LATLON_SCALE, lon_raw * LATLON_SCALE
+    lat, lon = lat_raw / LATLON_UNITS, lon_raw / LATLON_UNITS
     if abs(lat) > 90 or abs(lon) > 180:
         raise MessageError(f"French beacon position {lat}, {lon} is off the globe")
     return lat, lon

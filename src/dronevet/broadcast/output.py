@@ -33,6 +33,8 @@ TRACK_COLUMNS = (
 """CSV columns of a per-drone summary; lists and counts are written as JSON text."""
 
 FORMATS = ("jsonl", "csv", "geojson")
+LINE_FORMATS = ("jsonl", "csv")
+"""Formats whose records can be rendered as lines elsewhere (`DecodeRun.lines`)."""
 
 
 def dumps(value: Any) -> str:
@@ -86,6 +88,13 @@ class RecordWriter:
             self.stream.write(b"".join(orjson.dumps(r, option=option) for r in records).decode())
         else:
             self.stream.write("".join(self._feature(r) for r in records))
+
+    def write_lines(self, chunk: bytes | memoryview) -> None:
+        """Write JSON lines or CSV rows already rendered in this writer's format (UTF-8)."""
+        if self.format not in LINE_FORMATS:
+            raise ValueError(f"{self.format} is not written line by line")
+        self.stream.flush()
+        self.stream.buffer.write(chunk)
 
     def _feature(self, record: dict[str, Any]) -> str:
         position = _position(record)

@@ -1,17 +1,16 @@
 """One capture decoded: `decode_capture(path)` and the run it returns.
 
 The run opens the capture once and takes the fastest path that reads it: the batch path
-(`batch_records.BatchRecords`: a compiled scan) for pcap files, the streaming path frame
-by frame for everything else (pcapng, and every file with `stream=True`); the batch
-path's modules are imported only when it is taken. Either
-way the records are the `rid decode` JSON contract, in frame order, handed out in batches
-so writers can work on many at once; the counts and the skip tally are complete once the
-records are read.
+(`batch_records.BatchRecords`: a compiled scan) for pcap and pcapng files, the streaming
+path frame by frame for everything else (and every file with `stream=True`); the batch
+path's modules are imported only when it is taken. Either way the records are the `rid
+decode` JSON contract, in frame order, handed out in batches so writers can work on many at
+once; the counts and the skip tally are complete once the records are read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -19,6 +18,7 @@ from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import CaptureReader, SkipTally
 from dronevet.capture.pcap import PcapReader
+from dronevet.capture.pcapng import PcapngReader
 
 if TYPE_CHECKING:
     from dronevet.broadcast.batch_records import BatchRecords
@@ -39,7 +39,7 @@ class DecodeRun:
         self.size = Path(source).stat().st_size if isinstance(source, str | Path) else None
         self._batch: BatchRecords | None = None
         self._stream: StreamDecoder | None = None
-        if isinstance(self.reader, PcapReader) and not stream:
+        if isinstance(self.reader, PcapReader | PcapngReader) and not stream:
             from dronevet.broadcast.batch_records import BatchRecords
 
             self._batch = BatchRecords(self.reader)
@@ -98,6 +98,19 @@ class DecodeRun:
     def __iter__(self) -> Iterator[Record]:
         for batch in self.batches():
             yield from batch
+
+    def lines(self, fmt: str, columns: Sequence[str] = ()) -> Iterator[bytes | memoryview]:
+        """The records as JSON lines (`jsonl`) or CSV rows of `columns` (`csv`, no header),
+        in chunks; each chunk is valid until the next is asked for. The batch path renders
+        them from its columns (`row_writer`), the streaming path record by record; the
+        bytes are the same."""
+        if self._batch is not None:
+            yield from self._batch.lines(fmt, columns)
+            return
+        from dronevet.broadcast.batch_records import record_line
+
+        for batch in self.batches():
+            yield b"".join(record_line(fmt, columns, record) for record in batch)
 
     def close(self) -> None:
         self.reader.close()

@@ -21,12 +21,15 @@ import io
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 from dronevet.capture import linktypes
 from dronevet.capture.packets import Packet, SkipTally
 from dronevet.errors import CaptureFormatError
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 SHB = 0x0A0D0D0A
 IDB = 1
@@ -35,6 +38,10 @@ SPB = 3
 EPB = 6
 MAX_BLOCK = 1 << 24
 """A block longer than this (16 MiB) is corrupt."""
+FIRST_NS = (datetime.min.replace(tzinfo=UTC) - EPOCH) // timedelta(microseconds=1) * 1000
+END_NS = ((datetime.max.replace(tzinfo=UTC) - EPOCH) // timedelta(microseconds=1) + 1) * 1000
+"""Capture times from the start of year 1 to the end of 9999 can be written; a packet
+stamped outside them (a damaged clock) is skipped."""
 
 _SECTION_ORDERS = {b"\x4d\x3c\x2b\x1a": "<", b"\x1a\x2b\x3c\x4d": ">"}
 """Byte-order magic of a Section Header Block -> struct byte order."""
@@ -81,7 +88,9 @@ def _options(body: bytes, start: int, order: str) -> Iterator[tuple[int, bytes]]
         pos += 4 + ((length + 3) & ~3)
 
 
-class _Readable(Protocol):
+class Readable(Protocol):
+    """A stream of bytes the block walk reads (`read` gives fewer bytes only at the end)."""
+
     def read(self, size: int, /) -> bytes: ...
 
 
@@ -110,15 +119,29 @@ def _comment(body: bytes, start: int, order: str) -> str | None:
 
 
 class PcapngReader:
-    """Iterate the packets of a pcapng file, holding one block in memory at a time."""
+    """Iterate the packets of a pcapng file, holding one block in memory at a time.
+
+    Iteration walks the blocks with `frame` (one block off the stream) and `block` (what it
+    says), then calls `finish`. The batch path (`broadcast.fastpath`) walks most packet
+    blocks itself and hands the reader the others through the same methods, so both paths
+    give the same packets, frame numbers and skips.
+    """
 
     def __init__(self, handle: io.BufferedReader, path: str | Path) -> None:
         self.path = Path(path)
         self.handle = handle
         self.skipped = SkipTally()
         self.section_comments: list[str] = []
+        self.interfaces: list[Interface] = []
+        """The interfaces the current section has described so far, in order."""
+        self.number = 0
+        """Packet blocks walked so far, skipped ones included: the last frame number."""
+        self.delivered = 0
+        """Packets handed out so far."""
+        self._unsupported: set[int] = set()
         head = handle.read(12)
-        self._head = head
+        self.head = head
+        """The file's first 12 bytes, already read from `handle`; the walk starts with them."""
         if len(head) < 12 or struct.unpack("<I", head[:4])[0] != SHB:
             raise CaptureFormatError(
                 "not a pcapng file: it does not start with a Section Header Block",
@@ -137,64 +160,77 @@ class PcapngReader:
 
     def __iter__(self) -> Iterator[Packet]:
         with self.handle as handle:
-            yield from self._blocks(_Replayed(self._head, handle))
-
-    def _framed(self, handle: _Readable) -> Iterator[tuple[int, bytes, str, int]]:
-        """Each block as (type, body, byte order, offset); a truncated or corrupt block
-        ends the walk with a counted skip."""
-        order = "<"
-        offset = 0
-        while True:
-            head = handle.read(8)
-            if not head:
-                return
-            if len(head) < 8:
-                self.skipped.add("truncated block header at end of file", offset)
-                return
-            if head[:4] == b"\x0a\x0d\x0d\x0a":
-                magic = handle.read(4)
-                order = _SECTION_ORDERS.get(magic, "")
-                if not order:
-                    raise self._fail("Section Header Block without byte-order magic", offset)
-                head += magic
-            block_type, total = struct.unpack(order + "II", head[:8])
-            if total < 12 or total % 4 or total > MAX_BLOCK:
-                self.skipped.add(f"corrupt block length {total} (rest of file unreadable)", offset)
-                return
-            rest = handle.read(total - len(head))
-            if len(rest) < total - len(head):
-                self.skipped.add("truncated block at end of file", offset)
-                return
-            yield block_type, (head + rest)[8:-4], order, offset
-            offset += total
-
-    def _blocks(self, handle: _Readable) -> Iterator[Packet]:
-        interfaces: list[Interface] = []
-        number = yielded = 0
-        unsupported: set[int] = set()
-        for block_type, body, order, offset in self._framed(handle):
-            if block_type == SHB:
-                interfaces = []
-                if len(body) < 16:
-                    raise self._fail("Section Header Block too short", offset)
-                comment = _comment(body, 16, order)
-                if comment:
-                    self.section_comments.append(comment)
-            elif block_type == IDB:
-                interface = self._interface(body, order, offset)
-                interfaces.append(interface)
-                if interface.linktype not in linktypes.SUPPORTED:
-                    unsupported.add(interface.linktype)
-            elif block_type in (EPB, OPB, SPB):
-                number += 1
-                packet = self._packet(block_type, body, order, interfaces, number)
+            stream = _Replayed(self.head, handle)
+            order, offset = "<", 0
+            while (framed := self.frame(stream, order, offset)) is not None:
+                block_type, body, order, total = framed
+                packet = self.block(block_type, body, order, offset)
+                offset += total
                 if packet is not None:
-                    yielded += 1
                     yield packet
-            else:
-                self.skipped.add(f"pcapng block type {block_type:#x} not used", offset)
-        if unsupported and not yielded:
-            kinds = ", ".join(linktypes.name(kind) for kind in sorted(unsupported))
+        self.finish()
+
+    def frame(
+        self, stream: Readable, order: str, offset: int
+    ) -> tuple[int, bytes, str, int] | None:
+        """The block at file offset `offset` as (type, body, byte order, total length).
+
+        `order` is the current section's byte order (a Section Header Block brings its own).
+        None at the end of the file, and, with a counted skip, at a truncated or corrupt
+        block: the walk ends there.
+        """
+        head = stream.read(8)
+        if not head:
+            return None
+        if len(head) < 8:
+            self.skipped.add("truncated block header at end of file", offset)
+            return None
+        if head[:4] == b"\x0a\x0d\x0d\x0a":
+            magic = stream.read(4)
+            order = _SECTION_ORDERS.get(magic, "")
+            if not order:
+                raise self._fail("Section Header Block without byte-order magic", offset)
+            head += magic
+        block_type, total = struct.unpack(order + "II", head[:8])
+        if total < 12 or total % 4 or total > MAX_BLOCK:
+            self.skipped.add(f"corrupt block length {total} (rest of file unreadable)", offset)
+            return None
+        rest = stream.read(total - len(head))
+        if len(rest) < total - len(head):
+            self.skipped.add("truncated block at end of file", offset)
+            return None
+        return block_type, (head + rest)[8:-4], order, total
+
+    def block(self, block_type: int, body: bytes, order: str, offset: int) -> Packet | None:
+        """Take in one framed block at file offset `offset`; the packet of a packet block.
+
+        A section starts a new interface list, an interface joins it, a packet block gets
+        the next frame number (`packet`), any other block is counted as skipped.
+        """
+        if block_type == SHB:
+            self.interfaces = []
+            if len(body) < 16:
+                raise self._fail("Section Header Block too short", offset)
+            comment = _comment(body, 16, order)
+            if comment:
+                self.section_comments.append(comment)
+        elif block_type == IDB:
+            interface = self._interface(body, order, offset)
+            self.interfaces.append(interface)
+            if interface.linktype not in linktypes.SUPPORTED:
+                self._unsupported.add(interface.linktype)
+        elif block_type in (EPB, OPB, SPB):
+            self.number += 1
+            return self.packet(block_type, body, order, self.number)
+        else:
+            self.skipped.add(f"pcapng block type {block_type:#x} not used", offset)
+        return None
+
+    def finish(self) -> None:
+        """End of the walk: refuse a file whose only interfaces have link types dronevet
+        does not read, when no packet was handed out."""
+        if self._unsupported and not self.delivered:
+            kinds = ", ".join(linktypes.name(kind) for kind in sorted(self._unsupported))
             raise CaptureFormatError(
                 f"link type {kinds} is not one dronevet reads "
                 "(it reads 802.11 with or without radiotap or PPI, and Bluetooth LE)",
@@ -215,15 +251,18 @@ class PcapngReader:
             raise self._fail(f"if_tsresol {tsresol:#x} out of range", offset)
         return Interface(linktype, snaplen, tsresol, tsoffset)
 
-    def _packet(
-        self, kind: int, body: bytes, order: str, interfaces: list[Interface], number: int
-    ) -> Packet | None:
+    def packet(self, kind: int, body: bytes, order: str, number: int) -> Packet | None:
+        """The packet of a packet block (body `body`) numbered `number`, on the current
+        section's interfaces; None, with a counted skip, where it cannot be read."""
         if kind == SPB:
             if len(body) < 4:
                 self.skipped.add("Simple Packet Block too short", number)
                 return None
             (origlen,) = struct.unpack_from(order + "I", body)
-            iface_id, ticks, data, comment = 0, None, body[4 : 4 + origlen], None
+            # The block holds min(original length, snaplen) bytes (snaplen 0: no limit).
+            snaplen = self.interfaces[0].snaplen if self.interfaces else 0
+            kept = min(origlen, snaplen) if snaplen else origlen
+            iface_id, ticks, data, comment = 0, None, body[4 : 4 + kept], None
         else:
             fixed = 20
             if len(body) < fixed:
@@ -241,18 +280,23 @@ class PcapngReader:
                 return None
             ticks = (high << 32) | low
             comment = _comment(body, fixed + ((caplen + 3) & ~3), order)
-        if iface_id >= len(interfaces):
+        if iface_id >= len(self.interfaces):
             self.skipped.add("packet on an interface not described", number)
             return None
-        interface = interfaces[iface_id]
+        interface = self.interfaces[iface_id]
         if interface.linktype not in linktypes.SUPPORTED:
             self.skipped.add(
                 f"link type {linktypes.name(interface.linktype)} not supported", number
             )
             return None
+        time_ns = None if ticks is None else interface.to_ns(ticks)
+        if time_ns is not None and not FIRST_NS <= time_ns < END_NS:
+            self.skipped.add("time stamp outside the years 1 to 9999", number)
+            return None
+        self.delivered += 1
         return Packet(
             number=number,
-            time_ns=None if ticks is None else interface.to_ns(ticks),
+            time_ns=time_ns,
             linktype=interface.linktype,
             data=data,
             orig_len=origlen,

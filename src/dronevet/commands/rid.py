@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +21,9 @@ from dronevet.commands.common import console, err_console, error_line, guarded, 
 from dronevet.errors import DronevetError, UsageError
 
 if TYPE_CHECKING:
+    from dronevet.broadcast.output import RecordWriter
+    from dronevet.broadcast.run import DecodeRun
+    from dronevet.broadcast.tracker import Tracker
     from dronevet.capture.packets import SkipTally
 
 app = typer.Typer(
@@ -68,6 +71,34 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _write_run(
+    run: DecodeRun, writer: RecordWriter | None, tracker: Tracker | None,
+    fmt: RecordFormat, columns: Sequence[str],
+) -> None:  # fmt: skip
+    """Write one capture's records (or feed the tracker), with a progress bar on a terminal."""
+    from rich.progress import Progress
+
+    from dronevet.broadcast.output import LINE_FORMATS
+
+    show = sys.stderr.isatty() and (run.size or 0) > PROGRESS_BYTES
+    with (
+        Progress(console=err_console, transient=True, disable=not show) as bar,
+        _collector_paused(),
+    ):
+        task = bar.add_task(f"decoding {Path(run.path).name}", total=run.size)
+        if writer is not None and tracker is None and fmt in LINE_FORMATS:
+            for chunk in run.lines(fmt, columns):  # rendered straight from the columns
+                writer.write_lines(chunk)
+                bar.update(task, completed=run.offset)
+            return
+        for batch in run.batches():
+            if tracker is not None:
+                tracker.update_many(batch)
+            elif writer is not None:
+                writer.write_many(batch)
+            bar.update(task, completed=run.offset)
+
+
 @app.command()
 @guarded
 def decode(
@@ -90,8 +121,6 @@ def decode(
     position, operator and home positions, identity, counts, recent history). A summary of
     frames read and of what was skipped, and why, goes to standard error.
     """
-    from rich.progress import Progress
-
     from dronevet.api import decode_capture, load_knowledge
     from dronevet.broadcast.identity import track_identity
     from dronevet.broadcast.output import CONTRACT_COLUMNS, TRACK_COLUMNS, RecordWriter
@@ -107,18 +136,7 @@ def decode(
     for path in files:
         try:
             run = decode_capture(path, stream=stream)
-            show = sys.stderr.isatty() and (run.size or 0) > PROGRESS_BYTES
-            with (
-                Progress(console=err_console, transient=True, disable=not show) as bar,
-                _collector_paused(),
-            ):
-                task = bar.add_task(f"decoding {path.name}", total=run.size)
-                for batch in run.batches():
-                    if tracker is not None:
-                        tracker.update_many(batch)
-                    elif writer is not None:
-                        writer.write_many(batch)
-                    bar.update(task, completed=run.offset)
+            _write_run(run, writer, tracker, chosen, columns)
         except DronevetError as error:
             err_console.print(error_line(error), soft_wrap=True)
             failures.append(error)

@@ -29,7 +29,7 @@ from dronevet.broadcast.remoteid.common import (
     ALT_OFFSET,
     ALT_SCALE,
     EPOCH_2019_UNIX,
-    LATLON_SCALE,
+    LATLON_UNITS,
     MESSAGE_SIZE,
     NEWEST_VERSION,
 )
@@ -74,8 +74,8 @@ def _altitude(raw: Any) -> Array:
 
 
 def _position(lat_raw: Any, lon_raw: Any) -> tuple[Array, Array]:
-    lat = lat_raw * LATLON_SCALE
-    lon = lon_raw * LATLON_SCALE
+    lat = lat_raw / LATLON_UNITS
+    lon = lon_raw / LATLON_UNITS
     bad = ((lat_raw == 0) & (lon_raw == 0)) | (np.abs(lat) > 90.0) | (np.abs(lon) > 180.0)
     return np.where(bad, np.nan, lat), np.where(bad, np.nan, lon)
 

@@ -30,7 +30,9 @@ MESSAGE_SIZE = 25
 NEWEST_VERSION = 2
 EPOCH_2019 = datetime(2019, 1, 1, tzinfo=UTC)
 EPOCH_2019_UNIX = 1546300800  # seconds from 1970-01-01 to 2019-01-01 UTC
-LATLON_SCALE = 1e-7
+LATLON_UNITS = 10_000_000
+"""Latitude and longitude are int32 counts of 1e-7 degree. Dividing by this (not multiplying
+by 1e-7) gives the double nearest the exact decimal, so 455457468 prints as 45.5457468."""
 ALT_SCALE = 0.5
 ALT_OFFSET = -1000.0
 
@@ -75,9 +77,9 @@ def decode_altitude(raw: int) -> float | None:
 
 
 def decode_position(lat_raw: int, lon_raw: int) -> tuple[float | None, float | None]:
-    """Degrees from int32 * 1e-7; (None, None) when unknown (0, 0) or out of range."""
-    lat = lat_raw * LATLON_SCALE
-    lon = lon_raw * LATLON_SCALE
+    """Degrees from int32 1e-7 degree units; (None, None) when unknown (0, 0) or out of range."""
+    lat = lat_raw / LATLON_UNITS
+    lon = lon_raw / LATLON_UNITS
     if (lat_raw == 0 and lon_raw == 0) or abs(lat) > 90.0 or abs(lon) > 180.0:
         return None, None
     return lat, lon

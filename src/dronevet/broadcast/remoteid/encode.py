@@ -17,7 +17,7 @@ from dronevet.broadcast.remoteid.common import (
     ALT_OFFSET,
     ALT_SCALE,
     EPOCH_2019,
-    LATLON_SCALE,
+    LATLON_UNITS,
     MESSAGE_SIZE,
 )
 from dronevet.broadcast.remoteid.decode import RemoteIdMessage
@@ -38,7 +38,7 @@ def _altitude(value: float | None) -> int:
 def _position(lat: float | None, lon: float | None) -> tuple[int, int]:
     if lat is None or lon is None:
         return 0, 0
-    return round(lat / LATLON_SCALE), round(lon / LATLON_SCALE)
+    return round(lat * LATLON_UNITS), round(lon * LATLON_UNITS)
 
 
 def _text(value: str, size: int) -> bytes:
