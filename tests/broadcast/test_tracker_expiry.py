@@ -110,3 +110,14 @@ def test_expire_drops_only_the_silent_drone() -> None:
     gone = tracker.expire(T0 + timedelta(seconds=421))  # 301 s after the survey drone's last
     assert [track.key for track in gone] == [SERIAL]
     assert [track.key for track in tracker.tracks()] == ["OTHER-DRONE"]
+
+
+def test_a_drone_back_after_a_long_silence_with_a_new_address_starts_a_second_flight() -> None:
+    # Bluetooth and many Wi-Fi chips pick a new random address per power-up
+    tracker = flying_for(2)
+    back = 120 + MAX_AGE.total_seconds() + 1
+    tracker.update({**heard(back), "mac": "c2:11:22:33:44:55"})
+    (first_flight,) = tracker.take_retired()
+    assert first_flight.last_seen == T0 + timedelta(minutes=2)
+    (second_flight,) = tracker.tracks()
+    assert second_flight.macs == ("c2:11:22:33:44:55",)

@@ -74,3 +74,20 @@ def test_by_default_a_track_keeps_its_newest_256_positions() -> None:
     (track,) = tracker.tracks()
     assert len(track.history) == 256
     assert track.history[0].time == T0 + timedelta(seconds=44)  # the first 44 dropped
+
+
+def test_the_summary_gives_the_operator_position_and_altitude() -> None:
+    tracker = Tracker()
+    tracker.update({**heard("A", 0), "msg_type": "system", "operator_lat": 48.1,
+                    "operator_lon": 11.5, "operator_alt": 520.0})  # fmt: skip
+    (summary,) = tracker.summary()
+    assert (summary["operator_lat"], summary["operator_lon"], summary["operator_alt"]) == (
+        48.1, 11.5, 520.0
+    )
+
+
+def test_a_record_timed_with_a_datetime_is_filed_like_one_timed_with_iso_text() -> None:
+    tracker = Tracker()
+    tracker.update({**heard("A", 0), "time": T0 + timedelta(seconds=7)})
+    (track,) = tracker.tracks()
+    assert track.first_seen == T0 + timedelta(seconds=7)

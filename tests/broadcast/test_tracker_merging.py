@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from dronevet.broadcast.remoteid.basic_id import BasicIdMessage
 from dronevet.broadcast.remoteid.decode import message_record
 from dronevet.broadcast.remoteid.enums import (
@@ -58,6 +56,15 @@ def location(lat: float, lon: float) -> dict:
 def heard(record: dict, seconds: float, mac: str) -> dict:
     return {**record, "time": (T0 + timedelta(seconds=seconds)).isoformat(), "mac": mac,
             "transport": "bt-extended" if mac == BLUETOOTH else "wifi-beacon"}  # fmt: skip
+
+
+def operator_id(value: str) -> dict:
+    return {"msg_type": "operator_id", "version": 2, "operator_id": value,
+            "operator_id_type": "operator_id"}  # fmt: skip
+
+
+def basic_id_of(uas_id: str) -> dict:
+    return {**basic_id(), "uas_id": uas_id}
 
 
 def test_an_operator_heard_only_on_the_older_half_is_kept_after_the_merge() -> None:
@@ -119,19 +126,35 @@ def test_after_the_merge_the_second_radio_alone_still_feeds_the_drone() -> None:
     assert [fix.lat for fix in track.history] == [48.2, 48.3]
 
 
-@pytest.mark.parametrize("missing", ["operator_lon", "operator_lat"])
-def test_a_record_with_one_operator_coordinate_gives_no_operator(missing: str) -> None:
+def test_an_operator_id_heard_only_on_the_mac_half_is_kept_after_the_merge() -> None:
     tracker = Tracker()
-    tracker.update({**heard(system(48.1, 11.5), 0, WIFI), missing: None})
+    tracker.update(heard(operator_id("FIN87astrdge12k8"), 0, BLUETOOTH))
+    tracker.update(heard(basic_id(), 1, WIFI))
+    tracker.update(heard(basic_id(), 2, BLUETOOTH))
     (track,) = tracker.tracks()
-    assert (track.operator, track.home) == (None, None)
+    assert dict(track.identity)["operator_id"] == "FIN87astrdge12k8"
 
 
-@pytest.mark.parametrize("missing", ["home_lon", "home_lat"])
-def test_a_record_with_one_home_coordinate_gives_no_home(missing: str) -> None:
-    record = {"msg_type": "dji_flight_info", "serial": "1581F4XFC22B000B",
-              "home_lat": 50.44, "home_lon": 30.53}  # fmt: skip
+def test_a_serial_on_wifi_and_a_registration_on_two_bluetooth_addresses_are_one_drone() -> None:
+    # F3411 lets a drone send two Basic IDs: its serial number and a CAA registration.
+    # Bluetooth rotates its address; the registration was heard on both addresses.
     tracker = Tracker()
-    tracker.update({**heard(record, 0, WIFI), missing: None})
+    tracker.update(heard(basic_id(), 0, WIFI))  # serial, Wi-Fi
+    tracker.update(heard(basic_id_of("FIN-REG-0001"), 1, BLUETOOTH))
+    tracker.update(heard(basic_id_of("FIN-REG-0001"), 2, "c0:00:00:00:00:03"))
+    tracker.update(heard(basic_id(), 3, BLUETOOTH))  # the serial on Bluetooth links them
     (track,) = tracker.tracks()
-    assert track.home is None
+    assert track.key == UAS_ID  # the identity heard first
+    assert track.uas_ids == (UAS_ID, "FIN-REG-0001")
+    assert set(track.macs) == {WIFI, BLUETOOTH, "c0:00:00:00:00:03"}
+
+
+def test_after_the_merge_the_second_identity_alone_still_feeds_the_drone() -> None:
+    tracker = Tracker()
+    tracker.update(heard(basic_id(), 0, WIFI))
+    tracker.update(heard(basic_id_of("FIN-REG-0001"), 1, BLUETOOTH))
+    tracker.update(heard(basic_id(), 2, BLUETOOTH))  # merge
+    tracker.update(heard(basic_id_of("FIN-REG-0001"), 3, "c0:00:00:00:00:09"))  # new address
+    (track,) = tracker.tracks()
+    assert track.last_seen == T0 + timedelta(seconds=3)
+    assert "c0:00:00:00:00:09" in track.macs

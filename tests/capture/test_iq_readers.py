@@ -151,7 +151,7 @@ def _why_unreadable(data: bytes, name: str) -> str | None:
     size = sample_type(name).sample_bytes
     whole = data[: len(data) - len(data) % size]
     if name == "cf32" and not np.isfinite(np.frombuffer(whole, "<f4")).all():
-        return "not finite"
+        return "not a finite number"
     if len(data) % size:
         return "truncated"
     return "no IQ samples" if not data else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dronevet.errors import BadInputError, UnknownNameError
+from dronevet.errors import BadInputError, KnowledgeError, UnknownNameError
 from dronevet.store.import_files import DirectoryImportStore
 
 SAVE_WITH_A_SIZE_LIMIT = """
@@ -101,3 +101,13 @@ def test_the_store_says_where_it_keeps_imports_and_gives_back_what_it_stored(
     with store.open("a.ftm.jsonl") as handle:
         assert handle.read() == source.read_bytes()
     assert [item.name for item in store.list()] == ["a.ftm.jsonl", "b.ftm.jsonl"]
+
+
+def test_an_import_that_went_missing_is_named_with_its_full_path(tmp_path: Path) -> None:
+    store = DirectoryImportStore(tmp_path / "imports")
+    store.save("a.ftm.jsonl", _export(tmp_path / "a.jsonl", 1))
+    (tmp_path / "imports" / "a.ftm.jsonl").unlink()  # deleted behind the store's back
+    with pytest.raises(KnowledgeError) as caught:
+        store.open("a.ftm.jsonl")
+    assert caught.value.path == str(tmp_path / "imports" / "a.ftm.jsonl")
+    assert "cannot read the import (No such file or directory)" in str(caught.value)
