@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from capture.capture_builders import (
@@ -125,6 +125,7 @@ messages = st.tuples(st.integers(0, 5) | st.integers(0, 15), st.sampled_from([0,
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(messages, min_size=1, max_size=9), min_size=1, max_size=12),
        st.sampled_from(["jsonl", "csv"]), st.sampled_from([200, 4096]))
+@example(packs=[[bytes(25)]], fmt="csv", chunk_bytes=200)  # empty UAS ID: not quoted
 def test_random_packs_give_the_same_bytes_as_the_dict_path(
     packs: list[list[bytes]], fmt: str, chunk_bytes: int
 ) -> None:

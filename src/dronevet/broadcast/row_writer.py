@@ -340,7 +340,8 @@ class Template:
         """One string value (None: null) as this format writes it."""
         if self.name == "jsonl":
             return orjson.dumps(value)
-        return csv_line([value])[:-2].encode()
+        # Alone on a line an empty field is quoted; among others it is not.
+        return csv_line([value, None])[:-3].encode()
 
 
 def csv_line(cells: Sequence[Any]) -> str:
