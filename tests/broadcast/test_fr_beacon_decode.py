@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from broadcast.detections import detected
 from capture.capture_builders import (
     BEACON_FIXED,
     element,
@@ -128,7 +129,7 @@ def test_batch_path_hands_french_beacons_over_and_keeps_frame_order() -> None:
 def test_tracker_keys_a_french_beacon_by_its_id_with_take_off_as_home() -> None:
     (record,), _ = _decode(fr_frame(published_example()))
     tracker = Tracker()
-    tracker.update(record)
+    tracker.update(detected(record))
     (track,) = tracker.tracks()
     assert track.key == FR_ID
     assert track.home == (record["home_lat"], record["home_lon"])

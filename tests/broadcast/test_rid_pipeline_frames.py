@@ -40,7 +40,7 @@ def test_beacon_with_ht_control_and_fcs_still_yields_its_pack() -> None:
     frame = management(8, SOURCE, BEACON_FIXED + odid_beacon_element(3, PACK),
                        flags=0x80, ht_control=bytes(4))
     found = StreamDecoder().packet(_packet(radiotap(fcs=True) + frame + bytes(4)))
-    assert [(d.transport, d.mac, d.record()["operator_id"]) for d in found] == [
+    assert [(d.transport, d.source, d.record()["operator_id"]) for d in found] == [
         ("wifi-beacon", "0a:1b:2c:3d:4e:5f", "FIN87astrdge12kxyz")
     ]
 
@@ -60,7 +60,7 @@ def test_other_nan_services_are_not_remote_id() -> None:
 def test_bluetooth_4_legacy_advertisement_carries_one_message() -> None:
     advert = ble_ll(2, SOURCE[::-1] + odid_service_data(1, OPERATOR))
     found = StreamDecoder().packet(_packet(nordic(advert), linktypes.NORDIC_BLE))
-    assert [(d.transport, d.mac) for d in found] == [("bt-legacy", "0a:1b:2c:3d:4e:5f")]
+    assert [(d.transport, d.source) for d in found] == [("bt-legacy", "0a:1b:2c:3d:4e:5f")]
 
 
 def test_dji_element_is_decoded_as_dji_flight_info() -> None:

@@ -27,8 +27,9 @@ from capture.capture_builders import (
     radiotap,
 )
 from dronevet.broadcast.batch_records import BatchRecords, mac_text, record_line
+from dronevet.broadcast.detection import iso_time
 from dronevet.broadcast.output import CONTRACT_COLUMNS
-from dronevet.broadcast.pipeline import StreamDecoder, iso_time
+from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.broadcast.row_writer import _float, _mac, _time
 from dronevet.capture.files import open_capture
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from broadcast.detections import detected
 from dronevet.broadcast.remoteid.basic_id import BasicIdMessage
 from dronevet.broadcast.remoteid.decode import message_record
 from dronevet.broadcast.remoteid.enums import IdType, UaType
@@ -32,7 +33,7 @@ def heard(seconds: float) -> dict:
 def flying_for(minutes: int) -> Tracker:
     """A tracker that heard the drone once a minute from T0 for `minutes` minutes."""
     tracker = Tracker(max_age=MAX_AGE)
-    tracker.update_many(heard(60 * minute) for minute in range(minutes + 1))
+    tracker.update_many(detected(heard(60 * minute)) for minute in range(minutes + 1))
     return tracker
 
 
@@ -65,7 +66,7 @@ def test_a_long_flight_heard_every_minute_stays_one_track() -> None:
 
 def test_a_drone_heard_again_after_exactly_max_age_continues_its_flight() -> None:
     tracker = flying_for(2)
-    tracker.update(heard(120 + MAX_AGE.total_seconds()))
+    tracker.update(detected(heard(120 + MAX_AGE.total_seconds())))
     assert tracker.take_retired() == []
     (track,) = tracker.tracks()
     assert track.first_seen == T0
@@ -74,7 +75,7 @@ def test_a_drone_heard_again_after_exactly_max_age_continues_its_flight() -> Non
 def test_a_drone_heard_again_after_a_longer_silence_starts_a_second_flight() -> None:
     tracker = flying_for(2)
     back = 120 + MAX_AGE.total_seconds() + 1
-    tracker.update(heard(back))
+    tracker.update(detected(heard(back)))
     (first_flight,) = tracker.take_retired()
     assert (first_flight.first_seen, first_flight.last_seen) == (T0, T0 + timedelta(minutes=2))
     (second_flight,) = tracker.tracks()
@@ -84,8 +85,8 @@ def test_a_drone_heard_again_after_a_longer_silence_starts_a_second_flight() -> 
 def test_a_newest_first_capture_splits_at_a_gap_longer_than_max_age() -> None:
     # records replayed in reverse: the later flight first, then one from 301 s before it
     tracker = Tracker(max_age=MAX_AGE)
-    tracker.update(heard(1000))
-    tracker.update(heard(1000 - MAX_AGE.total_seconds() - 1))
+    tracker.update(detected(heard(1000)))
+    tracker.update(detected(heard(1000 - MAX_AGE.total_seconds() - 1)))
     (later_flight,) = tracker.take_retired()
     assert later_flight.first_seen == T0 + timedelta(seconds=1000)
     (earlier,) = tracker.tracks()
@@ -94,8 +95,8 @@ def test_a_newest_first_capture_splits_at_a_gap_longer_than_max_age() -> None:
 
 def test_a_newest_first_capture_keeps_a_gap_of_exactly_max_age_in_one_flight() -> None:
     tracker = Tracker(max_age=MAX_AGE)
-    tracker.update(heard(1000))
-    tracker.update(heard(1000 - MAX_AGE.total_seconds()))
+    tracker.update(detected(heard(1000)))
+    tracker.update(detected(heard(1000 - MAX_AGE.total_seconds())))
     assert tracker.take_retired() == []
     (track,) = tracker.tracks()
     assert (track.first_seen, track.last_seen) == (
@@ -106,7 +107,7 @@ def test_a_newest_first_capture_keeps_a_gap_of_exactly_max_age_in_one_flight() -
 def test_expire_drops_only_the_silent_drone() -> None:
     tracker = flying_for(2)
     other = {**heard(400), "uas_id": "OTHER-DRONE", "mac": "aa:bb:cc:dd:ee:ff"}
-    tracker.update(other)
+    tracker.update(detected(other))
     gone = tracker.expire(T0 + timedelta(seconds=421))  # 301 s after the survey drone's last
     assert [track.key for track in gone] == [SERIAL]
     assert [track.key for track in tracker.tracks()] == ["OTHER-DRONE"]
@@ -116,7 +117,7 @@ def test_a_drone_back_after_a_long_silence_with_a_new_address_starts_a_second_fl
     # Bluetooth and many Wi-Fi chips pick a new random address per power-up
     tracker = flying_for(2)
     back = 120 + MAX_AGE.total_seconds() + 1
-    tracker.update({**heard(back), "mac": "c2:11:22:33:44:55"})
+    tracker.update(detected({**heard(back), "mac": "c2:11:22:33:44:55"}))
     (first_flight,) = tracker.take_retired()
     assert first_flight.last_seen == T0 + timedelta(minutes=2)
     (second_flight,) = tracker.tracks()

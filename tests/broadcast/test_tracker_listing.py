@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from broadcast.detections import detected
 from dronevet.broadcast.remoteid.basic_id import BasicIdMessage
 from dronevet.broadcast.remoteid.decode import message_record
 from dronevet.broadcast.remoteid.enums import IdType, UaType
@@ -33,15 +34,15 @@ def heard(uas_id: str, seconds: float, *, lat: float | None = None) -> dict:
 def test_tracks_are_listed_most_recently_heard_first() -> None:
     tracker = Tracker()
     for uas_id, seconds in (("B", 20), ("A", 10), ("C", 30)):
-        tracker.update(heard(uas_id, seconds))
+        tracker.update(detected(heard(uas_id, seconds)))
     assert [track.key for track in tracker.tracks()] == ["C", "B", "A"]
 
 
 def test_the_summary_lists_live_and_retired_flights_most_recently_heard_first() -> None:
     tracker = Tracker(max_age=timedelta(seconds=60))
-    tracker.update(heard("A", 0))
-    tracker.update(heard("B", 50))
-    tracker.update(heard("A", 200))  # A's first flight retires, a second one starts
+    tracker.update(detected(heard("A", 0)))
+    tracker.update(detected(heard("B", 50)))
+    tracker.update(detected(heard("A", 200)))  # A's first flight retires, a second one starts
     summary = tracker.summary()
     assert [(s["key"], s["last_seen"]) for s in summary] == [
         ("A", (T0 + timedelta(seconds=200)).isoformat()),
@@ -52,7 +53,7 @@ def test_the_summary_lists_live_and_retired_flights_most_recently_heard_first() 
 
 def test_a_track_handed_out_cannot_be_changed_by_its_reader() -> None:
     tracker = Tracker()
-    tracker.update(heard("A", 0, lat=48.1))
+    tracker.update(detected(heard("A", 0, lat=48.1)))
     (track,) = tracker.tracks()
     with pytest.raises(dataclasses.FrozenInstanceError):
         track.key = "B"  # type: ignore[misc]
@@ -62,7 +63,7 @@ def test_a_track_handed_out_cannot_be_changed_by_its_reader() -> None:
 
 def test_by_default_a_track_ends_after_five_minutes_of_silence() -> None:
     tracker = Tracker()
-    tracker.update(heard("A", 0))
+    tracker.update(detected(heard("A", 0)))
     assert tracker.expire(T0 + timedelta(minutes=5)) == []
     assert [t.key for t in tracker.expire(T0 + timedelta(minutes=5, seconds=1))] == ["A"]
 
@@ -70,7 +71,7 @@ def test_by_default_a_track_ends_after_five_minutes_of_silence() -> None:
 def test_by_default_a_track_keeps_its_newest_256_positions() -> None:
     tracker = Tracker()
     for second in range(300):
-        tracker.update(heard("A", second, lat=48.0 + second / 1000))
+        tracker.update(detected(heard("A", second, lat=48.0 + second / 1000)))
     (track,) = tracker.tracks()
     assert len(track.history) == 256
     assert track.history[0].time == T0 + timedelta(seconds=44)  # the first 44 dropped
@@ -78,16 +79,16 @@ def test_by_default_a_track_keeps_its_newest_256_positions() -> None:
 
 def test_the_summary_gives_the_operator_position_and_altitude() -> None:
     tracker = Tracker()
-    tracker.update({**heard("A", 0), "msg_type": "system", "operator_lat": 48.1,
-                    "operator_lon": 11.5, "operator_alt": 520.0})  # fmt: skip
+    tracker.update(detected({**heard("A", 0), "msg_type": "system", "operator_lat": 48.1,
+                    "operator_lon": 11.5, "operator_alt": 520.0}))  # fmt: skip
     (summary,) = tracker.summary()
     assert (summary["operator_lat"], summary["operator_lon"], summary["operator_alt"]) == (
         48.1, 11.5, 520.0
     )
 
 
-def test_a_record_timed_with_a_datetime_is_filed_like_one_timed_with_iso_text() -> None:
+def test_track_times_keep_the_capture_time_to_the_microsecond() -> None:
     tracker = Tracker()
-    tracker.update({**heard("A", 0), "time": T0 + timedelta(seconds=7)})
+    tracker.update(detected({**heard("A", 0), "time": T0 + timedelta(seconds=7, microseconds=1)}))
     (track,) = tracker.tracks()
-    assert track.first_seen == T0 + timedelta(seconds=7)
+    assert track.first_seen == T0 + timedelta(seconds=7, microseconds=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from broadcast.detections import detected
 from dronevet.broadcast.remoteid.basic_id import BasicIdMessage
 from dronevet.broadcast.remoteid.decode import message_record
 from dronevet.broadcast.remoteid.enums import (
@@ -69,58 +70,59 @@ def basic_id_of(uas_id: str) -> dict:
 
 def test_an_operator_heard_only_on_the_older_half_is_kept_after_the_merge() -> None:
     tracker = Tracker()
-    tracker.update(heard(system(48.1, 11.5), 0, BLUETOOTH))  # operator, no identity yet
-    tracker.update(heard(basic_id(), 10, WIFI))  # the identity, later, on Wi-Fi
-    tracker.update(heard(basic_id(), 11, BLUETOOTH))  # links the two
+    tracker.update(detected(heard(system(48.1, 11.5), 0, BLUETOOTH)))  # operator, no identity yet
+    tracker.update(detected(heard(basic_id(), 10, WIFI)))  # the identity, later, on Wi-Fi
+    tracker.update(detected(heard(basic_id(), 11, BLUETOOTH)))  # links the two
     (track,) = tracker.tracks()
     assert track.operator == (48.1, 11.5, None)
 
 
 def test_a_take_off_point_heard_only_on_the_mac_half_is_kept_after_the_merge() -> None:
     tracker = Tracker()
-    tracker.update(heard(system(48.1, 11.5), 0, BLUETOOTH))  # take-off type: the home point
-    tracker.update(heard(basic_id(), 10, WIFI))
-    tracker.update(heard(basic_id(), 11, BLUETOOTH))
+    # take-off type: the home point
+    tracker.update(detected(heard(system(48.1, 11.5), 0, BLUETOOTH)))
+    tracker.update(detected(heard(basic_id(), 10, WIFI)))
+    tracker.update(detected(heard(basic_id(), 11, BLUETOOTH)))
     (track,) = tracker.tracks()
     assert track.home == (48.1, 11.5)
 
 
 def test_on_a_tie_the_identity_track_keeps_its_operator() -> None:
     tracker = Tracker()
-    tracker.update(heard(system(48.1, 11.5), 0, WIFI))
-    tracker.update(heard(basic_id(), 0, WIFI))
-    tracker.update(heard(system(48.2, 11.6), 0, BLUETOOTH))  # same instant, other radio
-    tracker.update(heard(basic_id(), 0, BLUETOOTH))
+    tracker.update(detected(heard(system(48.1, 11.5), 0, WIFI)))
+    tracker.update(detected(heard(basic_id(), 0, WIFI)))
+    tracker.update(detected(heard(system(48.2, 11.6), 0, BLUETOOTH)))  # same instant, other radio
+    tracker.update(detected(heard(basic_id(), 0, BLUETOOTH)))
     (track,) = tracker.tracks()
     assert track.operator == (48.1, 11.5, None)
 
 
 def test_on_a_tie_the_identity_track_keeps_its_position() -> None:
     tracker = Tracker()
-    tracker.update(heard(location(48.1, 11.5), 0, WIFI))
-    tracker.update(heard(basic_id(), 0, WIFI))
-    tracker.update(heard(location(48.2, 11.6), 0, BLUETOOTH))
-    tracker.update(heard(basic_id(), 0, BLUETOOTH))
+    tracker.update(detected(heard(location(48.1, 11.5), 0, WIFI)))
+    tracker.update(detected(heard(basic_id(), 0, WIFI)))
+    tracker.update(detected(heard(location(48.2, 11.6), 0, BLUETOOTH)))
+    tracker.update(detected(heard(basic_id(), 0, BLUETOOTH)))
     (track,) = tracker.tracks()
     assert (dict(track.position)["lat"], dict(track.position)["lon"]) == (48.1, 11.5)
 
 
 def test_the_newer_half_gives_the_position_after_the_merge() -> None:
     tracker = Tracker()
-    tracker.update(heard(location(48.1, 11.5), 0, WIFI))
-    tracker.update(heard(basic_id(), 0, WIFI))
-    tracker.update(heard(location(48.2, 11.6), 5, BLUETOOTH))
-    tracker.update(heard(basic_id(), 6, BLUETOOTH))
+    tracker.update(detected(heard(location(48.1, 11.5), 0, WIFI)))
+    tracker.update(detected(heard(basic_id(), 0, WIFI)))
+    tracker.update(detected(heard(location(48.2, 11.6), 5, BLUETOOTH)))
+    tracker.update(detected(heard(basic_id(), 6, BLUETOOTH)))
     (track,) = tracker.tracks()
     assert dict(track.position)["lat"] == 48.2
 
 
 def test_after_the_merge_the_second_radio_alone_still_feeds_the_drone() -> None:
     tracker = Tracker()
-    tracker.update(heard(basic_id(), 0, WIFI))
-    tracker.update(heard(location(48.2, 11.6), 1, BLUETOOTH))
-    tracker.update(heard(basic_id(), 2, BLUETOOTH))  # merge
-    tracker.update(heard(location(48.3, 11.7), 3, BLUETOOTH))  # Bluetooth only, no ID
+    tracker.update(detected(heard(basic_id(), 0, WIFI)))
+    tracker.update(detected(heard(location(48.2, 11.6), 1, BLUETOOTH)))
+    tracker.update(detected(heard(basic_id(), 2, BLUETOOTH)))  # merge
+    tracker.update(detected(heard(location(48.3, 11.7), 3, BLUETOOTH)))  # Bluetooth only, no ID
     (track,) = tracker.tracks()
     assert track.key == UAS_ID
     assert [fix.lat for fix in track.history] == [48.2, 48.3]
@@ -128,9 +130,9 @@ def test_after_the_merge_the_second_radio_alone_still_feeds_the_drone() -> None:
 
 def test_an_operator_id_heard_only_on_the_mac_half_is_kept_after_the_merge() -> None:
     tracker = Tracker()
-    tracker.update(heard(operator_id("FIN87astrdge12k8"), 0, BLUETOOTH))
-    tracker.update(heard(basic_id(), 1, WIFI))
-    tracker.update(heard(basic_id(), 2, BLUETOOTH))
+    tracker.update(detected(heard(operator_id("FIN87astrdge12k8"), 0, BLUETOOTH)))
+    tracker.update(detected(heard(basic_id(), 1, WIFI)))
+    tracker.update(detected(heard(basic_id(), 2, BLUETOOTH)))
     (track,) = tracker.tracks()
     assert dict(track.identity)["operator_id"] == "FIN87astrdge12k8"
 
@@ -139,10 +141,10 @@ def test_a_serial_on_wifi_and_a_registration_on_two_bluetooth_addresses_are_one_
     # F3411 lets a drone send two Basic IDs: its serial number and a CAA registration.
     # Bluetooth rotates its address; the registration was heard on both addresses.
     tracker = Tracker()
-    tracker.update(heard(basic_id(), 0, WIFI))  # serial, Wi-Fi
-    tracker.update(heard(basic_id_of("FIN-REG-0001"), 1, BLUETOOTH))
-    tracker.update(heard(basic_id_of("FIN-REG-0001"), 2, "c0:00:00:00:00:03"))
-    tracker.update(heard(basic_id(), 3, BLUETOOTH))  # the serial on Bluetooth links them
+    tracker.update(detected(heard(basic_id(), 0, WIFI)))  # serial, Wi-Fi
+    tracker.update(detected(heard(basic_id_of("FIN-REG-0001"), 1, BLUETOOTH)))
+    tracker.update(detected(heard(basic_id_of("FIN-REG-0001"), 2, "c0:00:00:00:00:03")))
+    tracker.update(detected(heard(basic_id(), 3, BLUETOOTH)))  # the serial on Bluetooth links them
     (track,) = tracker.tracks()
     assert track.key == UAS_ID  # the identity heard first
     assert track.uas_ids == (UAS_ID, "FIN-REG-0001")
@@ -151,10 +153,11 @@ def test_a_serial_on_wifi_and_a_registration_on_two_bluetooth_addresses_are_one_
 
 def test_after_the_merge_the_second_identity_alone_still_feeds_the_drone() -> None:
     tracker = Tracker()
-    tracker.update(heard(basic_id(), 0, WIFI))
-    tracker.update(heard(basic_id_of("FIN-REG-0001"), 1, BLUETOOTH))
-    tracker.update(heard(basic_id(), 2, BLUETOOTH))  # merge
-    tracker.update(heard(basic_id_of("FIN-REG-0001"), 3, "c0:00:00:00:00:09"))  # new address
+    tracker.update(detected(heard(basic_id(), 0, WIFI)))
+    tracker.update(detected(heard(basic_id_of("FIN-REG-0001"), 1, BLUETOOTH)))
+    tracker.update(detected(heard(basic_id(), 2, BLUETOOTH)))  # merge
+    # new address
+    tracker.update(detected(heard(basic_id_of("FIN-REG-0001"), 3, "c0:00:00:00:00:09")))
     (track,) = tracker.tracks()
     assert track.last_seen == T0 + timedelta(seconds=3)
     assert "c0:00:00:00:00:09" in track.macs

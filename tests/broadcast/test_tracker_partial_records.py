@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from broadcast.detections import detected
 from dronevet.broadcast.tracker import Tracker
 
 T0 = datetime(2025, 6, 2, 7, 30, 0, tzinfo=UTC)
@@ -33,7 +34,7 @@ DJI = {"msg_type": "dji_flight_info", "serial": "1581F4XFC22B000B", "lat": 50.45
 @pytest.mark.parametrize("missing", ["operator_lon", "operator_lat"])
 def test_a_record_with_one_operator_coordinate_gives_no_operator(missing: str) -> None:
     tracker = Tracker()
-    tracker.update({**heard(SYSTEM), missing: None})
+    tracker.update(detected({**heard(SYSTEM), missing: None}))
     (track,) = tracker.tracks()
     assert (track.operator, track.home) == (None, None)
 
@@ -41,7 +42,7 @@ def test_a_record_with_one_operator_coordinate_gives_no_operator(missing: str) -
 @pytest.mark.parametrize("missing", ["home_lon", "home_lat"])
 def test_a_record_with_one_home_coordinate_gives_no_home(missing: str) -> None:
     tracker = Tracker()
-    tracker.update({**heard(DJI), missing: None})
+    tracker.update(detected({**heard(DJI), missing: None}))
     (track,) = tracker.tracks()
     assert track.home is None
 
@@ -49,7 +50,7 @@ def test_a_record_with_one_home_coordinate_gives_no_home(missing: str) -> None:
 @pytest.mark.parametrize("missing", ["pilot_lon", "pilot_lat"])
 def test_a_record_with_one_pilot_coordinate_gives_no_operator(missing: str) -> None:
     tracker = Tracker()
-    tracker.update(heard({**DJI, missing: None}))
+    tracker.update(detected(heard({**DJI, missing: None})))
     (track,) = tracker.tracks()
     assert track.operator is None
 
@@ -57,14 +58,14 @@ def test_a_record_with_one_pilot_coordinate_gives_no_operator(missing: str) -> N
 @pytest.mark.parametrize("missing", ["lon", "lat"])
 def test_a_record_with_one_coordinate_gives_no_position(missing: str) -> None:
     tracker = Tracker()
-    tracker.update(heard({**DJI, missing: None}))
+    tracker.update(detected(heard({**DJI, missing: None})))
     (track,) = tracker.tracks()
     assert (track.history, "lat" in dict(track.position)) == ((), False)
 
 
 def test_of_two_positions_at_one_instant_the_one_filed_last_is_the_position() -> None:
     tracker = Tracker()
-    tracker.update(heard({**DJI, "lat": 50.45}))
-    tracker.update(heard({**DJI, "lat": 50.46}))
+    tracker.update(detected(heard({**DJI, "lat": 50.45})))
+    tracker.update(detected(heard({**DJI, "lat": 50.46})))
     (track,) = tracker.tracks()
     assert dict(track.position)["lat"] == 50.46

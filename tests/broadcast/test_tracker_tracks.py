@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from broadcast.detections import detected
+from dronevet.broadcast.detection import Detection
 from dronevet.broadcast.dji.wifi import decode_dji_ie, dji_record, encode_flight_info
+from dronevet.broadcast.payload import ASTM
 from dronevet.broadcast.remoteid.basic_id import BasicIdMessage
 from dronevet.broadcast.remoteid.decode import decode_payload, message_record
 from dronevet.broadcast.remoteid.encode import encode_message, encode_pack
@@ -23,7 +26,6 @@ from dronevet.broadcast.remoteid.enums import (
 )
 from dronevet.broadcast.remoteid.location import LocationMessage
 from dronevet.broadcast.tracker import Tracker
-from dronevet.errors import BadInputError
 from shared_files import shared_path
 
 T0 = datetime(2025, 3, 14, 9, 0, 0, tzinfo=UTC)
@@ -49,8 +51,8 @@ def heard(record: dict, seconds: float, mac: str, transport: str = "wifi-beacon"
 
 def test_locations_heard_before_the_basic_id_join_the_drone_once_its_id_arrives():
     tracker = Tracker()
-    tracker.update(heard(location(48.1, 11.5), 0, "aa:00:00:00:00:01"))
-    tracker.update(heard(basic_id("1596F350M0000001"), 1, "aa:00:00:00:00:01"))
+    tracker.update(detected(heard(location(48.1, 11.5), 0, "aa:00:00:00:00:01")))
+    tracker.update(detected(heard(basic_id("1596F350M0000001"), 1, "aa:00:00:00:00:01")))
     (track,) = tracker.tracks()
     assert track.key == "1596F350M0000001"
     assert dict(track.position)["lat"] == 48.1
@@ -59,11 +61,12 @@ def test_locations_heard_before_the_basic_id_join_the_drone_once_its_id_arrives(
 
 def test_one_drone_on_wifi_and_bluetooth_with_two_macs_is_one_track():
     tracker = Tracker()
-    tracker.update(heard(location(48.1, 11.5), 0, "aa:00:00:00:00:01"))
-    tracker.update(heard(location(48.2, 11.6), 0.5, "c0:00:00:00:00:02", "bt-legacy"))
+    tracker.update(detected(heard(location(48.1, 11.5), 0, "aa:00:00:00:00:01")))
+    tracker.update(detected(heard(location(48.2, 11.6), 0.5, "c0:00:00:00:00:02", "bt-legacy")))
     assert len(tracker.tracks()) == 2  # nothing links the two MACs yet
-    tracker.update(heard(basic_id("1596F350M0000001"), 1, "aa:00:00:00:00:01"))
-    tracker.update(heard(basic_id("1596F350M0000001"), 1.5, "c0:00:00:00:00:02", "bt-legacy"))
+    tracker.update(detected(heard(basic_id("1596F350M0000001"), 1, "aa:00:00:00:00:01")))
+    bluetooth = heard(basic_id("1596F350M0000001"), 1.5, "c0:00:00:00:00:02", "bt-legacy")
+    tracker.update(detected(bluetooth))
     (track,) = tracker.tracks()
     assert set(track.macs) == {"aa:00:00:00:00:01", "c0:00:00:00:00:02"}
     assert dict(track.transports) == {"wifi-beacon": 2, "bt-legacy": 2}
@@ -74,20 +77,20 @@ def test_one_drone_on_wifi_and_bluetooth_with_two_macs_is_one_track():
 
 def test_two_drones_stay_apart():
     tracker = Tracker()
-    tracker.update(heard(basic_id("DRONE-A"), 0, "aa:00:00:00:00:01"))
-    tracker.update(heard(basic_id("DRONE-B"), 0, "aa:00:00:00:00:02"))
+    tracker.update(detected(heard(basic_id("DRONE-A"), 0, "aa:00:00:00:00:01")))
+    tracker.update(detected(heard(basic_id("DRONE-B"), 0, "aa:00:00:00:00:02")))
     assert sorted(t.key for t in tracker.tracks()) == ["DRONE-A", "DRONE-B"]
 
 
 def test_silent_drones_expire_and_heard_ones_stay():
     tracker = Tracker(max_age=timedelta(seconds=30))
-    tracker.update(heard(basic_id("OLD"), 0, "aa:00:00:00:00:01"))
-    tracker.update(heard(basic_id("NEW"), 25, "aa:00:00:00:00:02"))
+    tracker.update(detected(heard(basic_id("OLD"), 0, "aa:00:00:00:00:01")))
+    tracker.update(detected(heard(basic_id("NEW"), 25, "aa:00:00:00:00:02")))
     dropped = tracker.expire(T0 + timedelta(seconds=40))
     assert [t.key for t in dropped] == ["OLD"]
     assert [t.key for t in tracker.tracks()] == ["NEW"]
     # the expired drone's MAC starts a new track when heard again
-    tracker.update(heard(location(1.0, 2.0), 41, "aa:00:00:00:00:01"))
+    tracker.update(detected(heard(location(1.0, 2.0), 41, "aa:00:00:00:00:01")))
     assert sorted(t.key for t in tracker.tracks()) == ["NEW", "aa:00:00:00:00:01"]
 
 
@@ -102,7 +105,7 @@ def shared_beacon_records() -> list[dict]:
 def test_remote_id_system_message_gives_operator_and_takeoff_home(shared_beacon_records):
     tracker = Tracker()
     for record in shared_beacon_records:
-        tracker.update(record)
+        tracker.update(detected(record))
     (track,) = tracker.tracks()
     assert track.key == "MFG1A0123456789"
     # System message of the shared beacon sample: 0x1B2585A4 * 1e-7, (0xB6B3DB6E - 2**32) * 1e-7
@@ -118,7 +121,7 @@ def test_dji_flight_info_gives_pilot_and_home_and_keys_by_serial():
                               home_lon=30.531, product_type=68)  # fmt: skip
     record = heard(dji_record(decode_dji_ie(body)), 0, "60:60:1f:00:00:01", "dji-wifi")
     tracker = Tracker()
-    tracker.update(record)
+    tracker.update(detected(record))
     (track,) = tracker.tracks()
     assert track.key == "1581F4XFC22B000B"
     assert track.operator[:2] == pytest.approx((50.44, 30.53), abs=1e-5)
@@ -129,14 +132,21 @@ def test_dji_flight_info_gives_pilot_and_home_and_keys_by_serial():
 def test_history_is_bounded_to_the_newest_fixes():
     tracker = Tracker(history=3)
     for second in range(10):
-        tracker.update(heard(location(10.0 + second / 100, 20.0), second, "aa:00:00:00:00:01"))
+        fix = location(10.0 + second / 100, 20.0)
+        tracker.update(detected(heard(fix, second, "aa:00:00:00:00:01")))
     (track,) = tracker.tracks()
     assert [round(fix.lat, 2) for fix in track.history] == [10.07, 10.08, 10.09]
 
 
-def test_a_record_without_a_time_is_bad_input():
-    with pytest.raises(BadInputError, match="not an ISO 8601 time"):
-        Tracker().update({"msg_type": "location", "mac": "aa", "time": "yesterday"})
+def test_a_detection_without_a_capture_time_is_counted_and_left_out():
+    undated = Detection.of(None, ASTM, "wifi-beacon", "aa:00:00:00:00:01", 1,
+                           location(48.1, 11.5))  # fmt: skip
+    tracker = Tracker()
+    tracker.update(undated)
+    tracker.update(detected(heard(location(48.2, 11.6), 0, "aa:00:00:00:00:01")))
+    (track,) = tracker.tracks()
+    assert tracker.undated == 1
+    assert [fix.lat for fix in track.history] == [48.2]
 
 
 def test_message_pack_records_feed_one_track():
@@ -145,5 +155,5 @@ def test_message_pack_records_feed_one_track():
     )])  # fmt: skip
     tracker = Tracker()
     for msg in decode_payload(pack):
-        tracker.update(heard(message_record(msg), 0, "aa:bb:cc:dd:ee:ff"))
+        tracker.update(detected(heard(message_record(msg), 0, "aa:bb:cc:dd:ee:ff")))
     assert tracker.tracks()[0].key == "PACKED-ID"

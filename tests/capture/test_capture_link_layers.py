@@ -134,7 +134,7 @@ def test_every_supported_link_type_has_a_valid_neighbour_frame() -> None:
     assert set(VALID_FRAME) == linktypes.SUPPORTED
     for linktype, frame in VALID_FRAME.items():
         (detection,) = StreamDecoder().packet(Packet(1, 0, linktype, frame, len(frame)))
-        assert detection.message.uas_id == "1596F350M0000001", linktype
+        assert detection.uas_id == "1596F350M0000001", linktype
 
 
 @settings(max_examples=300, deadline=None)
@@ -151,7 +151,7 @@ def test_random_frame_is_a_counted_skip_and_the_valid_frame_after_it_still_decod
     decoder = StreamDecoder()
     found = list(decoder.run([Packet(1, 0, linktype, data, len(data)),
                               Packet(2, 1, linktype, valid, len(valid))]))  # fmt: skip
-    assert [d.message.uas_id for d in found if d.frame == 2] == ["1596F350M0000001"]
+    assert [d.uas_id for d in found if d.frame == 2] == ["1596F350M0000001"]
     assert decoder.frames == 2
     if link_error is not None:
         assert decoder.skipped.counts[link_error] == 1

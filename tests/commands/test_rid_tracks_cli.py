@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
+from broadcast.detections import detected
 from dronevet.broadcast.output import TRACK_COLUMNS
 from dronevet.broadcast.tracker import Tracker
 from dronevet.cli import app
@@ -135,9 +136,9 @@ def test_a_drone_heard_again_after_a_silence_starts_a_second_track() -> None:
     tracker = Tracker(max_age=timedelta(minutes=5))
     start = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
     for minutes in (0, 1, 30, 31):
-        tracker.update({"time": (start + timedelta(minutes=minutes)).isoformat(),
+        tracker.update(detected({"time": (start + timedelta(minutes=minutes)).isoformat(),
                         "mac": "aa:bb:cc:00:00:01", "msg_type": "basic_id",
-                        "transport": "bt-legacy", "uas_id": "1581F5FKD229400B"})  # fmt: skip
+                        "transport": "bt-legacy", "uas_id": "1581F5FKD229400B"}))  # fmt: skip
     flights = tracker.summary()
     assert [f["key"] for f in flights] == ["1581F5FKD229400B"] * 2
     assert [f["messages"]["basic_id"] for f in flights] == [2, 2]

@@ -1,7 +1,7 @@
 """Records of the `dronevet rid` JSON contract built from the batch path's columns.
 
 `BatchRecords` runs `fastpath.BatchDecoder` over a pcap or pcapng file and turns each
-batch's numpy columns into the dicts `pipeline.Detection.record()` gives for the same
+batch's numpy columns into the dicts `detection.Detection.record()` gives for the same
 frames, key for key and value for value, without building a message object per row: codes
 become labels by indexing object arrays, NaN and -1 become None, and times, addresses and
 texts are formatted once per distinct value. A row the vectorised decoder could not decode
@@ -16,16 +16,18 @@ import bisect
 import heapq
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
 from dronevet.broadcast import row_writer
+from dronevet.broadcast.detection import Detection
 from dronevet.broadcast.fastpath import CHUNK_BYTES, BatchDecoder, BeaconBatch
-from dronevet.broadcast.payload import WIFI_BEACON
+from dronevet.broadcast.payload import ASTM, WIFI_BEACON
 from dronevet.broadcast.remoteid import decode as remoteid
 from dronevet.broadcast.remoteid.common import MessageError
 from dronevet.broadcast.remoteid.enums import CodedValue, lookup
@@ -44,6 +46,9 @@ from dronevet.capture.packets import CaptureReader, SkipTally
 Array = npt.NDArray[Any]
 Columns = dict[str, Array]
 Record = dict[str, Any]
+T = TypeVar("T")
+_HEAD_KEYS = frozenset(("time", "transport", "mac", "frame"))
+"""The keys a record has from its capture, not from its message."""
 
 
 def _labels(cls: type[CodedValue], size: int = 16) -> Array:
@@ -95,7 +100,7 @@ def mac_text(value: int) -> str:
 
 
 def capture_times(time_ns: Array) -> list[str]:
-    """ISO 8601 UTC capture times with microseconds, as `pipeline.iso_time` writes them."""
+    """ISO 8601 UTC capture times with microseconds, as `detection.iso_time` writes them."""
     stamps = np.datetime_as_string(time_ns.astype("datetime64[ns]"), unit="us")
     return [f"{stamp}Z" for stamp in stamps.tolist()]
 
@@ -193,18 +198,43 @@ class BatchRecords:
         Slicing bounds the memory the dicts take; the frames the kernel handed over are
         merged into the slice whose frame range holds them.
         """
-        n = self._count_frames(batch)
         others = [detection.record() for detection in batch.others]
-        after = [record["frame"] for record in others]
+        yield from self._merged(batch, self._kept_records, others, itemgetter("frame"))
+
+    def detection_batches(self) -> Iterator[list[Detection]]:
+        """The file's detections in frame order, a list per slice (what the tracker takes)."""
+        for batch in self.decoder.batches():
+            yield from self._merged(batch, self._detections_of, batch.others, attrgetter("frame"))
+
+    def _merged(
+        self, batch: BeaconBatch, rows_of: Callable[[BeaconBatch, npt.NDArray[np.intp]], list[T]],
+        others: list[T], frame_of: Callable[[T], int],
+    ) -> Iterator[list[T]]:  # fmt: skip
+        n = self._count_frames(batch)
+        after = [frame_of(item) for item in others]
         taken = 0
         for lo in range(0, n, self.slice_rows):
             hi = min(lo + self.slice_rows, n)
-            fast = [r for r in self._records_of(batch, np.arange(lo, hi)) if r is not None]
+            fast = rows_of(batch, np.arange(lo, hi))
             upto = len(others) if hi == n else bisect.bisect_right(after, batch.frame[hi - 1])
             mine, taken = others[taken:upto], upto
-            yield list(heapq.merge(fast, mine, key=lambda r: r["frame"])) if mine else fast
+            yield list(heapq.merge(fast, mine, key=frame_of)) if mine else fast
         if not n and others:
             yield others
+
+    def _kept_records(self, batch: BeaconBatch, sel: npt.NDArray[np.intp]) -> list[Record]:
+        return [record for record in self._records_of(batch, sel) if record is not None]
+
+    def _detections_of(self, batch: BeaconBatch, sel: npt.NDArray[np.intp]) -> list[Detection]:
+        """Detections of kernel rows `sel`: each record's message fields, the head typed."""
+        times = batch.time_ns[sel].tolist()
+        found = []
+        for time_ns, record in zip(times, self._records_of(batch, sel), strict=True):
+            if record is not None:
+                fields = {key: value for key, value in record.items() if key not in _HEAD_KEYS}
+                found.append(Detection.of(time_ns, ASTM, WIFI_BEACON, record["mac"],
+                                          record["frame"], fields))  # fmt: skip
+        return found
 
     def lines(self, fmt: str, columns: Sequence[str] = ()) -> Iterator[bytes | memoryview]:
         """The records as JSON lines (`jsonl`) or CSV rows (`csv`, of `columns`), in frame

@@ -30,7 +30,8 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from dronevet.broadcast.pipeline import Detection, StreamDecoder
+from dronevet.broadcast.detection import Detection
+from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.broadcast.remoteid.batch import decode_messages
 from dronevet.capture import linktypes
 from dronevet.capture.files import open_capture

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from dronevet.broadcast import fr_beacon
+from dronevet.broadcast.detection import Detection
 from dronevet.broadcast.dji import wifi as dji_wifi
 from dronevet.broadcast.payload import DJI, FRANCE, BroadcastPayload
 from dronevet.broadcast.remoteid import decode as remoteid
@@ -35,45 +34,13 @@ BroadcastMessage = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=4096)
-def _second(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def iso_time(time_ns: int | None) -> str | None:
-    """Capture time as ISO 8601 UTC with microseconds: `2021-05-21T21:52:11.161999Z`."""
-    if time_ns is None:
-        return None
-    seconds, rest = divmod(time_ns, 1_000_000_000)
-    return f"{_second(seconds)}.{rest // 1000:06d}Z"  # frames come many to the second
-
-
-@dataclass(frozen=True, slots=True)
-class Detection:
-    """One decoded broadcast message with where and when it was received."""
-
-    frame: int
-    time_ns: int | None
-    transport: str
-    mac: str
-    message: BroadcastMessage
-
-    def record(self) -> dict[str, Any]:
-        """The JSON contract: `time`, `transport`, `mac`, `frame`, `msg_type` and fields."""
-        message = self.message
-        if isinstance(message, dji_wifi.DjiFlightInfo | dji_wifi.DjiFlightPurpose):
-            fields = dji_wifi.dji_record(message)
-        elif isinstance(message, fr_beacon.FrBeacon):
-            fields = message.record()
-        else:
-            fields = remoteid.message_record(message)
-        return {
-            "time": iso_time(self.time_ns),
-            "transport": self.transport,
-            "mac": self.mac,
-            "frame": self.frame,
-            **fields,
-        }
+def message_fields(message: BroadcastMessage) -> dict[str, Any]:
+    """A decoded message's fields under the contract's keys (`msg_type` first)."""
+    if isinstance(message, dji_wifi.DjiFlightInfo | dji_wifi.DjiFlightPurpose):
+        return dji_wifi.dji_record(message)
+    if isinstance(message, fr_beacon.FrBeacon):
+        return message.record()
+    return remoteid.message_record(message)
 
 
 def _wifi(frame: bytes) -> Iterator[BroadcastPayload]:
@@ -174,9 +141,10 @@ class StreamDecoder:
         if not messages and not errors:
             self.skipped.add(f"{payload.transport}: empty message pack", packet.number)
         return [
-            Detection(packet.number, packet.time_ns, payload.transport, payload.mac, message)
+            Detection.of(packet.time_ns, payload.protocol, payload.transport, payload.mac,
+                         packet.number, message_fields(message))
             for message in messages
-        ]
+        ]  # fmt: skip
 
     def run(self, packets: Iterable[Packet]) -> Iterator[Detection]:
         """Every detection in a stream of packets, in frame order."""

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from dronevet.broadcast.detection import Detection
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import CaptureReader, SkipTally
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 Record = dict[str, Any]
 STREAM_FLUSH = 1024
-"""Records the streaming path gathers before handing them out at once."""
+"""Detections the streaming path gathers before handing them out at once."""
 
 
 class DecodeRun:
@@ -79,21 +80,29 @@ class DecodeRun:
         tally.merge(self._counts().skipped)
         return tally
 
-    def batches(self) -> Iterator[list[Record]]:
-        """The records in frame order, a list at a time."""
+    def detection_batches(self) -> Iterator[list[Detection]]:
+        """The detections in frame order, a list at a time (what the tracker takes)."""
         if self._batch is not None:
-            yield from self._batch
+            yield from self._batch.detection_batches()
             return
         decoder = self._counts()
-        pending: list[Record] = []
+        pending: list[Detection] = []
         for packet in self.reader:
-            pending.extend(detection.record() for detection in decoder.packet(packet))
+            pending.extend(decoder.packet(packet))
             self._offset += len(packet.data) + 16
             if len(pending) >= STREAM_FLUSH:
                 yield pending
                 pending = []
         if pending:
             yield pending
+
+    def batches(self) -> Iterator[list[Record]]:
+        """The records (the JSON contract's dicts) in frame order, a list at a time."""
+        if self._batch is not None:
+            yield from self._batch
+            return
+        for found in self.detection_batches():
+            yield [detection.record() for detection in found]
 
     def __iter__(self) -> Iterator[Record]:
         for batch in self.batches():

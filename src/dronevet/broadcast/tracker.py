@@ -1,14 +1,17 @@
-"""Drones from their broadcasts: decoded messages merged per transmitter into tracks.
+"""Drones from their broadcasts: detections merged per transmitter into tracks.
 
-`Tracker.update` takes the per-message records of the `dronevet rid` contract (message keys
-plus `time`, `transport`, `mac`) one at a time. A track is keyed by the aircraft's identity
-(the Remote ID UAS ID, or the DJI serial number) when one has been heard, else by the MAC
-address; a MAC and an identity heard in the same frame are merged into one track, so the
-Location messages a drone sent before its Basic ID join the drone once the ID arrives.
-Tracks unheard for `max_age` expire: on `expire(now)`, or when the drone is heard again
-after such a silence (the old track is retired, kept for `summary()`, and a new one starts),
-so one drone flying twice in a capture gives two tracks. The tracker is pure state: no I/O,
-no clock of its own; records are expected roughly in time order.
+`Tracker.update` takes `Detection`s (`broadcast.detection`) one at a time, from any path:
+Remote ID, DJI DroneID over Wi-Fi or OcuSync, the French beacon. A track is keyed by the
+aircraft's identity (the Remote ID UAS ID, or the DJI serial number) when one has been
+heard, else by the source (the MAC address); a source and an identity heard in the same
+frame are merged into one track, so the Location messages a drone sent before its Basic
+ID join the drone once the ID arrives. Tracks unheard for `max_age` expire: on
+`expire(now)`, or when the drone is heard again after such a silence (the old track is
+retired, kept for `summary()`, and a new one starts), so one drone flying twice in a
+capture gives two tracks. A detection without a capture time (a pcapng Simple Packet
+Block) cannot be placed in a flight: it is counted in `undated` and left out. The
+tracker is pure state: no I/O, no clock of its own; detections are expected roughly in
+time order.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dronevet.errors import BadInputError
+from dronevet.broadcast.detection import Detection
 
 POSITION_FIELDS = ("lat", "lon", "alt_geo", "alt_baro", "height", "speed_h", "speed_v",
                    "direction", "status")  # fmt: skip
@@ -133,19 +136,8 @@ class _State:
         )  # fmt: skip
 
 
-def _time(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            pass
-    raise BadInputError(f"record time {value!r} is not an ISO 8601 time")
-
-
 class Tracker:
-    """Merges Remote ID and DJI DroneID records into per-drone tracks."""
+    """Merges Remote ID and DJI DroneID detections into per-drone tracks."""
 
     def __init__(self, max_age: timedelta = timedelta(minutes=5), history: int = 256) -> None:
         self.max_age = max_age
@@ -155,12 +147,17 @@ class Tracker:
         self._by_mac: dict[str, int] = {}
         self._next = 0
         self._retired: list[Track] = []
+        self.undated = 0
+        """Detections left out for want of a capture time."""
 
-    def update(self, record: dict[str, Any]) -> None:
-        """File one decoded message record."""
-        time = _time(record.get("time"))
-        mac = record.get("mac") or None
-        identity = record.get("uas_id") or record.get("serial") or None
+    def update(self, detection: Detection) -> None:
+        """File one detection."""
+        time = detection.time
+        if time is None:
+            self.undated += 1
+            return
+        mac = detection.source or None
+        identity = detection.uas_id
         self._retire_stale(identity, mac, time)
         number = self._track_for(identity, mac, time)
         state = self._tracks[number]
@@ -172,14 +169,14 @@ class Tracker:
             self._by_mac[mac] = number
         state.first_seen = min(state.first_seen, time)
         state.last_seen = max(state.last_seen, time)
-        state.messages[str(record.get("msg_type"))] += 1
-        state.transports[str(record.get("transport"))] += 1
-        self._apply(state, record, time)
+        state.messages[detection.kind] += 1
+        state.transports[detection.transport] += 1
+        self._apply(state, detection, time)
 
-    def update_many(self, records: Iterable[dict[str, Any]]) -> None:
-        """File decoded message records in the order received."""
-        for record in records:
-            self.update(record)
+    def update_many(self, detections: Iterable[Detection]) -> None:
+        """File detections in the order received."""
+        for detection in detections:
+            self.update(detection)
 
     def _retire_stale(self, identity: str | None, mac: str | None, time: datetime) -> None:
         """Retire the tracks this record would join if it lies over `max_age` outside them.
@@ -226,28 +223,24 @@ class Tracker:
         for mac in absorbed.macs:
             self._by_mac[mac] = into
 
-    def _apply(self, state: _State, record: dict[str, Any], time: datetime) -> None:
+    def _apply(self, state: _State, detection: Detection, time: datetime) -> None:
+        fields = detection.fields
         for name in IDENTITY_FIELDS:
-            if record.get(name) is not None:
-                state.identity[name] = record[name]
-        if record.get("lat") is not None and record.get("lon") is not None:
+            if fields.get(name) is not None:
+                state.identity[name] = fields[name]
+        aircraft = detection.aircraft
+        if aircraft is not None:
             if state.position_time is None or time >= state.position_time:
                 state.position.update(
-                    (name, record[name]) for name in (*POSITION_FIELDS, "alt") if name in record
+                    (name, fields[name]) for name in (*POSITION_FIELDS, "alt") if name in fields
                 )
                 state.position_time = time
-            alt = next((record[n] for n in ("alt_geo", "alt_baro", "alt")
-                        if record.get(n) is not None), None)  # fmt: skip
-            state.history.append(Fix(time, record["lat"], record["lon"], alt))
-        if record.get("operator_lat") is not None and record.get("operator_lon") is not None:
-            state.operator = (record["operator_lat"], record["operator_lon"],
-                              record.get("operator_alt"))  # fmt: skip
-            if record.get("operator_location_type") == "takeoff":
-                state.home = (record["operator_lat"], record["operator_lon"])
-        if record.get("pilot_lat") is not None and record.get("pilot_lon") is not None:
-            state.operator = (record["pilot_lat"], record["pilot_lon"], None)
-        if record.get("home_lat") is not None and record.get("home_lon") is not None:
-            state.home = (record["home_lat"], record["home_lon"])
+            state.history.append(Fix(time, aircraft.lat, aircraft.lon, aircraft.alt))
+        if detection.operator is not None:
+            operator = detection.operator
+            state.operator = (operator.lat, operator.lon, operator.alt)
+        if detection.home is not None:
+            state.home = (detection.home.lat, detection.home.lon)
 
     def expire(self, now: datetime) -> list[Track]:
         """Drop tracks unheard for longer than `max_age`; the dropped ones."""

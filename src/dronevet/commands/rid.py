@@ -91,10 +91,13 @@ def _write_run(
                 writer.write_lines(chunk)
                 bar.update(task, completed=run.offset)
             return
+        if tracker is not None:
+            for found in run.detection_batches():
+                tracker.update_many(found)
+                bar.update(task, completed=run.offset)
+            return
         for batch in run.batches():
-            if tracker is not None:
-                tracker.update_many(batch)
-            elif writer is not None:
+            if writer is not None:
                 writer.write_many(batch)
             bar.update(task, completed=run.offset)
 
