@@ -86,7 +86,7 @@ def _u16(buf: npt.NDArray[np.uint8], at: int, big: bool) -> int:
     return int(buf[at]) | (int(buf[at + 1]) << 8)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _transport(
     buf: npt.NDArray[np.uint8], body: int, size: int, table: npt.NDArray[np.int64]
 ) -> int:
