@@ -3,12 +3,16 @@
 The file is read in chunks into one reused buffer. A numba kernel walks the pcap records
 (`_scan`) or the pcapng packet blocks (`_scan_blocks`) of a chunk, the radiotap header (to
 its Flags field), the 802.11 header and the beacon's elements, and gathers every message
-of every Remote ID message pack (vendor element FA:0B:BC type 0x0D) into an (N, 25) array
-with each message's frame number, capture time, transmitter address and counter. The
-vectorised decoder (`remoteid.batch.decode_messages`) turns that array into columns.
+of every Remote ID message pack (the vendor elements the transport table,
+`broadcast.transports`, marks `in_kernel`: FA:0B:BC type 0x0D) into an (N, 25) array with
+each message's frame number, capture time, transmitter address and counter. The
+vectorised decoder (`remoteid.batch.decode_messages`) turns that array into columns. The
+table reaches the kernel as an argument (`TransportTable.kernel_rows`), so an entry added
+at run time is honoured by the compiled, cached code.
 
-Frames the kernel does not settle - NAN action frames, DJI and French beacon elements,
-single messages, empty or malformed packs, bad FCS, protected or truncated frames, and in
+Frames the kernel does not settle - NAN action frames, beacons with an element of any
+other transport of the table (DJI DroneID, the French beacon, any entry added), single
+messages, empty or malformed packs, bad FCS, protected or truncated frames, and in
 pcapng every frame of an interface that is not 802.11 (Bluetooth LE, PPI), every Simple
 Packet Block (no time stamp) and every damaged packet block - are handed, by offset, to
 the streaming path (`pipeline.StreamDecoder`), which decodes or counts them exactly as it
@@ -30,9 +34,11 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from dronevet.broadcast import transports
 from dronevet.broadcast.detection import Detection
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.broadcast.remoteid.batch import decode_messages
+from dronevet.broadcast.transports import ROW_IN_KERNEL, ROW_MATCH, ROW_MATCH_LENGTH, ROW_OUI
 from dronevet.capture import linktypes
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import CaptureReader, Packet, SkipTally
@@ -81,14 +87,36 @@ def _u16(buf: npt.NDArray[np.uint8], at: int, big: bool) -> int:
     return int(buf[at]) | (int(buf[at + 1]) << 8)
 
 
+@numba.njit(cache=True, inline="always")
+def _transport(
+    buf: npt.NDArray[np.uint8], body: int, size: int, table: npt.NDArray[np.int64]
+) -> int:
+    """The row of `table` (`TransportTable.kernel_rows`) naming the vendor element whose body
+    of `size` bytes starts at `body`, or -1 where it carries no broadcast."""
+    oui = (int(buf[body]) << 16) | (int(buf[body + 1]) << 8) | int(buf[body + 2])
+    for entry in range(table.shape[0]):
+        length = table[entry, ROW_MATCH_LENGTH]
+        if table[entry, ROW_OUI] != oui or 3 + length > size:
+            continue
+        same = True
+        for i in range(length):
+            if buf[body + 3 + i] != table[entry, ROW_MATCH + i]:
+                same = False
+                break
+        if same:
+            return entry
+    return -1
+
+
 @numba.njit(cache=True)
 def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
     buf: npt.NDArray[np.uint8], start: int, end: int, radiotap: bool,
-    frame: int, time_ns: int, n: int,
+    table: npt.NDArray[np.int64], frame: int, time_ns: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
 ) -> int:
-    """Gather one frame's Remote ID beacon messages; the new count, or -1 for the slow path."""
+    """Gather one frame's Remote ID beacon messages; the new count, or -1 for the slow path
+    (also for any element of a transport in `table` that the kernel does not decode)."""
     f = start
     if radiotap:
         if end - start < 8 or buf[start] != 0:
@@ -147,11 +175,14 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
         if body + size > end:
             return -1
         if tag == 221 and size >= 3:
-            o0, o1, o2 = buf[body], buf[body + 1], buf[body + 2]
-            if o0 == 0xFA and o1 == 0x0B and o2 == 0xBC and size >= 4 and buf[body + 3] == 0x0D:
-                if size < 8:
+            entry = _transport(buf, body, size, table)
+            if entry >= 0:
+                if table[entry, ROW_IN_KERNEL] == 0:
+                    return -1  # DJI, French or an added transport: streaming path
+                at = body + 3 + table[entry, ROW_MATCH_LENGTH]  # the message counter
+                if at + 4 > body + size:
                     return -1
-                pack = body + 5
+                pack = at + 1
                 count = int(buf[pack + 2])
                 if buf[pack] >> 4 != 0xF or buf[pack + 1] != 25 or count == 0 or count > 9:
                     return -1
@@ -164,15 +195,8 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
                     frames[found] = frame
                     times[found] = time_ns
                     macs[found] = mac
-                    counters[found] = buf[body + 4]
+                    counters[found] = buf[at]
                     found += 1
-            elif (o0 == 0x26 and o1 == 0x37 and o2 == 0x12) or (
-                o0 == 0x60 and o1 == 0x60 and o2 == 0x1F) or (
-                o0 == 0x48 and o1 == 0x1C and o2 == 0xB9) or (
-                o0 == 0x34 and o1 == 0xD2 and o2 == 0x62) or (
-                o0 == 0x6A and o1 == 0x5C and o2 == 0x35
-            ):
-                return -1  # possible DJI DroneID or French beacon: streaming path
         pos = body + size
     return found
 
@@ -180,7 +204,7 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
 @numba.njit(cache=True)
 def _scan(
     buf: npt.NDArray[np.uint8], pos: int, end: int, big: bool, ns_per_tick: int,
-    radiotap: bool, frame: int,
+    radiotap: bool, table: npt.NDArray[np.int64], frame: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
     slow: npt.NDArray[np.int64], max_record: int,
@@ -205,8 +229,8 @@ def _scan(
         seconds = _u32(buf, pos, big)
         fraction = _u32(buf, pos + 4, big)
         time_ns = seconds * 1_000_000_000 + fraction * ns_per_tick
-        got = _beacon_frame(buf, pos + 16, pos + 16 + caplen, radiotap, frame, time_ns, n,
-                            msgs, frames, times, macs, counters)
+        got = _beacon_frame(buf, pos + 16, pos + 16 + caplen, radiotap, table, frame,
+                            time_ns, n, msgs, frames, times, macs, counters)
         if got < 0:
             slow[n_slow, 0] = pos
             slow[n_slow, 1] = frame
@@ -249,7 +273,8 @@ def _clock(clocks: npt.NDArray[np.int64], iface: int, high: int, low: int) -> in
 @numba.njit(cache=True)
 def _packet_block(
     buf: npt.NDArray[np.uint8], pos: int, total: int, big: bool, obsolete: bool,
-    clocks: npt.NDArray[np.int64], n_clocks: int, frame: int, n: int,
+    clocks: npt.NDArray[np.int64], n_clocks: int, table: npt.NDArray[np.int64],
+    frame: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
 ) -> int:
@@ -266,14 +291,15 @@ def _packet_block(
     if time_ns < 0:
         return -1
     data = body + 20
-    return _beacon_frame(buf, data, data + caplen, clocks[iface, 0] == READ_RADIOTAP, frame,
-                         time_ns, n, msgs, frames, times, macs, counters)
+    return _beacon_frame(buf, data, data + caplen, clocks[iface, 0] == READ_RADIOTAP,
+                         table, frame, time_ns, n, msgs, frames, times, macs, counters)
 
 
 @numba.njit(cache=True)
 def _scan_blocks(
     buf: npt.NDArray[np.uint8], pos: int, end: int, big: bool,
-    clocks: npt.NDArray[np.int64], n_clocks: int, frame: int,
+    clocks: npt.NDArray[np.int64], n_clocks: int, table: npt.NDArray[np.int64],
+    frame: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
     slow: npt.NDArray[np.int64],
@@ -309,8 +335,8 @@ def _scan_blocks(
         frame += 1
         got = -1
         if kind != SPB and bound <= capacity:
-            got = _packet_block(buf, pos, total, big, kind == OPB, clocks, n_clocks, frame, n,
-                                msgs, frames, times, macs, counters)
+            got = _packet_block(buf, pos, total, big, kind == OPB, clocks, n_clocks,
+                                table, frame, n, msgs, frames, times, macs, counters)
         if got < 0:
             slow[n_slow, 0] = pos
             slow[n_slow, 1] = frame
@@ -488,16 +514,17 @@ class BatchDecoder:
         """Batches in file order; a non-802.11 pcap goes wholly through the streaming path."""
         source = self.source
         reader = source if not isinstance(source, Path) else open_capture(source)
+        table = transports.current().kernel_rows()
         if isinstance(reader, PcapngReader):
-            yield from self._blocks(reader)
+            yield from self._blocks(reader, table)
             return
         if not isinstance(reader, PcapReader) or reader.linktype not in FAST_LINKTYPES:
             yield from self._streamed(reader)
             return
         self.offset = reader.data_offset
-        yield from self._kernel(reader)
+        yield from self._kernel(reader, table)
 
-    def _kernel(self, reader: PcapReader) -> Iterator[BeaconBatch]:
+    def _kernel(self, reader: PcapReader, table: npt.NDArray[np.int64]) -> Iterator[BeaconBatch]:
         chunk = max(self.chunk_bytes, 2 * MAX_RECORD)
         buf = np.empty(chunk, dtype=np.uint8)
         out = _Scratch()
@@ -513,7 +540,7 @@ class BatchDecoder:
                 pos = 0
                 while True:
                     new_pos, frame, n, n_slow, corrupt = _scan(
-                        buf, pos, valid, big, reader.ns_per_tick, radiotap, frame,
+                        buf, pos, valid, big, reader.ns_per_tick, radiotap, table, frame,
                         out.msgs, out.frames, out.times, out.macs, out.counters, out.slow,
                         MAX_RECORD,
                     )
@@ -553,7 +580,9 @@ class BatchDecoder:
             others.extend(self.stream.packet(packet))
         return others
 
-    def _blocks(self, reader: PcapngReader) -> Iterator[BeaconBatch]:
+    def _blocks(
+        self, reader: PcapngReader, table: npt.NDArray[np.int64]
+    ) -> Iterator[BeaconBatch]:
         """The pcapng walk: the kernel over each chunk, the reader for each block it stops at."""
         out, clocks = _Scratch(), _Clocks()
         with reader.handle as handle:
@@ -564,8 +593,8 @@ class BatchDecoder:
             while True:
                 pos, reader.number, fast, n, n_slow, stop = _scan_blocks(
                     chunks.buf, chunks.pos, chunks.valid, order == ">", clocks.rows,
-                    clocks.count, reader.number, out.msgs, out.frames, out.times, out.macs,
-                    out.counters, out.slow,
+                    clocks.count, table, reader.number, out.msgs, out.frames, out.times,
+                    out.macs, out.counters, out.slow,
                 )
                 reader.delivered += fast
                 others = self._handed_over(reader, chunks.buf, order, out.slow[:n_slow])

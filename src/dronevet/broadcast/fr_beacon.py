@@ -36,8 +36,6 @@ from typing import Any, ClassVar, Final
 
 from dronevet.broadcast.remoteid.common import MessageError
 
-OUI: Final = bytes.fromhex("6a5c35")
-VENDOR_TYPE: Final = 0x01
 LATLON_UNITS: Final = 100_000
 """Positions are int32 counts of 1e-5 degree (divided, so the decimal prints exactly)."""
 WIDTHS: Final = {1: 1, 2: 30, 4: 4, 5: 4, 6: 2, 7: 2, 8: 4, 9: 4, 10: 1, 11: 2}
