@@ -84,6 +84,7 @@ DEFAULT_TARGETS = (
     "src/dronevet/knowledge/imports.py",
     "src/dronevet/store/import_files.py",
     "src/dronevet/broadcast/tracker.py",
+    "src/dronevet/broadcast/detection.py",
     "src/dronevet/broadcast/dji/ocusync/payload.py",
     "src/dronevet/broadcast/dji/lte/crc.py",
 )
@@ -111,6 +112,12 @@ TESTS_FOR: dict[str, tuple[str, ...]] = {
         "tests/broadcast/test_fr_beacon_decode.py",
         "tests/capture/test_capture_link_layers.py",
         "tests/commands/test_rid_decode_cli.py",
+    ),
+    "src/dronevet/broadcast/detection.py": (
+        "tests/broadcast/test_tracker*.py",
+        "tests/broadcast/test_detection*.py",
+        "tests/broadcast/test_rid_pipeline_frames.py",
+        "tests/commands/test_rid_tracks_cli.py",
     ),
     "src/dronevet/broadcast/tracker.py": (
         "tests/broadcast/test_tracker*.py",
