@@ -9,13 +9,14 @@ ID, an operator position marked as the take-off point.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dronevet.broadcast.detection import Detection, Point, iso_time
+from dronevet.broadcast.detection import Detection, Point, Signal, iso_time
 from dronevet.broadcast.payload import ASTM, DJI, FRANCE
 
 T_NS = 1_621_633_931_161_999_123  # 2021-05-21T21:52:11.161999123Z
@@ -99,3 +100,12 @@ def test_iso_time_truncates_to_the_microsecond_as_datetime_does(time_ns: int) ->
     seconds, rest = divmod(time_ns, 1_000_000_000)
     expected = datetime.fromtimestamp(seconds, UTC).replace(microsecond=rest // 1000)
     assert iso_time(time_ns) == expected.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_detections_cannot_be_changed_by_the_readers_they_are_shared_with() -> None:
+    detection = Detection.of(T_NS, ASTM, "wifi-beacon", "m", 1, {"lat": 1.0, "lon": 2.0},
+                             signal=Signal(rssi_dbm=-60.0))  # fmt: skip
+    for value, name in ((detection, "source"), (detection.aircraft, "lat"),
+                        (detection.signal, "rssi_dbm")):  # fmt: skip
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, name, None)

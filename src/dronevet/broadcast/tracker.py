@@ -20,6 +20,7 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import count
 from typing import Any
 
 from dronevet.broadcast.detection import Detection
@@ -120,10 +121,10 @@ class _State:
         self.transports += other.transports
         merged = sorted([*self.history, *other.history], key=lambda fix: fix.time)
         self.history.clear()
-        self.history.extend(merged[-(self.history.maxlen or 0) :])
+        self.history.extend(merged)  # the deque keeps the newest `maxlen`
 
     def snapshot(self) -> Track:
-        key = self.ids[0] if self.ids else self.macs[0] if self.macs else "unknown"
+        key = (self.ids or self.macs or ["unknown"])[0]
         return Track(
             key=key, uas_ids=tuple(self.ids), macs=tuple(self.macs),
             identity=tuple(sorted(self.identity.items())),
@@ -145,7 +146,7 @@ class Tracker:
         self._tracks: dict[int, _State] = {}
         self._by_id: dict[str, int] = {}
         self._by_mac: dict[str, int] = {}
-        self._next = 0
+        self._numbers = count()
         self._retired: list[Track] = []
         self.undated = 0
         """Detections left out for want of a capture time."""
@@ -210,8 +211,7 @@ class Tracker:
             self._merge(into=by_id, other=by_mac)
         number = by_id if by_id is not None else by_mac
         if number is None:
-            number = self._next
-            self._next += 1
+            number = next(self._numbers)
             self._tracks[number] = _State(time, self.history)
         return number
 
