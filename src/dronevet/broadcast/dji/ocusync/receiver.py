@@ -101,18 +101,23 @@ class BurstResult:
         return record
 
 
+def check_sample_rate(sample_rate: float, *, path: str | None = None) -> None:
+    """`BadInputError` (naming `path`) unless `sample_rate` can carry a DroneID burst."""
+    if not sample_rate >= SAMPLE_RATE * 0.999:
+        raise BadInputError(
+            f"sample rate {sample_rate:g} Hz is below 15.36 Msps: a DroneID burst is "
+            "9 MHz wide and needs at least that rate",
+            path=path,
+        )
+
+
 class OcuSyncReceiver:
     """Streaming DroneID receiver for one recording at `sample_rate`."""
 
     def __init__(
         self, sample_rate: float, *, max_iterations: int = 8, path: str | None = None
     ) -> None:
-        if not sample_rate >= SAMPLE_RATE * 0.999:
-            raise BadInputError(
-                f"sample rate {sample_rate:g} Hz is below 15.36 Msps: a DroneID burst is "
-                "9 MHz wide and needs at least that rate",
-                path=path,
-            )
+        check_sample_rate(sample_rate, path=path)
         self.sample_rate = float(sample_rate)
         self.max_iterations = max_iterations
         self.rejected = 0
@@ -143,6 +148,20 @@ class OcuSyncReceiver:
         results = self._process(self._pending, final=True)
         self._pending = np.zeros(0, np.complex64)
         return results
+
+    def results(self, blocks: Iterable[IqBlock]) -> Iterator[BurstResult]:
+        """Results of every burst in consecutive `blocks`, each as soon as it is complete."""
+        for block in blocks:
+            yield from self.feed(block)
+        yield from self.finish()
+
+    def summary(self, where: str) -> str:
+        """One sentence for people: bursts seen, decoded, failed, and look-alikes ignored."""
+        return (
+            f"{where}: {self.bursts} DroneID bursts, {self.decoded} decoded (CRC-24 valid), "
+            f"{self.bursts - self.decoded} failed to decode, {self.rejected} other bursts of "
+            "the same length ignored"
+        )
 
     def _process(self, buffer: NDArray[np.complex64], *, final: bool) -> list[BurstResult]:
         candidates, _ = detect_bursts(buffer, self.sample_rate)
@@ -239,10 +258,7 @@ def decode_blocks(
     blocks: Iterable[IqBlock], sample_rate: float, *, path: str | None = None
 ) -> Iterator[BurstResult]:
     """Every DroneID burst result of a recording given as consecutive blocks."""
-    receiver = OcuSyncReceiver(sample_rate, path=path)
-    for block in blocks:
-        yield from receiver.feed(block)
-    yield from receiver.finish()
+    return OcuSyncReceiver(sample_rate, path=path).results(blocks)
 
 
 def decode_samples(samples: NDArray[np.complexfloating], sample_rate: float) -> list[BurstResult]:
