@@ -20,11 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from dronevet.broadcast.dji.flight_info import DjiFlightInfo
 from dronevet.broadcast.dji.lte.chain import decode_codeword, systematic_llrs
 from dronevet.broadcast.dji.lte.crc import append_crc24a
 from dronevet.broadcast.dji.ocusync.detect import detect_bursts
 from dronevet.broadcast.dji.ocusync.ofdm import SAMPLE_RATE
-from dronevet.broadcast.dji.ocusync.payload import FlightInfo, build_flight_info
+from dronevet.broadcast.dji.ocusync.payload import build_flight_info
 from dronevet.broadcast.dji.ocusync.receiver import demodulate
 from dronevet.broadcast.dji.ocusync.transmitter import (
     Impairments,
@@ -36,20 +37,19 @@ from dronevet.broadcast.dji.ocusync.transmitter import (
 MARGIN = round(40e-6 * SAMPLE_RATE)
 
 
-def random_frame(rng: np.random.Generator) -> FlightInfo:
+def random_frame(rng: np.random.Generator) -> DjiFlightInfo:
     """A flight-information frame with random contents."""
     lat, lon = rng.uniform(-60, 60), rng.uniform(-170, 170)
-    return FlightInfo(
-        sequence=int(rng.integers(0, 65536)), state_bits=0x1FF7,
+    return DjiFlightInfo(
+        sequence=int(rng.integers(0, 65536)), state=0x1FF7,
         serial="".join(rng.choice(list("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"), 14)),
-        lat=lat, lon=lon, alt=float(rng.integers(0, 500)), height=float(rng.integers(0, 120)),
+        lat=lat, lon=lon, alt=int(rng.integers(0, 500)), height=int(rng.integers(0, 120)),
         v_north=rng.uniform(-15, 15), v_east=rng.uniform(-15, 15), v_up=rng.uniform(-5, 5),
         yaw=rng.uniform(-180, 180),
-        gps_time=datetime.fromtimestamp(int(rng.integers(1.6e12, 1.8e12)) / 1000, tz=UTC),
+        time=datetime.fromtimestamp(int(rng.integers(1.6e12, 1.8e12)) / 1000, tz=UTC),
         pilot_lat=lat + rng.uniform(-0.01, 0.01), pilot_lon=lon + rng.uniform(-0.01, 0.01),
         home_lat=lat + rng.uniform(-0.01, 0.01), home_lon=lon + rng.uniform(-0.01, 0.01),
         product_type=int(rng.choice([41, 58, 63, 66, 68])), uuid=str(rng.integers(1e17, 1e18)),
-        crc_ok=True,
     )
 
 

@@ -2,7 +2,7 @@
 
 DJI serial numbers fill the 16-byte field (e.g. `1581F4XFC22B000B`, 16 characters) and the
 app's UUID may fill its 20 bytes; a transmitter simulation built with `build_flight_info`
-must carry them whole. A decoded `FlightInfo` is shared by the tracker and the writers and
+must carry them whole. A decoded `DjiFlightInfo` is shared by the tracker and the writers and
 must not be changeable by any of them.
 """
 
@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dronevet.broadcast.dji.ocusync.payload import FlightInfo, build_flight_info, parse_flight_info
+from dronevet.broadcast.dji.flight_info import DjiFlightInfo
+from dronevet.broadcast.dji.ocusync.payload import build_flight_info, parse_flight_info
 
-INFO = FlightInfo(
-    sequence=7, state_bits=0x0235, serial="1581F4XFC22B000B", lat=48.1374, lon=11.5755,
-    alt=520.0, height=60.0, v_north=0.0, v_east=0.0, v_up=0.0, yaw=45.0,
-    gps_time=datetime(2024, 5, 1, 12, 30, tzinfo=UTC), pilot_lat=48.137, pilot_lon=11.576,
+INFO = DjiFlightInfo(
+    sequence=7, state=0x0235, serial="1581F4XFC22B000B", lat=48.1374, lon=11.5755,
+    alt=520, height=60, v_north=0.0, v_east=0.0, v_up=0.0, yaw=45.0,
+    time=datetime(2024, 5, 1, 12, 30, tzinfo=UTC), pilot_lat=48.137, pilot_lon=11.576,
     home_lat=48.1372, home_lon=11.5758, product_type=58, uuid="11436355321715343366",
     crc_ok=True,
 )  # fmt: skip

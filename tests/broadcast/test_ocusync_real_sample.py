@@ -69,7 +69,7 @@ def test_fields_are_a_mavic_air_2_near_its_pilot_and_home(bursts: list[BurstResu
         assert _distance_m(flight.lat, flight.lon, flight.home_lat, flight.home_lon) < 100
         assert 0 <= flight.height < 120
         assert abs(flight.v_up) < 20 and -180 <= flight.yaw <= 180
-        assert flight.gps_time is not None and flight.gps_time.year == 2022
+        assert flight.time is not None and flight.time.year == 2022
 
 
 def test_link_measurements_are_plausible(bursts: list[BurstResult]) -> None:

@@ -7,23 +7,24 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from dronevet.broadcast.dji.ocusync.payload import FlightInfo, build_flight_info
+from dronevet.broadcast.dji.flight_info import DjiFlightInfo
+from dronevet.broadcast.dji.ocusync.payload import build_flight_info
 from dronevet.broadcast.dji.ocusync.receiver import decode_samples
 from dronevet.broadcast.dji.ocusync.transmitter import Impairments, burst_samples, impair
 
-FRAME = FlightInfo(
+FRAME = DjiFlightInfo(
     sequence=1234,
-    state_bits=0x1FF7,
+    state=0x1FF7,
     serial="3NZCH7E0012345",
     lat=50.8503,
     lon=4.3517,
-    alt=95.0,
-    height=60.0,
+    alt=95,
+    height=60,
     v_north=3.2,
     v_east=-1.5,
     v_up=0.4,
     yaw=87.25,
-    gps_time=datetime(2024, 5, 6, 7, 8, 9, 100000, tzinfo=UTC),
+    time=datetime(2024, 5, 6, 7, 8, 9, 100000, tzinfo=UTC),
     pilot_lat=50.8497,
     pilot_lon=4.3502,
     home_lat=50.8498,

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from dronevet.broadcast.dji.ocusync.payload import FlightInfo, build_flight_info, parse_flight_info
+from dronevet.broadcast.dji.ocusync.payload import build_flight_info, parse_flight_info
 from dronevet.broadcast.dji.wifi import DjiFlightInfo, decode_dji_ie, encode_flight_info
 from dronevet.broadcast.remoteid.auth import AuthMessage
 from dronevet.broadcast.remoteid.basic_id import BasicIdMessage
@@ -472,7 +472,7 @@ DJI_FIELDS: dict[str, Any] = {
     "time": datetime(2024, 5, 1, 12, 30, 45, 123000, tzinfo=UTC),
     "pilot_lat": 50.443101150915, "pilot_lon": 30.530101950170,
     "home_lat": 50.442998018511, "home_lon": 30.529998817766,
-    "product_type": 68, "uuid": "ABCDE",
+    "product_type": 68, "uuid": "ABCDE", "crc_ok": None,
 }  # fmt: skip
 
 
@@ -531,10 +531,10 @@ OCUSYNC_FLIGHT_INFO = bytes.fromhex(
     "0c11"  # CRC-16 0x110C: poly 0x1021 reflected, init 0x3692, over bytes 0-88
 )
 OCUSYNC_FIELDS: dict[str, Any] = {
-    "sequence": 1000, "state_bits": 0x1F77, "serial": "1WNBH3900201N1",
-    "lat": 48.137398662171, "lon": 11.575500712496, "alt": 520.0, "height": 60.0,
-    "v_north": -1.5, "v_east": 2.75, "v_up": -0.5, "yaw": 45.0,
-    "gps_time": datetime(2024, 5, 1, 12, 30, 45, 123000, tzinfo=UTC),
+    "version": 2, "sequence": 1000, "state": 0x1F77, "serial": "1WNBH3900201N1",
+    "lat": 48.137398662171, "lon": 11.575500712496, "alt": 520, "height": 60,
+    "v_north": -1.5, "v_east": 2.75, "v_up": -0.5, "yaw": 45.0, "pitch": None, "roll": None,
+    "time": datetime(2024, 5, 1, 12, 30, 45, 123000, tzinfo=UTC),
     "pilot_lat": 48.136997591715, "pilot_lon": 11.575999185777,
     "home_lat": 48.137198126943, "home_lon": 11.575798650549,
     "product_type": 58, "uuid": "1143635532171534336", "crc_ok": True,
@@ -566,4 +566,4 @@ def test_ocusync_payload_fields_are_the_published_layouts_values() -> None:
 
 
 def test_ocusync_payload_builder_writes_the_hand_built_bytes() -> None:
-    assert build_flight_info(FlightInfo(**OCUSYNC_FIELDS)) == OCUSYNC_FLIGHT_INFO
+    assert build_flight_info(DjiFlightInfo(**OCUSYNC_FIELDS)) == OCUSYNC_FLIGHT_INFO

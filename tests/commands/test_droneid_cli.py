@@ -1,4 +1,5 @@
-"""`dronevet droneid decode`: the per-frame JSON contract, GeoJSON, bad input exit codes."""
+"""`dronevet droneid decode --format jsonl|geojson`: the per-burst JSON contract, GeoJSON,
+bad input exit codes (the default table: test_droneid_table_cli)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from shared_files import shared_path
 CONTRACT = {
     "time_s", "serial", "product_type", "product", "lat", "lon", "alt", "height", "v_north",
     "v_east", "v_up", "yaw", "pilot_lat", "pilot_lon", "home_lat", "home_lon", "uuid",
-    "crc_ok", "snr_db", "cfo_hz",
+    "crc_ok", "snr_db", "cfo_hz", "flight_time", "version", "state",
 }
 
 
 def test_real_recording_prints_one_record_per_burst_with_the_contract() -> None:
     path = shared_path("captures/droneid-iq/mavic_air_2.fc32")
-    result = CliRunner().invoke(app, ["droneid", "decode", str(path), "--sample-rate", "50e6"])
+    result = CliRunner().invoke(
+        app, ["droneid", "decode", str(path), "--sample-rate", "50e6", "--format", "jsonl"]
+    )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 3

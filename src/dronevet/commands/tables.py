@@ -83,3 +83,64 @@ def identity_notes(rows: list[dict[str, Any]]) -> list[str]:
             note += f" {row['covered_reason']}"
         notes.append(note)
     return notes
+
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.3f} s"
+
+
+def _from_drone(row: dict[str, Any], role: str) -> str | None:
+    """'pilot 51.44623, 7.26710 (16 m away)': `role`'s position and its distance from the
+    drone; None when unknown."""
+    lat, lon = row.get(f"{role}_lat"), row.get(f"{role}_lon")
+    if not isinstance(lat, float | int) or not isinstance(lon, float | int):
+        return None
+    where = f"{role} {_place(lat, lon)}"
+    if isinstance(row.get("lat"), float | int) and isinstance(row.get("lon"), float | int):
+        where += f" ({distance_m(lat, lon, row['lat'], row['lon']):,.0f} m away)"
+    return where
+
+
+def _drone_position(row: dict[str, Any]) -> str:
+    where = _place(row.get("lat"), row.get("lon"))
+    if where != "—" and row.get("alt") is not None:
+        where += f"\naltitude {row['alt']} m, {row['height']} m above home"
+    return where
+
+
+def _bursts(row: dict[str, Any]) -> str:
+    first, last = _seconds(row["first_s"]), _seconds(row["last_s"])
+    count = f"{row['bursts']} burst" + ("s" if row["bursts"] > 1 else "")
+    text = f"{count} at {first}" + (f" – {last}" if last != first else "")
+    if row.get("first_seen"):
+        text += f"\napp time {_heard(row['first_seen'], row['last_seen'])}"
+    return text
+
+
+def droneid_table(rows: list[dict[str, Any]]) -> Table:
+    """The DJI drones DroneID bursts named, one row each (rows are
+    `ocusync.drones.DroneTally` summaries with their identity, see `identity.track_identity`)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"DJI drones heard ({len(rows)})", title_justify="left",
+                  show_lines=True)  # fmt: skip
+    table.add_column("drone (serial)", no_wrap=True, style="bold")
+    table.add_column("make and model")
+    table.add_column("covered?", no_wrap=True)
+    table.add_column("last position")
+    table.add_column("pilot and home point")
+    table.add_column("heard (from the start; UTC)")
+    for row in rows:
+        status = str(row.get("covered_status") or "unknown")
+        places = [_from_drone(row, "pilot"), _from_drone(row, "home")]
+        table.add_row(
+            Text(str(row.get("key"))),
+            Text(_make(row.get("identity") or {})),
+            Text(status.replace("_", " "), style=COVERED_STYLE.get(status, "")),
+            _drone_position(row),
+            "\n".join(place for place in places if place) or "—",
+            _bursts(row),
+        )
+    return table

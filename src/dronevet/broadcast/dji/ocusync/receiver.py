@@ -14,6 +14,7 @@ boundary is decoded whole from the next buffer; memory stays constant in recordi
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,18 +22,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from dronevet.broadcast.dji import flight_info
+from dronevet.broadcast.dji.flight_info import DjiFlightInfo, FlightInfoError
 from dronevet.broadcast.dji.lte.chain import decode_codeword
 from dronevet.broadcast.dji.ocusync.demap import qpsk_llrs
 from dronevet.broadcast.dji.ocusync.detect import BurstCandidate, detect_bursts
 from dronevet.broadcast.dji.ocusync.equalize import ChannelEstimate, estimate_channel
 from dronevet.broadcast.dji.ocusync.ofdm import SAMPLE_RATE, extract_grid
-from dronevet.broadcast.dji.ocusync.payload import (
-    FLIGHT_INFO,
-    PAYLOAD_BYTES,
-    FlightInfo,
-    parse_flight_info,
-    visible_serial,
-)
+from dronevet.broadcast.dji.ocusync.payload import parse_flight_info, visible_serial
 from dronevet.broadcast.dji.ocusync.sync import synchronise, to_ofdm_rate, zc_score
 from dronevet.capture.iq import IqBlock
 from dronevet.errors import BadInputError
@@ -62,37 +59,25 @@ class BurstResult:
     block: bytes | None
     """The 173 decoded data bytes when the CRC-24 holds."""
     message_type: int | None
-    flight: FlightInfo | None
+    flight: DjiFlightInfo | None
     failure: str | None
     """Why no frame came out of this burst; None when one did."""
 
     def to_dict(self, centre_freq: float | None = None) -> dict[str, Any]:
-        """The JSON contract of one burst (`dronevet droneid decode`)."""
+        """The JSON contract of one burst (`dronevet droneid decode`): where the burst was,
+        the flight information under the keys of `flight_info.RECORD_KEYS` (all None when
+        the burst carried none), the checks and the link measurements."""
         flight = self.flight
         layout = None
         if self.block is not None:
             layout = "flight_info" if flight is not None else "unknown"
+        fields = dict.fromkeys(flight_info.RECORD_KEYS) if flight is None else (
+            flight_info.record(flight)
+        )
         record: dict[str, Any] = {
             "time_s": round(self.time_s, 7),
             "layout": layout,
-            "serial": None,
-            "product_type": None,
-            "product": None,
-            "lat": None,
-            "lon": None,
-            "alt": None,
-            "height": None,
-            "v_north": None,
-            "v_east": None,
-            "v_up": None,
-            "yaw": None,
-            "pilot_lat": None,
-            "pilot_lon": None,
-            "home_lat": None,
-            "home_lon": None,
-            "uuid": None,
-            "sequence": None,
-            "gps_time": None,
+            **fields,
             "crc_ok": False,
             "crc24_ok": self.crc24_ok,
             "snr_db": round(self.snr_db, 2),
@@ -102,27 +87,7 @@ class BurstResult:
             "error": self.failure,
         }
         if flight is not None:
-            record.update(
-                serial=flight.serial,
-                product_type=flight.product_type,
-                product=flight.product,
-                lat=flight.lat,
-                lon=flight.lon,
-                alt=flight.alt,
-                height=flight.height,
-                v_north=flight.v_north,
-                v_east=flight.v_east,
-                v_up=flight.v_up,
-                yaw=flight.yaw,
-                pilot_lat=flight.pilot_lat,
-                pilot_lon=flight.pilot_lon,
-                home_lat=flight.home_lat,
-                home_lon=flight.home_lon,
-                uuid=flight.uuid,
-                sequence=flight.sequence,
-                gps_time=None if flight.gps_time is None else flight.gps_time.isoformat(),
-                crc_ok=self.crc24_ok and flight.crc_ok,
-            )
+            record["crc_ok"] = self.crc24_ok and bool(flight.crc_ok)
             if not flight.crc_ok:
                 record["error"] = "payload CRC-16 does not match"
         elif self.block is not None:
@@ -136,21 +101,25 @@ class BurstResult:
         return record
 
 
+def check_sample_rate(sample_rate: float, *, path: str | None = None) -> None:
+    """`BadInputError` (naming `path`) unless `sample_rate` can carry a DroneID burst."""
+    if not sample_rate >= SAMPLE_RATE * 0.999:
+        raise BadInputError(
+            f"sample rate {sample_rate:g} Hz is below 15.36 Msps: a DroneID burst is "
+            "9 MHz wide and needs at least that rate",
+            path=path,
+        )
+
+
 class OcuSyncReceiver:
     """Streaming DroneID receiver for one recording at `sample_rate`."""
 
     def __init__(
         self, sample_rate: float, *, max_iterations: int = 8, path: str | None = None
     ) -> None:
-        if not sample_rate >= SAMPLE_RATE * 0.999:
-            raise BadInputError(
-                f"sample rate {sample_rate:g} Hz is below 15.36 Msps: a DroneID burst is "
-                "9 MHz wide and needs at least that rate",
-                path=path,
-            )
+        check_sample_rate(sample_rate, path=path)
         self.sample_rate = float(sample_rate)
         self.max_iterations = max_iterations
-        self.path = path
         self.rejected = 0
         """Candidates with a burst's duration and bandwidth but no DroneID ZC symbols."""
         self._margin = round(WINDOW_MARGIN_S * sample_rate)
@@ -179,6 +148,20 @@ class OcuSyncReceiver:
         results = self._process(self._pending, final=True)
         self._pending = np.zeros(0, np.complex64)
         return results
+
+    def results(self, blocks: Iterable[IqBlock]) -> Iterator[BurstResult]:
+        """Results of every burst in consecutive `blocks`, each as soon as it is complete."""
+        for block in blocks:
+            yield from self.feed(block)
+        yield from self.finish()
+
+    def summary(self, where: str) -> str:
+        """One sentence for people: bursts seen, decoded, failed, and look-alikes ignored."""
+        return (
+            f"{where}: {self.bursts} DroneID bursts, {self.decoded} decoded (CRC-24 valid), "
+            f"{self.bursts - self.decoded} failed to decode, {self.rejected} other bursts of "
+            "the same length ignored"
+        )
 
     def _process(self, buffer: NDArray[np.complex64], *, final: bool) -> list[BurstResult]:
         candidates, _ = detect_bursts(buffer, self.sample_rate)
@@ -215,8 +198,8 @@ class OcuSyncReceiver:
             failure = f"CRC-24 failed after {codeword.iterations} turbo iterations"
         else:
             message_type = codeword.block[1]
-            if message_type == FLIGHT_INFO and codeword.block[0] == PAYLOAD_BYTES - 3:
-                flight = parse_flight_info(codeword.block, path=self.path, frame=self.bursts)
+            with contextlib.suppress(FlightInfoError):  # then a frame of unknown layout
+                flight = parse_flight_info(codeword.block)
         return BurstResult(
             sample=sample,
             time_s=sample / self.sample_rate,
@@ -275,10 +258,7 @@ def decode_blocks(
     blocks: Iterable[IqBlock], sample_rate: float, *, path: str | None = None
 ) -> Iterator[BurstResult]:
     """Every DroneID burst result of a recording given as consecutive blocks."""
-    receiver = OcuSyncReceiver(sample_rate, path=path)
-    for block in blocks:
-        yield from receiver.feed(block)
-    yield from receiver.finish()
+    return OcuSyncReceiver(sample_rate, path=path).results(blocks)
 
 
 def decode_samples(samples: NDArray[np.complexfloating], sample_rate: float) -> list[BurstResult]:

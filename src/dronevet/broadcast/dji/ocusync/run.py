@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dronevet.broadcast.dji.ocusync.receiver import OcuSyncReceiver
-from dronevet.capture.iq import IqSource, raw_source, read_blocks
+from dronevet.capture.iq import IqBlock, IqSource, raw_source, read_blocks
 from dronevet.capture.sigmf import is_sigmf, sigmf_source
 from dronevet.errors import BadInputError
 
@@ -70,19 +70,17 @@ class IqDecodeRun:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         centre = self.source.centre_freq
-        for block in read_blocks(self.source):
-            self.samples_read += len(block.samples)
-            for result in self.receiver.feed(block):
-                yield result.to_dict(centre)
-        for result in self.receiver.finish():
+        for result in self.receiver.results(self._counted(read_blocks(self.source))):
             yield result.to_dict(centre)
 
+    def _counted(self, blocks: Iterator[IqBlock]) -> Iterator[IqBlock]:
+        for block in blocks:
+            self.samples_read += len(block.samples)
+            yield block
+
     def summary(self) -> str:
-        """One sentence for people: bursts seen, decoded, and look-alikes ignored."""
-        return (
-            f"{self.source.path}: {self.bursts} DroneID bursts, {self.decoded} decoded "
-            f"(CRC-24 valid), {self.rejected} other bursts of the same length ignored"
-        )
+        """One sentence for people: bursts seen, decoded, failed, and look-alikes ignored."""
+        return self.receiver.summary(self.source.path)
 
 
 def decode_iq(

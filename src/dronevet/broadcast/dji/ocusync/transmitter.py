@@ -1,9 +1,9 @@
 """A DroneID transmitter model, to test and measure the receiver on known frames.
 
-Frame: 91-byte flight-information payload (CRC-16) padded with zeros to the 173-byte
-transport block -> `dronevet.broadcast.dji.lte.chain.encode_codeword` (CRC-24, turbo code,
-rate matching, scrambling) -> 7200 bits -> QPSK on the six data symbols -> the two ZC
-symbols -> OFDM with cyclic prefixes at 15.36 Msps.
+Frame: flight-information frame (91 bytes with its CRC-16, `ocusync.payload`) padded with
+zeros to the 173-byte transport block -> `dronevet.broadcast.dji.lte.chain.encode_codeword`
+(CRC-24, turbo code, rate matching, scrambling) -> 7200 bits -> QPSK on the six data
+symbols -> the two ZC symbols -> OFDM with cyclic prefixes at 15.36 Msps.
 Symbol 0 carries QPSK of the first 1200 bits of the scrambling Gold sequence, which is what
 DroneSecurity compares it with (its check is disabled there; unverified); the receiver does
 not use it. The DC subcarrier is left empty in every symbol.
@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import signal
 
+from dronevet.broadcast.dji.flight_info import DjiFlightInfo
 from dronevet.broadcast.dji.lte.chain import DATA_BYTES, encode_codeword
 from dronevet.broadcast.dji.lte.gold import DRONEID_C_INIT, gold_sequence
 from dronevet.broadcast.dji.ocusync.demap import data_grid, qpsk_symbols
@@ -38,7 +39,7 @@ from dronevet.broadcast.dji.ocusync.ofdm import (
     burst_from_grid,
     zadoff_chu,
 )
-from dronevet.broadcast.dji.ocusync.payload import FlightInfo, build_flight_info
+from dronevet.broadcast.dji.ocusync.payload import build_flight_info
 
 OVERSAMPLING = 8
 
@@ -77,9 +78,9 @@ def burst_grid(block: bytes) -> NDArray[np.complex128]:
     return grid
 
 
-def burst_samples(frame: FlightInfo | bytes) -> NDArray[np.complex128]:
+def burst_samples(frame: DjiFlightInfo | bytes) -> NDArray[np.complex128]:
     """The clean burst at 15.36 Msps (9880 samples; per-sample power about 601 / 1024^2)."""
-    payload = build_flight_info(frame) if isinstance(frame, FlightInfo) else frame
+    payload = build_flight_info(frame) if isinstance(frame, DjiFlightInfo) else frame
     return burst_from_grid(burst_grid(transport_block(payload)))
 
 
