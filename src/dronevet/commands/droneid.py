@@ -111,7 +111,7 @@ def decode(
     from rich.progress import Progress
 
     from dronevet.api import decode_iq
-    from dronevet.broadcast.dji.ocusync.drones import DroneTally
+    from dronevet.broadcast.dji.ocusync.drones import DroneTally, burst_detection
 
     rate = finite(sample_rate, "--sample-rate", positive=True)
     centre = finite(center_freq, "--center-freq")
@@ -122,13 +122,13 @@ def decode(
     show = total is not None and total > PROGRESS_SAMPLES
     with Progress(console=err_console, transient=True, disable=not show) as bar:
         task = bar.add_task(f"decoding {file}", total=total)
-        for record in run:
+        for number, record in enumerate(run, 1):
             if fmt is DroneIdFormat.jsonl:
                 sys.stdout.write(dump_json(record, indent=None) + "\n")
             elif fmt is DroneIdFormat.geojson:
                 records.append(record)
             else:
-                tally.add(record)
+                tally.add(burst_detection(record, number))
             bar.update(task, completed=run.samples_read)
     if fmt is DroneIdFormat.geojson:
         features = [feature for record in records for feature in _features(record)]
@@ -197,7 +197,7 @@ def live(
     and a virtual environment made with --system-site-packages); without them, pipe your
     radio's own recorder into `dronevet droneid decode -`. Ends with the table of drones.
     """
-    from dronevet.broadcast.dji.ocusync.drones import DroneTally, names_a_drone
+    from dronevet.broadcast.dji.ocusync.drones import DroneTally, burst_detection
     from dronevet.broadcast.dji.ocusync.receiver import OcuSyncReceiver, check_sample_rate
     from dronevet.capture.soapy import open_soapy
 
@@ -215,13 +215,14 @@ def live(
     say(f"{device}: listening at {source.centre_freq:g} Hz (Ctrl-C stops)", err=True)
     tally = DroneTally()
     try:
-        for result in receiver.results(blocks):
+        for number, result in enumerate(receiver.results(blocks), 1):
             record = result.to_dict(source.centre_freq)
-            tally.add(record)
+            detection = burst_detection(record, number)
+            tally.add(detection)
             if fmt is LiveFormat.jsonl:
                 sys.stdout.write(dump_json(record, indent=None) + "\n")
                 sys.stdout.flush()
-            elif names_a_drone(record):
+            elif detection is not None:
                 say(burst_line(record, started))
     except KeyboardInterrupt:
         pass
