@@ -86,3 +86,17 @@ def test_short_view_of_a_verdict_stays_short() -> None:
         explanation_panel(summarise(dronevet.load_knowledge(), verdict))
     )
     assert len(buffer.getvalue().splitlines()) < 80
+
+
+def test_a_policy_asked_about_a_use_it_does_not_regulate_names_the_uses_it_does() -> None:
+    kb = dronevet.load_knowledge()
+    for policy in dronevet.api.policies(kb):
+        regulated = {use.value for use in policy.regulations}
+        for use in ("buy", "fly", "fund", "authorize"):
+            verdict = dronevet.vet("dji-mini-4-pro", policy=policy.id, use=use, as_of=DAY, kb=kb)
+            if verdict.applicability.status.value != "use_not_regulated":
+                continue
+            text = verdict.applicability.text
+            assert text.startswith("This policy does not regulate "), text
+            named = text.split("; it regulates ", 1)[1].rstrip(".")
+            assert set(named.replace(" and ", ", ").split(", ")) == regulated, text
