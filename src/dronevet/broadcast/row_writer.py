@@ -1,21 +1,25 @@
-"""JSON lines and CSV rendered straight from the batch path's columns, in compiled code.
+"""Records rendered straight from the batch path's columns, in compiled code.
 
 Building a dict per message and serialising it costs twenty times the decoding itself. Here
 one compiled loop writes every row of a batch into one byte buffer from the columns:
-- each message type has a template (`rid_fields.MESSAGE_FIELDS`): the bytes between the
-  values (keys, separators, the constant transport and message type) and, per value, its
-  kind and the column it reads;
+- a format's template (JSON lines and CSV here; GeoJSON in `geojson`, KML in `kml`) has
+  variants per message type (`rid_fields.MESSAGE_FIELDS`): the bytes between the values
+  (keys, separators, the constant transport and message type) and, per value, its kind
+  and the column it reads; a row takes the first variant whose values it knows, so a map
+  format leaves out records without a position and writes an altitude only where known;
 - numbers are written from the floats and integers themselves: the fewest decimals that
   read back as the same double (every Remote ID value is a short decimal), in the style
-  of the format's usual writer (orjson for JSON, `repr` for CSV), NaN and -1 as null;
+  of the format's usual writer (orjson for JSON, `repr` for CSV and KML), NaN and -1 as
+  null;
 - capture times and transmitter addresses are formatted in the loop;
 - texts, labels and 2019-epoch times come from a table of ready-encoded strings, each
-  distinct value encoded once by orjson or the csv module.
+  distinct value encoded once by the format's own encoder (orjson, the csv module, XML
+  escaping).
 
 A row the loop cannot write exactly (a float outside the range it formats, a time before
 1970) is declined and written by the dict path instead; so are rows the
 vectorised decoder could not decode. The output equals what the dict path's writers give
-for the same records, value for value (JSON) or cell for cell (CSV).
+for the same records, byte for byte.
 """
 
 from __future__ import annotations
@@ -329,13 +333,13 @@ def as_array(values: Sequence[int]) -> I64:
 @dataclass(frozen=True, slots=True)
 class Variant:
     """How rows of one message type are written when their float columns `known` all hold a
-    value and their columns `unknown` are all NaN (unknown); rows of no variant write nothing."""
+    value (are not NaN). A row takes the first variant it meets; a row of none writes nothing
+    (on a map, a record without a position)."""
 
     code: int
     slots: list[Slot]
     end: bytes
     known: tuple[str, ...] = ()
-    unknown: tuple[str, ...] = ()
 
 
 class Template:
@@ -348,7 +352,7 @@ class Template:
         self.python_floats = python_floats
         self.encode = encode  # one string value (None: null) as this format writes it
         every = [s for v in variants for s in v.slots]
-        conditions = {c for v in variants for c in (*v.known, *v.unknown)}
+        conditions = {column for v in variants for column in v.known}
         self.float_columns = sorted({s.column for s in every if s.kind == FLOAT} | conditions)
         self.int_columns = sorted({s.column for s in every if s.kind == INT})
         self.str_columns = sorted({s.column for s in every if s.kind == STR})
@@ -393,8 +397,6 @@ class Template:
             rows = msg_type == v.code
             for column in v.known:
                 rows &= ~np.isnan(numbers[column])
-            for column in v.unknown:
-                rows &= np.isnan(numbers[column])
             chosen[rows & (chosen < 0)] = index
         return chosen
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -38,12 +38,13 @@ PROGRESS_BYTES = 4 << 20
 
 class RecordFormat(StrEnum):
     """Output formats of `rid decode`: a table for people (the default with --tracks), JSON
-    lines (the default for messages), CSV, GeoJSON."""
+    lines (the default for messages), CSV, GeoJSON, KML."""
 
     text = "text"
     jsonl = "jsonl"
     csv = "csv"
     geojson = "geojson"
+    kml = "kml"
 
 
 def _summary(
@@ -71,14 +72,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write_run(
-    run: DecodeRun, writer: RecordWriter | None, tracker: Tracker | None,
-    fmt: RecordFormat, columns: Sequence[str],
-) -> None:  # fmt: skip
+def _write_run(run: DecodeRun, writer: RecordWriter | None, tracker: Tracker | None) -> None:
     """Write one capture's records (or feed the tracker), with a progress bar on a terminal."""
     from rich.progress import Progress
-
-    from dronevet.broadcast.output import LINE_FORMATS
 
     show = sys.stderr.isatty() and (run.size or 0) > PROGRESS_BYTES
     with (
@@ -86,8 +82,8 @@ def _write_run(
         _collector_paused(),
     ):
         task = bar.add_task(f"decoding {Path(run.path).name}", total=run.size)
-        if writer is not None and tracker is None and fmt in LINE_FORMATS:
-            for chunk in run.lines(fmt, columns):  # rendered straight from the columns
+        if writer is not None and tracker is None:
+            for chunk in run.lines(writer.format, writer.columns):  # from the columns
                 writer.write_lines(chunk)
                 bar.update(task, completed=run.offset)
             return
@@ -105,7 +101,7 @@ def decode(
     files: Annotated[list[Path], typer.Argument(help="pcap or pcapng captures")],
     fmt: Annotated[
         RecordFormat | None,
-        typer.Option("--format", "-f", help="text (with --tracks), jsonl, csv or geojson"),
+        typer.Option("--format", "-f", help="text (with --tracks), jsonl, csv, geojson or kml"),
     ] = None,
     tracks: Annotated[
         bool, typer.Option("--tracks", help="print one summary per drone instead of messages")
@@ -123,20 +119,21 @@ def decode(
     """
     from dronevet.api import decode_capture, load_knowledge
     from dronevet.broadcast.identity import track_identity
-    from dronevet.broadcast.output import CONTRACT_COLUMNS, TRACK_COLUMNS, RecordWriter
+    from dronevet.broadcast.output import RecordWriter
     from dronevet.broadcast.tracker import Tracker
 
     chosen = fmt or (RecordFormat.text if tracks else RecordFormat.jsonl)
     if chosen is RecordFormat.text and not tracks:
         raise UsageError("--format text is the table of drones: add --tracks.")
-    columns = TRACK_COLUMNS if tracks else CONTRACT_COLUMNS
-    writer = None if chosen is RecordFormat.text else RecordWriter(sys.stdout, chosen, columns)
+    writer = None
+    if chosen is not RecordFormat.text:
+        writer = RecordWriter(sys.stdout, chosen, tracks=tracks)
     tracker = Tracker() if tracks else None
     failures: list[DronevetError] = []
     for path in files:
         try:
             run = decode_capture(path, stream=stream)
-            _write_run(run, writer, tracker, chosen, columns)
+            _write_run(run, writer, tracker)
         except DronevetError as error:
             err_console.print(error_line(error), soft_wrap=True)
             failures.append(error)
