@@ -150,7 +150,8 @@ def _summary_data(summary: dict[str, Any]) -> str:
 
 
 def track_folder(summary: dict[str, Any]) -> bytes:
-    """A drone's Folder (`Tracker.summary()` with its identity), on one line."""
+    """A drone's Folder (`Tracker.summary()` with its identity); nothing for a drone
+    without a position, an operator or a home."""
     key = str(summary.get("key") or "")
     identity = summary.get("identity") or {}
     product = identity.get("product") or (identity.get("manufacturer") or {}).get("name")
@@ -177,5 +178,7 @@ def track_folder(summary: dict[str, Any]) -> bytes:
         _placemark(name, time, style, _summary_data(summary) if not index else "", geometry)
         for index, (name, time, style, geometry) in enumerate(placemarks)
     )
+    if not body:
+        return b""
     title = f"{key} ({product})" if product else key
     return f"<Folder><name>{text(title)}</name>\n{body}</Folder>\n".encode()
