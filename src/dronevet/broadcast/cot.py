@@ -87,11 +87,15 @@ def _error(bound_95: Any, scale: float) -> str:
     return f"{bound_95 / scale:.1f}"
 
 
-def _event(uid: str, kind: str, moment: datetime, point: str, detail: str) -> str:
-    return (f'<event version="2.0" uid="{attribute(uid)}" type="{kind}" '
-            f'time="{cot_time(moment)}" start="{cot_time(moment)}" '
-            f'stale="{cot_time(moment + STALE_AFTER)}" how="m-g">{point}'
-            f"<detail>{detail}</detail></event>")  # fmt: skip
+def _times(moment: datetime) -> str:
+    """The `time`, `start` and `stale` attributes of an update at `moment`."""
+    now = cot_time(moment)
+    return f'time="{now}" start="{now}" stale="{cot_time(moment + STALE_AFTER)}"'
+
+
+def _event(uid: str, kind: str, times: str, point: str, detail: str) -> str:
+    return (f'<event version="2.0" uid="{attribute(uid)}" type="{kind}" {times} how="m-g">'
+            f"{point}<detail>{detail}</detail></event>")  # fmt: skip
 
 
 def _point(lat: float, lon: float, hae: float | None, ce: str, le: str) -> str:
@@ -120,7 +124,7 @@ def remarks(track: Track, identity: dict[str, Any], covered: str, reason: str) -
     return "; ".join(part for part in parts if part)
 
 
-def _drone(track: Track, moment: datetime, accuracy: tuple[Any, Any], name: str,
+def _drone(track: Track, times: str, accuracy: tuple[Any, Any], name: str,
            note: str) -> str | None:  # fmt: skip
     position = dict(track.position)
     if position.get("lat") is None or position.get("lon") is None:
@@ -133,10 +137,10 @@ def _drone(track: Track, moment: datetime, accuracy: tuple[Any, Any], name: str,
               if course is not None and speed is not None else "")  # fmt: skip
     detail = f'<contact callsign="{attribute(name)}"/>{motion}<remarks>{text(note)}</remarks>'
     kind = drone_type(dict(track.identity).get("ua_type"))
-    return _event(UID_PREFIX + track.key, kind, moment, point, detail)
+    return _event(UID_PREFIX + track.key, kind, times, point, detail)
 
 
-def _pilot(track: Track, moment: datetime, name: str) -> str | None:
+def _pilot(track: Track, times: str, name: str) -> str | None:
     if track.operator is None:
         return None
     lat, lon, alt = track.operator
@@ -146,16 +150,16 @@ def _pilot(track: Track, moment: datetime, name: str) -> str | None:
         f"; operator ID {operator_id}" if operator_id else ""
     )
     detail = f'<contact callsign="{attribute(name + " pilot")}"/><remarks>{text(note)}</remarks>'
-    return _event(UID_PREFIX + track.key + "-pilot", PILOT, moment, point, detail)
+    return _event(UID_PREFIX + track.key + "-pilot", PILOT, times, point, detail)
 
 
 def events(track: Track, moment: datetime, accuracy: tuple[Any, Any], identity: dict[str, Any],
            covered: str = "unknown", reason: str = "") -> list[str]:  # fmt: skip
     """The drone's event and its pilot's (when the track knows where the pilot is) at
     `moment`; `accuracy` the drone's latest 95 % horizontal and vertical bounds (m)."""
-    name = callsign(track, identity)
+    name, times = callsign(track, identity), _times(moment)
     note = remarks(track, identity, covered, reason)
-    return [e for e in (_drone(track, moment, accuracy, name, note), _pilot(track, moment, name))
+    return [e for e in (_drone(track, times, accuracy, name, note), _pilot(track, times, name))
             if e is not None]  # fmt: skip
 
 

@@ -62,7 +62,7 @@ def template() -> Template:
                           rw.value(rw.FLOAT, lat, decimals[lat]), b']},"properties":',
                           *rw.json_pieces(code), role_end]  # fmt: skip
                 variants.append(rw.Variant(code, *rw.compose(pieces), known=(lat, lon)))
-    return rw.Template("geojson", variants, b"null", False, rw.json_text)
+    return rw.Template(variants, b"null", False, rw.json_text)
 
 
 def _point(lat: Any, lon: Any) -> dict[str, Any] | None:

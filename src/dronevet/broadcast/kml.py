@@ -7,8 +7,8 @@ slider plays the flight), a style per role (aircraft red, operator blue), every 
 record as `ExtendedData` (null as an empty value), and a Point: `absolute` with the
 altitude where it has a fixed reference (`positions.ALTITUDES`), else `clampToGround`.
 KML's absolute altitude is above mean sea level; Remote ID's geodetic altitude is above
-the WGS-84 ellipsoid, so such a point sits off by the local geoid height (EGM96: between
--107 and +85 m; tens of metres in most of Europe and North America).
+the WGS-84 ellipsoid, so such a point sits off by the local geoid height (EGM96: from about
+-106 to +85 m; tens of metres in most of Europe and North America).
 `placemark_line` writes one record; `template` writes the same bytes from the batch columns
 in compiled code (`row_writer`).
 
@@ -142,7 +142,7 @@ def template() -> Template:
                 variants.append(rw.Variant(code, *rw.compose(pieces), known=(lat, lon, alt)))
             pieces = [*head, b"clampToGround</altitudeMode><coordinates>", *at, tail]
             variants.append(rw.Variant(code, *rw.compose(pieces), known=(lat, lon)))
-    return rw.Template("kml", variants, b"", True, _xml_text)
+    return rw.Template(variants, b"", True, _xml_text)
 
 
 def _summary_data(summary: dict[str, Any]) -> str:

@@ -345,9 +345,8 @@ class Variant:
 class Template:
     """How one output format writes the rows of each message type: variants, encodings."""
 
-    def __init__(self, name: str, variants: Sequence[Variant], null: bytes,
-                 python_floats: bool, encode: Callable[[str | None], bytes]) -> None:  # fmt: skip
-        self.name = name
+    def __init__(self, variants: Sequence[Variant], null: bytes, python_floats: bool,
+                 encode: Callable[[str | None], bytes]) -> None:  # fmt: skip
         self.variants = tuple(variants)
         self.python_floats = python_floats
         self.encode = encode  # one string value (None: null) as this format writes it
@@ -434,7 +433,7 @@ def json_text(value: str | None) -> bytes:
 
 def _json_template() -> Template:
     variants = [Variant(code, *compose([*json_pieces(code), b"}\n"])) for code in MESSAGE_FIELDS]
-    return Template("jsonl", variants, b"null", False, json_text)
+    return Template(variants, b"null", False, json_text)
 
 
 def _csv_template(columns: Sequence[str]) -> Template:
@@ -449,7 +448,7 @@ def _csv_template(columns: Sequence[str]) -> Template:
                 constant = csv_line([item.constant])[:-2].encode()
                 pieces.append(constant if item.value is None else item.value)
         variants.append(Variant(code, *compose([*pieces, b"\r\n"])))
-    return Template("csv", variants, b"", True, _csv_text)
+    return Template(variants, b"", True, _csv_text)
 
 
 _TEMPLATES: dict[tuple[str, tuple[str, ...]], Template] = {}
