@@ -28,7 +28,8 @@ from capture.capture_builders import (
 )
 from dronevet.broadcast.batch_records import BatchRecords, mac_text, record_line
 from dronevet.broadcast.detection import iso_time
-from dronevet.broadcast.output import CONTRACT_COLUMNS
+from dronevet.broadcast.output import CONTRACT_COLUMNS, template
+from dronevet.broadcast.output import record_line as output_line
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.broadcast.row_writer import _float, _mac, _time
 from dronevet.capture.files import open_capture
@@ -114,8 +115,9 @@ def _streamed_lines(path: Path, fmt: str) -> bytes:
 
 def _batched_lines(path: Path, fmt: str, chunk_bytes: int = 4096) -> bytes:
     # Each chunk is copied before the next is asked for, as a writer does.
-    return b"".join(bytes(chunk) for chunk in
-                    BatchRecords(path, chunk_bytes=chunk_bytes).lines(fmt, CONTRACT_COLUMNS))
+    chunks = BatchRecords(path, chunk_bytes=chunk_bytes).lines(
+        template(fmt, CONTRACT_COLUMNS), output_line(fmt, CONTRACT_COLUMNS))
+    return b"".join(bytes(chunk) for chunk in chunks)
 
 
 messages = st.tuples(st.integers(0, 5) | st.integers(0, 15), st.sampled_from([0, 1, 2, 3]),
@@ -165,7 +167,7 @@ def test_chunks_are_valid_until_the_next_is_asked_for(tmp_path: Path) -> None:
     path = tmp_path / "many.pcap"
     frames = [(T0 + i * 1000, _beacon(LOCATION_EXTREMES, OPERATOR_ID)) for i in range(400)]
     path.write_bytes(pcap_file(frames))
-    chunks = BatchRecords(path, chunk_bytes=4096).lines("jsonl")
+    chunks = BatchRecords(path, chunk_bytes=4096).lines(template("jsonl"), output_line("jsonl"))
     first = next(chunks)
     copied = bytes(first)
     assert copied.count(b"\n") > 10

@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Callable, Iterator, Sequence
-from functools import partial
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -236,17 +235,19 @@ class BatchRecords:
                                           record["frame"], fields))  # fmt: skip
         return found
 
-    def lines(self, fmt: str, columns: Sequence[str] = ()) -> Iterator[bytes | memoryview]:
-        """The records as JSON lines (`jsonl`) or CSV rows (`csv`, of `columns`), in frame
-        order, rendered from the columns by `row_writer`; equal to writing `records`.
+    def lines(
+        self, tpl: row_writer.Template, line: Callable[[Record], bytes]
+    ) -> Iterator[bytes | memoryview]:
+        """The records rendered from the columns by `row_writer` with the template `tpl`,
+        in frame order; `line` writes the records the compiled writer leaves to the dict
+        path (`output.record_line` of the same format). Equal to writing `records`.
 
         Each chunk is valid until the next is asked for (the buffers are reused): write it,
         or copy it with `bytes()`.
         """
-        renderer = row_writer.Renderer(row_writer.template(fmt, columns))
-        one = partial(record_line, fmt, columns)
+        renderer = row_writer.Renderer(tpl)
         for batch in self.decoder.batches():
-            yield self._lines(batch, renderer, one)
+            yield self._lines(batch, renderer, line)
 
     def _count_frames(self, batch: BeaconBatch) -> int:
         n = len(batch.frame)

@@ -1,21 +1,25 @@
-"""JSON lines and CSV rendered straight from the batch path's columns, in compiled code.
+"""Records rendered straight from the batch path's columns, in compiled code.
 
 Building a dict per message and serialising it costs twenty times the decoding itself. Here
 one compiled loop writes every row of a batch into one byte buffer from the columns:
-- each message type has a template (`rid_fields.MESSAGE_FIELDS`): the bytes between the
-  values (keys, separators, the constant transport and message type) and, per value, its
-  kind and the column it reads;
+- a format's template (JSON lines and CSV here; GeoJSON in `geojson`, KML in `kml`) has
+  variants per message type (`rid_fields.MESSAGE_FIELDS`): the bytes between the values
+  (keys, separators, the constant transport and message type) and, per value, its kind
+  and the column it reads; a row takes the first variant whose values it knows, so a map
+  format leaves out records without a position and writes an altitude only where known;
 - numbers are written from the floats and integers themselves: the fewest decimals that
   read back as the same double (every Remote ID value is a short decimal), in the style
-  of the format's usual writer (orjson for JSON, `repr` for CSV), NaN and -1 as null;
+  of the format's usual writer (orjson for JSON, `repr` for CSV and KML), NaN and -1 as
+  null;
 - capture times and transmitter addresses are formatted in the loop;
 - texts, labels and 2019-epoch times come from a table of ready-encoded strings, each
-  distinct value encoded once by orjson or the csv module.
+  distinct value encoded once by the format's own encoder (orjson, the csv module, XML
+  escaping).
 
 A row the loop cannot write exactly (a float outside the range it formats, a time before
 1970) is declined and written by the dict path instead; so are rows the
 vectorised decoder could not decode. The output equals what the dict path's writers give
-for the same records, value for value (JSON) or cell for cell (CSV).
+for the same records, byte for byte.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import csv
 import functools
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,21 +218,21 @@ def _mac(out: U8, pos: int, value: np.uint64) -> int:
 
 @numba.njit(cache=True)
 def _render(  # noqa: C901 - a compiled kernel is one loop
-    msg_type: npt.NDArray[np.int8], time_ns: I64, mac: npt.NDArray[np.uint64],
+    variant: I64, time_ns: I64, mac: npt.NDArray[np.uint64],
     floats: npt.NDArray[np.float64], ints: I64, strs: I64, table: U8, table_at: I64,
     slot_first: I64, slot_kind: I64, slot_source: I64, slot_hint: I64, slot_at: I64,
     slot_size: I64, text: U8, end_at: I64, end_size: I64, null_at: int, null_size: int,
     python: bool,
     out: U8, ends: I64, declined: npt.NDArray[np.bool_],
 ) -> int:
-    """Write every row whose message type has a template; the bytes written.
+    """Write every row that has a variant of the template; the bytes written.
 
-    `ends[i]` is where row i's line ends in `out`; a declined row (and a row of type -1)
-    writes nothing and is marked in `declined` (type -1 rows are not marked).
+    `ends[i]` is where row i's line ends in `out`; a declined row (and a row of variant -1)
+    writes nothing and is marked in `declined` (variant -1 rows are not marked).
     """
     pos = 0
-    for i in range(msg_type.shape[0]):
-        t = msg_type[i]
+    for i in range(variant.shape[0]):
+        t = variant[i]
         start = pos
         if t >= 0:
             for s in range(slot_first[t], slot_first[t + 1]):
@@ -280,8 +284,45 @@ class Slot:
     decimals: int = 0
 
 
+def value(kind: int, column: str = "", decimals: int = 0) -> Slot:
+    """A value with nothing before it, to compose with the text around it (`compose`)."""
+    return Slot(b"", kind, column, decimals)
+
+
+def compose(pieces: Iterable[bytes | Slot]) -> tuple[list[Slot], bytes]:
+    """Slots from text and values in writing order, and the text after the last value."""
+    slots: list[Slot] = []
+    pending = b""
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            pending += piece
+        else:
+            slots.append(Slot(pending + piece.before, piece.kind, piece.column, piece.decimals))
+            pending = b""
+    return slots, pending
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One key of a batch record in order: a value read from the columns, or a constant."""
+
+    key: str
+    value: Slot | None
+    constant: str = ""
+
+
 def _value_kind(f: Field) -> int:
     return {Kind.FLOAT: FLOAT, Kind.INT: INT}.get(f.kind, STR)
+
+
+def record_items(code: int) -> list[Item]:
+    """The keys of a record of batch message type `code`, as `batch_records` orders them."""
+    msg_type, fields = MESSAGE_FIELDS[code]
+    head = [Item("time", value(TIME)), Item("transport", None, WIFI_BEACON),
+            Item("mac", value(MAC)), Item("frame", value(INT, "frame")),
+            Item("msg_type", None, msg_type), Item("version", value(INT, "version"))]  # fmt: skip
+    assert tuple(item.key for item in head) == HEAD
+    return head + [Item(f.key, value(_value_kind(f), f.column, f.decimals)) for f in fields]
 
 
 def as_array(values: Sequence[int]) -> I64:
@@ -289,22 +330,36 @@ def as_array(values: Sequence[int]) -> I64:
     return np.array(values, dtype=np.int64)
 
 
-class Template:
-    """How one output format writes each message type: slots, line ends, encodings."""
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """How rows of one message type are written when their float columns `known` all hold a
+    value (are not NaN). A row takes the first variant it meets; a row of none writes nothing
+    (on a map, a record without a position)."""
 
-    def __init__(self, name: str, slots: dict[int, list[Slot]], ends: dict[int, bytes],
-                 null: bytes, python_floats: bool) -> None:  # fmt: skip
-        self.name = name
+    code: int
+    slots: list[Slot]
+    end: bytes
+    known: tuple[str, ...] = ()
+
+
+class Template:
+    """How one output format writes the rows of each message type: variants, encodings."""
+
+    def __init__(self, variants: Sequence[Variant], null: bytes, python_floats: bool,
+                 encode: Callable[[str | None], bytes]) -> None:  # fmt: skip
+        self.variants = tuple(variants)
         self.python_floats = python_floats
-        self.float_columns = sorted({s.column for v in slots.values() for s in v
-                                     if s.kind == FLOAT})  # fmt: skip
-        self.int_columns = sorted({s.column for v in slots.values() for s in v if s.kind == INT})
-        self.str_columns = sorted({s.column for v in slots.values() for s in v if s.kind == STR})
+        self.encode = encode  # one string value (None: null) as this format writes it
+        every = [s for v in variants for s in v.slots]
+        conditions = {column for v in variants for column in v.known}
+        self.float_columns = sorted({s.column for s in every if s.kind == FLOAT} | conditions)
+        self.int_columns = sorted({s.column for s in every if s.kind == INT})
+        self.str_columns = sorted({s.column for s in every if s.kind == STR})
         text = bytearray(null)
         first, kinds, sources, hints, at, size = [0], [], [], [], [], []
         end_at, end_size = [], []
-        for code in range(len(MESSAGE_FIELDS)):
-            for slot in slots[code]:
+        for variant in variants:
+            for slot in variant.slots:
                 kinds.append(slot.kind)
                 sources.append(self._source(slot))
                 hints.append(slot.decimals)
@@ -313,35 +368,36 @@ class Template:
                 text += slot.before
             first.append(len(kinds))
             end_at.append(len(text))
-            end_size.append(len(ends[code]))
-            text += ends[code]
+            end_size.append(len(variant.end))
+            text += variant.end
         self.text = np.frombuffer(bytes(text), dtype=np.uint8)
         self.null_size = len(null)
         self.slot_first, self.slot_kind = as_array(first), as_array(kinds)
         self.slot_source, self.slot_hint = as_array(sources), as_array(hints)
         self.slot_at, self.slot_size = as_array(at), as_array(size)
         self.end_at, self.end_size = as_array(end_at), as_array(end_size)
-        self._fixed = [sum(len(s.before) for s in slots[code]) + len(ends[code])
-                       for code in range(len(MESSAGE_FIELDS))]  # fmt: skip
-        self._kinds = {code: [s.kind for s in slots[code]] for code in slots}
 
     def _source(self, slot: Slot) -> int:
         columns = {FLOAT: self.float_columns, INT: self.int_columns, STR: self.str_columns}
         return columns[slot.kind].index(slot.column) if slot.kind in columns else 0
 
     def row_bounds(self, longest_string: int) -> I64:
-        """The most bytes a row of each message type can take (type -1 last: none)."""
+        """The most bytes a row of each variant can take (variant -1 last: none)."""
         widths = {**MAX_WIDTH, STR: longest_string}
-        bounds = [fixed + sum(widths[k] for k in self._kinds[code])
-                  for code, fixed in enumerate(self._fixed)]  # fmt: skip
+        bounds = [sum(len(s.before) + widths[s.kind] for s in v.slots) + len(v.end)
+                  for v in self.variants]  # fmt: skip
         return np.array([*bounds, 0], dtype=np.int64)
 
-    def encode(self, value: str | None) -> bytes:
-        """One string value (None: null) as this format writes it."""
-        if self.name == "jsonl":
-            return orjson.dumps(value)
-        # Alone on a line an empty field is quoted; among others it is not.
-        return csv_line([value, None])[:-3].encode()
+    def variant_of(self, msg_type: npt.NDArray[np.int8],
+                   numbers: dict[str, npt.NDArray[Any]]) -> I64:  # fmt: skip
+        """Each row's variant: the first whose message type and conditions it meets, or -1."""
+        chosen = np.full(len(msg_type), -1, np.int64)
+        for index, v in enumerate(self.variants):
+            rows = msg_type == v.code
+            for column in v.known:
+                rows &= ~np.isnan(numbers[column])
+            chosen[rows & (chosen < 0)] = index
+        return chosen
 
 
 def csv_line(cells: Sequence[Any]) -> str:
@@ -351,45 +407,48 @@ def csv_line(cells: Sequence[Any]) -> str:
     return buffer.getvalue()
 
 
+def _csv_text(value: str | None) -> bytes:
+    # Alone on a line an empty field is quoted; among others it is not.
+    return csv_line([value, None])[:-3].encode()
+
+
+def json_pieces(code: int) -> list[bytes | Slot]:
+    """A record of message type `code` as one JSON object, without its closing brace."""
+    pieces: list[bytes | Slot] = []
+    for index, item in enumerate(record_items(code)):
+        pieces.append((b',"' if index else b'{"') + item.key.encode() + b'":')
+        if item.value is None:
+            pieces.append(orjson.dumps(item.constant))
+        elif item.value.kind in (TIME, MAC):  # written bare by the loop: quote them here
+            pieces += [b'"', item.value, b'"']
+        else:
+            pieces.append(item.value)
+    return pieces
+
+
+def json_text(value: str | None) -> bytes:
+    """A string value (None: null) in JSON, as orjson writes it."""
+    return orjson.dumps(value)
+
+
 def _json_template() -> Template:
-    slots: dict[int, list[Slot]] = {}
-    for code, (msg_type, fields) in MESSAGE_FIELDS.items():
-        head = [
-            Slot(b'{"time":"', TIME),
-            Slot(b'","transport":' + orjson.dumps(WIFI_BEACON) + b',"mac":"', MAC),
-            Slot(b'","frame":', INT, "frame"),
-            Slot(b',"msg_type":' + orjson.dumps(msg_type) + b',"version":', INT, "version"),
-        ]
-        body = [Slot(b',"' + f.key.encode() + b'":', _value_kind(f), f.column, f.decimals)
-                for f in fields]  # fmt: skip
-        slots[code] = head + body
-    return Template("jsonl", slots, dict.fromkeys(MESSAGE_FIELDS, b"}\n"), b"null", False)
+    variants = [Variant(code, *compose([*json_pieces(code), b"}\n"])) for code in MESSAGE_FIELDS]
+    return Template(variants, b"null", False, json_text)
 
 
 def _csv_template(columns: Sequence[str]) -> Template:
-    constants = {"transport": WIFI_BEACON}
-    head_kinds = {"time": TIME, "mac": MAC, "frame": INT, "version": INT}
-    slots: dict[int, list[Slot]] = {}
-    for code, (msg_type, fields) in MESSAGE_FIELDS.items():
-        by_key = {f.key: f for f in fields}
-        row: list[Slot] = []
-        pending = b""
+    variants = []
+    for code in MESSAGE_FIELDS:
+        items = {item.key: item for item in record_items(code)}
+        pieces: list[bytes | Slot] = []
         for index, column in enumerate(columns):
-            pending += b"," if index else b""
-            if column in head_kinds and column in HEAD:
-                row.append(Slot(pending, head_kinds[column], column))
-                pending = b""
-            elif column in by_key:
-                f = by_key[column]
-                row.append(Slot(pending, _value_kind(f), column, f.decimals))
-                pending = b""
-            elif column in constants or column == "msg_type":
-                value = msg_type if column == "msg_type" else constants[column]
-                pending += csv_line([value])[:-2].encode()
-        slots[code] = row
-        ends = pending + b"\r\n"
-        slots[code].append(Slot(ends, NOTHING))
-    return Template("csv", slots, dict.fromkeys(MESSAGE_FIELDS, b""), b"", True)
+            pieces.append(b"," if index else b"")
+            item = items.get(column)
+            if item is not None:
+                constant = csv_line([item.constant])[:-2].encode()
+                pieces.append(constant if item.value is None else item.value)
+        variants.append(Variant(code, *compose([*pieces, b"\r\n"])))
+    return Template(variants, b"", True, _csv_text)
 
 
 _TEMPLATES: dict[tuple[str, tuple[str, ...]], Template] = {}
@@ -532,15 +591,16 @@ class Renderer:
                strings: StringTable) -> Rendered:  # fmt: skip
         """Write rows; `numbers` holds the float and integer columns the template names."""
         tpl, n = self.template, len(msg_type)
+        variant = tpl.variant_of(msg_type, numbers)
         floats = self._stack("floats", [numbers[c] for c in tpl.float_columns], n, np.float64)
         ints = self._stack("ints", [numbers[c] for c in tpl.int_columns], n, np.int64)
         table, offsets, strs, longest = strings.arrays()
-        need = int(tpl.row_bounds(longest)[msg_type.astype(np.int64)].sum())
+        need = int(tpl.row_bounds(longest)[variant].sum())
         out = self._buffer("out", (need + 1,), np.uint8)
         ends = self._buffer("ends", (n,), np.int64)
         declined = self._buffer("declined", (n,), np.bool_)
         declined[:] = False
-        _render(msg_type, time_ns, mac, floats, ints, strs, table, offsets,
+        _render(variant, time_ns, mac, floats, ints, strs, table, offsets,
                 tpl.slot_first, tpl.slot_kind, tpl.slot_source, tpl.slot_hint, tpl.slot_at,
                 tpl.slot_size, tpl.text, tpl.end_at, tpl.end_size, 0, tpl.null_size,
                 tpl.python_floats, out, ends, declined)  # fmt: skip

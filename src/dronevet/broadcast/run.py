@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dronevet.broadcast.detection import Detection
+from dronevet.broadcast.output import CONTRACT_COLUMNS, record_line, template
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import CaptureReader, SkipTally
@@ -108,18 +109,19 @@ class DecodeRun:
         for batch in self.batches():
             yield from batch
 
-    def lines(self, fmt: str, columns: Sequence[str] = ()) -> Iterator[bytes | memoryview]:
-        """The records as JSON lines (`jsonl`) or CSV rows of `columns` (`csv`, no header),
-        in chunks; each chunk is valid until the next is asked for. The batch path renders
-        them from its columns (`row_writer`), the streaming path record by record; the
-        bytes are the same."""
+    def lines(
+        self, fmt: str, columns: Sequence[str] = CONTRACT_COLUMNS
+    ) -> Iterator[bytes | memoryview]:
+        """The records in one of `output.FORMATS` (`csv`: the CSV rows of `columns`, no
+        header), as the document's lines (`output.record_line`), in chunks; each chunk is
+        valid until the next is asked for. The batch path renders them from its columns
+        (`row_writer`), the streaming path record by record; the bytes are the same."""
+        line = record_line(fmt, columns)
         if self._batch is not None:
-            yield from self._batch.lines(fmt, columns)
+            yield from self._batch.lines(template(fmt, columns), line)
             return
-        from dronevet.broadcast.batch_records import record_line
-
-        for batch in self.batches():
-            yield b"".join(record_line(fmt, columns, record) for record in batch)
+        for records in self.batches():
+            yield b"".join(line(record) for record in records)
 
     def close(self) -> None:
         self.reader.close()

@@ -242,6 +242,13 @@ class Tracker:
         if detection.home is not None:
             state.home = (detection.home.lat, detection.home.lon)
 
+    def track_of(self, detection: Detection) -> Track | None:
+        """The live track `detection` was filed in (by its identity, else its source)."""
+        number = self._by_id.get(detection.uas_id or "")
+        if number is None:
+            number = self._by_mac.get(detection.source)
+        return None if number is None else self._tracks[number].snapshot()
+
     def expire(self, now: datetime) -> list[Track]:
         """Drop tracks unheard for longer than `max_age`; the dropped ones."""
         stale = [n for n, s in self._tracks.items() if now - s.last_seen > self.max_age]
