@@ -9,6 +9,7 @@ the export, so the kernel refuses the write part way through.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,10 @@ def test_an_import_that_went_missing_is_named_with_its_full_path(tmp_path: Path)
         store.open("a.ftm.jsonl")
     assert caught.value.path == str(tmp_path / "imports" / "a.ftm.jsonl")
     assert "cannot read the import (No such file or directory)" in str(caught.value)
+
+
+def test_what_the_store_says_of_an_import_cannot_be_changed_by_its_reader(tmp_path: Path) -> None:
+    store = DirectoryImportStore(tmp_path / "imports")
+    item = store.save("a.ftm.jsonl", _export(tmp_path / "a.jsonl", 3))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.name = "b.ftm.jsonl"  # type: ignore[misc]
