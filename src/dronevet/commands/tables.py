@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dronevet.broadcast.geo import distance_m
 
 if TYPE_CHECKING:
+    from rich.console import Group
     from rich.table import Table
 
 COVERED_STYLE = {"covered": "bold red", "review": "bold yellow", "not_covered": "green",
@@ -31,14 +32,17 @@ def _make(identity: dict[str, Any]) -> str:
     return f"{name}, {model}" if model else name
 
 
-def _pilot(row: dict[str, Any]) -> str:
-    lat, lon = row.get("operator_lat"), row.get("operator_lon")
-    if not isinstance(lat, float | int) or not isinstance(lon, float | int):
-        return "—"
-    where = _place(lat, lon)
-    if isinstance(row.get("lat"), float | int) and isinstance(row.get("lon"), float | int):
-        where += f" ({distance_m(lat, lon, row['lat'], row['lon']):,.0f} m away)"
-    return where
+def _key_width(rows: list[dict[str, Any]]) -> int:
+    """Room for the longest identifier on one line (a 20-character UAS ID at most)."""
+    return max(16, min(20, max((len(str(row.get("key"))) for row in rows), default=0)))
+
+
+def _drone(row: dict[str, Any], identity: dict[str, Any]) -> Group:
+    """The drone's identifier (bold, never broken), its make and model below."""
+    from rich.console import Group
+    from rich.text import Text
+
+    return Group(Text(str(row.get("key")), style="bold", no_wrap=True), Text(_make(identity)))
 
 
 def tracks_table(rows: list[dict[str, Any]]) -> Table:
@@ -47,8 +51,7 @@ def tracks_table(rows: list[dict[str, Any]]) -> Table:
     from rich.text import Text
 
     table = Table(title=f"Drones heard ({len(rows)})", title_justify="left", show_lines=True)
-    table.add_column("drone", no_wrap=True, style="bold")
-    table.add_column("make and model")
+    table.add_column("drone, make and model", width=_key_width(rows))
     table.add_column("covered?", no_wrap=True)
     table.add_column("last position")
     table.add_column("pilot or operator")
@@ -57,20 +60,20 @@ def tracks_table(rows: list[dict[str, Any]]) -> Table:
         status = str(row.get("covered_status") or "unknown")
         identity = row.get("identity") or {}
         table.add_row(
-            Text(str(row.get("key"))),
-            Text(_make(identity)),
+            _drone(row, identity),
             Text(status.replace("_", " "), style=COVERED_STYLE.get(status, "")),
             _place(row.get("lat"), row.get("lon")),
-            _pilot(row),
+            _from_drone(row, "operator") or "—",
             _heard(str(row.get("first_seen") or ""), str(row.get("last_seen") or "")),
         )
     return table
 
 
 def _heard(first: str, last: str) -> str:
-    """'2021-05-21 21:52:11 – 21:52:25' (the date again when the last day differs)."""
+    """'2021-05-21 21:52:11 – 21:52:25' (the date again when the last day differs), the
+    times on a line of their own so a narrow table never cuts them."""
     end = last[11:19] if last[:10] == first[:10] else f"{last[:10]} {last[11:19]}"
-    return f"{first[:10]} {first[11:19]} – {end}"
+    return f"{first[:10]}\n{first[11:19]} – {end}"
 
 
 def identity_notes(rows: list[dict[str, Any]]) -> list[str]:
@@ -90,13 +93,14 @@ def _seconds(value: float) -> str:
     return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.3f} s"
 
 
-def _from_drone(row: dict[str, Any], role: str) -> str | None:
-    """'pilot 51.44623, 7.26710 (16 m away)': `role`'s position and its distance from the
-    drone; None when unknown."""
+def _from_drone(row: dict[str, Any], role: str, label: bool = False) -> str | None:
+    """'51.44623, 7.26710 (16 m away)': `role`'s position (`pilot`, `home`, `operator`)
+    and its distance from the drone, after the role's name with `label`; None when
+    unknown."""
     lat, lon = row.get(f"{role}_lat"), row.get(f"{role}_lon")
     if not isinstance(lat, float | int) or not isinstance(lon, float | int):
         return None
-    where = f"{role} {_place(lat, lon)}"
+    where = f"{role} {_place(lat, lon)}" if label else _place(lat, lon)
     if isinstance(row.get("lat"), float | int) and isinstance(row.get("lon"), float | int):
         where += f" ({distance_m(lat, lon, row['lat'], row['lon']):,.0f} m away)"
     return where
@@ -126,18 +130,16 @@ def droneid_table(rows: list[dict[str, Any]]) -> Table:
 
     table = Table(title=f"DJI drones heard ({len(rows)})", title_justify="left",
                   show_lines=True)  # fmt: skip
-    table.add_column("drone (serial)", no_wrap=True, style="bold")
-    table.add_column("make and model")
+    table.add_column("drone (serial), make and model", width=_key_width(rows))
     table.add_column("covered?", no_wrap=True)
     table.add_column("last position")
     table.add_column("pilot and home point")
     table.add_column("heard (from the start; UTC)")
     for row in rows:
         status = str(row.get("covered_status") or "unknown")
-        places = [_from_drone(row, "pilot"), _from_drone(row, "home")]
+        places = [_from_drone(row, "pilot", label=True), _from_drone(row, "home", label=True)]
         table.add_row(
-            Text(str(row.get("key"))),
-            Text(_make(row.get("identity") or {})),
+            _drone(row, row.get("identity") or {}),
             Text(status.replace("_", " "), style=COVERED_STYLE.get(status, "")),
             _drone_position(row),
             "\n".join(place for place in places if place) or "—",
