@@ -45,15 +45,20 @@ AIR_2S = DjiFlightInfo(
 
 
 def _rows(table: str) -> list[str]:
-    """The text of each body row of a Rich table (rows are separated by rule lines)."""
+    """The text of each body row of a Rich table, cell after cell (a cell's lines joined;
+    rows are separated by rule lines)."""
     body = table.split("┡", 1)[1].splitlines()[1:]
-    rows, current = [], []
+    rows: list[str] = []
+    cells: list[list[str]] = []
     for line in body:
         if line.startswith(("├", "└")):
-            rows.append(" ".join(current))
-            current = []
-        else:
-            current.append(" ".join(line.replace("│", " ").split()))
+            rows.append(" ".join(" ".join(" ".join(cell).split()) for cell in cells))
+            cells = []
+            continue
+        parts = line.strip().strip("│").split("│")
+        cells = cells or [[] for _ in parts]
+        for cell, part in zip(cells, parts, strict=True):
+            cell.append(part.strip())
     return rows
 
 

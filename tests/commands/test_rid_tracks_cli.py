@@ -159,7 +159,7 @@ def test_tracks_carry_their_identity_and_what_it_rests_on(tracks: dict[str, dict
 
 def test_tracks_print_a_table_for_people_by_default() -> None:
     text = _decode(*_paths(), "--tracks")
-    assert "Drones heard (3)" in text and "make and model" in text
+    assert "Drones heard (3)" in text and "covered?" in text
     assert "545 m away" in text  # the operator of MFG1A0123456789 from its drone
     assert "MFG1A0123456789: The Basic ID declares no ID type" in " ".join(text.split())
 
