@@ -34,10 +34,12 @@ def _one_packet(tmp_path: Path, data: bytes) -> tuple[int | None, bytes]:
 def test_an_option_after_a_one_byte_option_is_found_past_its_three_bytes_of_padding(
     tmp_path: Path,
 ) -> None:
-    tsresol = struct.pack("<HH", 9, 1) + b"\x03" + bytes(3)  # milliseconds, padded
+    # if_tsresol 0 (seconds): read 4 bytes too early, its value and padding would end the
+    # options (code 0) before the time offset
+    tsresol = struct.pack("<HH", 9, 1) + b"\x00" + bytes(3)
     tsoffset = struct.pack("<HHq", 14, 8, 100)  # 100 s
-    data = pcapng_section() + _interface(tsresol + tsoffset) + pcapng_enhanced("<", 0, 1500, b"x")
-    assert _one_packet(tmp_path, data) == (101_500_000_000, b"x")
+    data = pcapng_section() + _interface(tsresol + tsoffset) + pcapng_enhanced("<", 0, 2, b"x")
+    assert _one_packet(tmp_path, data) == (102_000_000_000, b"x")
 
 
 def test_a_time_resolution_is_read_from_the_first_byte_of_its_option(tmp_path: Path) -> None:
