@@ -95,7 +95,7 @@ def assert_stable(decoded: Any) -> None:
 
 def _number_bounds(field: Field) -> tuple[float, float]:
     """Values a little beyond those the field's raw range carries (the encoder clamps)."""
-    low, high = field.limits or field.bits.raw_range
+    low, high = field.encodable
     ends = sorted(raw * field.step / field.per + field.offset for raw in (low, high))
     margin = (ends[1] - ends[0]) / 10 + 1
     return ends[0] - margin, ends[1] + margin

@@ -1,9 +1,9 @@
 """ASTM F3411 Authentication message (type 2), and reassembly of its pages.
 
-Its fields are declared in `FIELDS` below. Byte 1 holds the authentication type and the
-page number. Page 0 then holds the last page index (the page count in protocol version 0,
-F3411-19), the length of the authentication data over all pages, a timestamp (seconds since
-2019) and the first 17 data bytes; pages 1-15 hold the next 23 data bytes from byte 2.
+Its fields are declared in `FIELDS` below: the authentication type and page number, then
+on page 0 the last page index (the page count in protocol version 0, F3411-19), the length
+of the authentication data over all pages, a timestamp and the first data bytes; pages
+1-15 hold only data bytes after the type and page number.
 
 Past `length` bytes, a non-zero byte announces that many bytes of extra (e.g. FEC) data
 (opendroneid-core-c `opendroneid.h`, comment on ODID_Auth_data). A page 0 whose length does
@@ -27,7 +27,7 @@ from dronevet.broadcast.remoteid.fields import Array, Bits, Check, Condition, Fi
 from dronevet.broadcast.remoteid.message_fields import MessageFields
 from dronevet.broadcast.remoteid.shared_fields import TIME_2019
 
-LAST_PAGE = 15
+MAX_LAST_PAGE = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +117,10 @@ class PageZeroFits(Check):
         last_page, length = decoded.last_page, decoded.length
         if last_page < 0:
             raise MessageError("authentication page 0 announces a page count of 0")
-        if last_page > LAST_PAGE:
-            raise MessageError(f"authentication last page index {last_page} is over 15")
+        if last_page > MAX_LAST_PAGE:
+            raise MessageError(
+                f"authentication last page index {last_page} is over {MAX_LAST_PAGE}"
+            )
         if length > self.capacity(last_page):
             raise MessageError(
                 f"authentication length {length} does not fit in pages 0-{last_page}"
@@ -127,7 +129,7 @@ class PageZeroFits(Check):
     def bad(self, columns: dict[str, Array]) -> npt.NDArray[np.bool_]:
         """Malformed pages 0."""
         last_page, length = columns["auth_last_page"], columns["auth_length"]
-        wrong = (last_page < 0) | (last_page > LAST_PAGE) | (length > self.capacity(last_page))
+        wrong = (last_page < 0) | (last_page > MAX_LAST_PAGE) | (length > self.capacity(last_page))
         bad: npt.NDArray[np.bool_] = (columns["auth_page"] == 0) & wrong
         return bad
 

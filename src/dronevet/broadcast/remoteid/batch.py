@@ -23,6 +23,7 @@ numpy dtype its declaration derives, so the work is a handful of array passes pe
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,7 @@ import numpy.typing as npt
 
 from dronevet.broadcast.remoteid.common import MESSAGE_SIZE
 from dronevet.broadcast.remoteid.decode import MESSAGE_TYPES
-from dronevet.broadcast.remoteid.fields import VERSION, Bits, Field, Kind, unit_name
+from dronevet.broadcast.remoteid.fields import VERSION, Bits, Field, Kind
 from dronevet.broadcast.remoteid.message_fields import MessageFields
 from dronevet.broadcast.remoteid.message_pack import (
     PACK_HEADER,
@@ -62,20 +63,29 @@ def _signed_bytes(bits: int) -> int:
     return next(size for size in (1, 2, 4, 8) if bits < 8 * size)
 
 
+_OPERATIONS = {"*": operator.mul, "/": operator.truediv, "+": operator.add}
+
+
 def _number(field: Field, raw: Any) -> Any:
-    if field.step != 1 or isinstance(field.step, float):
-        raw = raw * field.step
-    if field.per != 1:
-        raw = raw / field.per
-    if field.offset:
-        raw = raw + field.offset
+    for op, operand in field.operations:
+        raw = _OPERATIONS[op](raw, operand)
     return raw
 
 
-def _small(bits: Bits) -> bool:
-    """Whether a field's raw values are 0-255 at most (indexes of a small table)."""
-    low, high = bits.raw_range
-    return low == 0 and high <= 255
+def _table(field: Field, absent: Any) -> Array | None:
+    """The value of every raw value of a code with a meaning, or of a number of at most 8
+    unsigned bits that takes arithmetic or an unknown test; None for other fields."""
+    if field.meaning is not None:
+        return np.array([np.nan if value is None else value for value in field.meaning])
+    if field.rule is not None or field.labels is not None or field.bits.is_bytes:
+        return None
+    low, high = field.bits.raw_range
+    unknowable = field.unknown is not None or field.top is not None
+    if low != 0 or high > 255 or not (field.operations or unknowable):
+        return None
+    every = np.arange(high + 1, dtype=np.dtype(field.bits.unit))
+    table: Array = _unknown_to(absent, field, every, _number(field, every))
+    return table
 
 
 def _unknown_to(absent: Any, field: Field, raw: Any, value: Any) -> Any:
@@ -101,8 +111,7 @@ class _Place:
     @classmethod
     def of(cls, bits: Bits) -> _Place:
         """The reading of `bits`."""
-        tops = bits.width and bits.low + bits.width < 8 * bits.size
-        return cls(unit_name(bits.whole), bits.low, bits.mask if tops else None)
+        return cls(bits.unit_name, bits.low, bits.mask if bits.masked else None)
 
     def read(self, rec: Any) -> Any:
         """The raw values."""
@@ -124,8 +133,8 @@ class _Column:
     absent: Any
     """NaN, -1 or empty, typed as the column (so that `np.where` keeps its type)."""
     table: Array | None
-    """The value of every raw value, for a code's meaning or a number of at most 8 unsigned
-    bits: a lookup costs less than the arithmetic and the unknown test."""
+    """The value of every raw value (`_table`): a lookup costs less than the arithmetic and
+    the unknown test."""
     raw_is_value: bool
     """A code or a text: the column holds the raw value itself."""
 
@@ -139,15 +148,9 @@ class _Column:
             absent = b"" if field.kind in (Kind.TEXT, Kind.UAS_ID) else -1
         typed_absent = np.array(absent, dtype=dtype)
         raw_is_value = field.labels is not None or field.bits.is_bytes
-        table = None
-        if field.meaning is not None:
-            table = np.array([np.nan if value is None else value for value in field.meaning])
-        elif field.rule is None and not raw_is_value and _small(field.bits):
-            every = np.arange(field.codes, dtype=np.dtype(field.bits.unit))
-            table = _unknown_to(typed_absent, field, every, _number(field, every))
         flag = field.rule.flag if field.rule is not None else None
         return cls(field, _Place.of(field.bits), None if flag is None else _Place.of(flag), dtype,
-                   typed_absent, table, raw_is_value)  # fmt: skip
+                   typed_absent, _table(field, typed_absent), raw_is_value)  # fmt: skip
 
     def empty(self, n: int) -> Array:
         """The column of `n` messages of other types: absent everywhere."""

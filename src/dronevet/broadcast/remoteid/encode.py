@@ -2,15 +2,16 @@
 
 Used to build test frames and transmitter simulations. Each field is written where its
 declaration (`fields.Field`) puts it: a number as `round((value - offset) * per / step)`,
-clamped to the raw range the field can carry (or to its declared `limits`: vertical speeds
-beyond +-62 m/s become +-62, as the Open Drone ID reference encoder does; speeds over
-254.25 m/s become 254.25); a code as itself; a text as ASCII padded with NULs; None as the
-field's "unknown" value (0 where it has none). A code too large for its bits raises
-ValueError naming the field.
+clamped to the raw range the field can carry (`Field.encodable`: vertical speeds beyond
++-62 m/s become +-62, as the Open Drone ID reference encoder does; speeds over 254.25 m/s
+become 254.25); a code as itself; a text as ASCII padded with NULs; None as the field's
+"unknown" value (0 where it has none). Fields sharing a byte each OR in their own bits. A
+code too large for its bits, or a time before 2019, raises ValueError naming the field.
 """
 
 from __future__ import annotations
 
+import operator
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -28,15 +29,14 @@ def _header(msg_type: int, version: int) -> int:
     return (msg_type << 4) | (version & 0x0F)
 
 
+_INVERSES = {"*": operator.truediv, "/": operator.mul, "+": operator.sub}
+
+
 def _number(field: Field, value: float) -> int:
-    raw = value - field.offset if field.offset else value
-    if field.per != 1:
-        raw = raw * field.per
-    if field.step != 1 or isinstance(field.step, float):
-        raw = raw / field.step
-    low, high = field.limits or field.bits.raw_range
-    if field.top is not None and not field.limits:
-        high = field.top
+    raw = value
+    for op, operand in reversed(field.operations):
+        raw = _INVERSES[op](raw, operand)
+    low, high = field.encodable
     return min(max(round(raw), low), high)
 
 

@@ -117,6 +117,18 @@ class Bits:
         return Bits(self.byte, self.unit)
 
     @property
+    def unit_name(self) -> str:
+        """The name of the unit in the batch dtype and in the scalar decoder: `u<byte>` for
+        a number, `s<byte>` for a string."""
+        return f"{'s' if self.is_bytes else 'u'}{self.byte}"
+
+    @property
+    def masked(self) -> bool:
+        """Whether bits of other fields lie above this one in its unit (reading it takes the
+        shift, then the mask; a field that ends at the unit's top bit needs no mask)."""
+        return bool(self.width) and self.low + self.width < 8 * self.size
+
+    @property
     def raw_range(self) -> tuple[int, int]:
         """The smallest and largest raw value the field can hold."""
         if self.width:
@@ -202,7 +214,8 @@ class Field:
     unknown: int | None = None
     top: int | None = None
     limits: tuple[int, int] | None = None
-    """The raw range the encoder clamps numbers to, where narrower than the field's."""
+    """The raw range the encoder clamps numbers to, where narrower than the field's (the
+    reference encoder keeps to the specification's range, short of an unknown code)."""
     when: Condition | None = None
     rule: Rule | None = None
     attr: str = ""
@@ -214,9 +227,16 @@ class Field:
         return self.attr or self.key
 
     @property
-    def is_scaled(self) -> bool:
-        """Whether the number is not the raw value itself (and so a float)."""
-        return isinstance(self.step, float) or self.per != 1 or self.offset != 0
+    def operations(self) -> tuple[tuple[str, float], ...]:
+        """The arithmetic from the raw value to the number, in order: `("*", step)`,
+        `("/", per)`, `("+", offset)`, each left out where it would change nothing (a float
+        `step`, even 1.0, makes the number a float)."""
+        steps = (
+            ("*", self.step, self.step != 1 or isinstance(self.step, float)),
+            ("/", self.per, self.per != 1),
+            ("+", self.offset, self.offset != 0),
+        )
+        return tuple((op, operand) for op, operand, needed in steps if needed)
 
     @property
     def kind(self) -> Kind:
@@ -229,7 +249,7 @@ class Field:
             return Kind.LABEL
         if self.bits.is_bytes:
             return Kind.TEXT
-        return Kind.FLOAT if self.is_scaled else Kind.INT
+        return Kind.FLOAT if self.operations else Kind.INT
 
     @property
     def codes(self) -> int:
@@ -254,8 +274,18 @@ class Field:
         return self.key
 
     @property
+    def encodable(self) -> tuple[int, int]:
+        """The raw range the encoder writes numbers within: `limits`, else the field's own
+        range, up to `top` where the field has one."""
+        if self.limits is not None:
+            return self.limits
+        low, high = self.bits.raw_range
+        return low, high if self.top is None else self.top
+
+    @property
     def unknown_alone(self) -> int | None:
-        """`unknown`, unless it is over `top` (and so unknown already)."""
+        """The raw value to test for unknown by itself: `unknown`, unless it is over `top`
+        (the test of `top` covers it then)."""
         if self.unknown is None or (self.top is not None and self.unknown > self.top):
             return None
         return self.unknown
@@ -264,8 +294,3 @@ class Field:
     def may_be_absent(self) -> bool:
         """Whether the decoded value can be None (unknown, or not in this message)."""
         return self.when is not None or self.unknown is not None or self.top is not None
-
-
-def unit_name(unit: Bits) -> str:
-    """The name of a unit in the batch dtype and in the scalar decoder: `u<byte>`, `s<byte>`."""
-    return f"{'s' if unit.is_bytes else 'u'}{unit.byte}"

@@ -17,7 +17,7 @@ import numpy as np
 
 from dronevet.broadcast.remoteid import scalar
 from dronevet.broadcast.remoteid.common import MESSAGE_SIZE
-from dronevet.broadcast.remoteid.fields import VERSION, Bits, Check, Field, unit_name
+from dronevet.broadcast.remoteid.fields import VERSION, Bits, Check, Field
 
 HEADER = 1
 """Byte 0 is the header (message type and protocol version): fields start at byte 1."""
@@ -112,6 +112,6 @@ def _struct_format(units: list[Bits]) -> str:
 
 def _record_dtype(units: list[Bits]) -> np.dtype[np.void]:
     return np.dtype({
-        "names": [unit_name(u) for u in units], "formats": [u.unit for u in units],
+        "names": [u.unit_name for u in units], "formats": [u.unit for u in units],
         "offsets": [u.byte for u in units], "itemsize": MESSAGE_SIZE,
     })  # fmt: skip

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dronevet.broadcast.remoteid.common import decode_text
 from dronevet.broadcast.remoteid.enums import lookup
-from dronevet.broadcast.remoteid.fields import VERSION, Bits, Condition, Field, Rule, unit_name
+from dronevet.broadcast.remoteid.fields import VERSION, Bits, Condition, Field, Rule
 
 if TYPE_CHECKING:
     from dronevet.broadcast.remoteid.message_fields import MessageFields
@@ -30,21 +30,21 @@ Source = tuple[str, dict[str, Any]]
 
 def decoder(fields: MessageFields[Any]) -> Callable[[bytes, int], Any]:
     """`decode(data, version)`: the message dataclass of one 25-byte message."""
-    decode: Callable[[bytes, int], Any] = _compiled(decoder_source(fields))
+    decode: Callable[[bytes, int], Any] = _compiled(decoder_source(fields), "decode", fields)
     return decode
 
 
 def recorder(fields: MessageFields[Any]) -> Callable[[Any], dict[str, Any]]:
     """`record(message)`: the JSON-safe fields of a decoded message, keyed as the contract."""
-    record: Callable[[Any], dict[str, Any]] = _compiled(recorder_source(fields))
+    record: Callable[[Any], dict[str, Any]] = _compiled(recorder_source(fields), "record", fields)
     return record
 
 
-def _compiled(source: Source) -> Any:
-    """The one function `source` defines."""
+def _compiled(source: Source, verb: str, fields: MessageFields[Any]) -> Any:
+    """The function `<verb>_<msg_type>` that `source` defines."""
     text, names = source
     namespace = dict(names)
-    function = text[len("def ") : text.index("(")]
+    function = f"{verb}_{fields.name}"
     exec(compile(text, f"<{function}>", "exec"), namespace)
     return namespace[function]
 
@@ -53,22 +53,16 @@ def raw_source(bits: Bits) -> str:
     """The expression of a field's raw value, from the unpacked units `u<byte>` or `data`."""
     if bits.is_bytes:
         return f"bytes(data[{bits.byte}:{bits.byte + bits.size}])"
-    expr = unit_name(bits.whole)
+    expr = bits.unit_name
     if bits.low:
         expr = f"({expr} >> {bits.low})"
-    if bits.width and bits.low + bits.width < 8 * bits.size:
-        expr = f"({expr} & {bits.mask})"
-    return expr
+    return f"({expr} & {bits.mask})" if bits.masked else expr
 
 
 def _number(field: Field) -> str:
     expr = raw_source(field.bits)
-    if field.step != 1 or isinstance(field.step, float):
-        expr = f"{expr} * {field.step!r}"
-    if field.per != 1:
-        expr = f"{expr} / {field.per!r}"
-    if field.offset:
-        expr = f"{expr} + {field.offset!r}"
+    for op, operand in field.operations:
+        expr = f"{expr} {op} {operand!r}"
     return expr
 
 
@@ -112,7 +106,7 @@ def decoder_source(fields: MessageFields[Any]) -> Source:
                              "text": decode_text}  # fmt: skip
     body = []
     if fields.units:
-        body.append("".join(f"{unit_name(u)}, " for u in fields.units) + "= unpack(data)")
+        body.append("".join(f"{u.unit_name}, " for u in fields.units) + "= unpack(data)")
     numbers = {VERSION: "version"}
     for key in fields.number_keys:
         body.append(f"n_{key} = {_number(fields.field(key))}")
