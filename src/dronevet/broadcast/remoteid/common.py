@@ -6,8 +6,8 @@ Every message is 25 bytes, little-endian. Byte 0 is the header:
          type    | protocol version (0 = F3411-19, 1 = ASD-STAN prEN 4709-002 P1 /
                  |   F3411 v1.1 draft, 2 = F3411-22; 3-14 future, decoded as 2; 15 private)
 
-The fields after it are declared per message type (`fields.py`); encodings several types
-share are in `shared_fields.py`.
+The fields after it are declared in each message module, in the terms of `fields.py`;
+encodings several message types share are in `shared_fields.py`.
 """
 
 from __future__ import annotations

@@ -40,17 +40,15 @@ def _number(field: Field, value: float) -> int:
     return min(max(round(raw), low), high)
 
 
-def _raw(field: Field, value: Any, context: Any) -> tuple[Any, int]:
-    """(raw value, raw flag) of one field's value."""
-    if field.rule is not None:
-        return field.rule.raw(value, context)
+def _raw(field: Field, value: Any) -> Any:
+    """The raw value of one field without a rule."""
     if value is None:
-        return field.unknown or 0, 0
+        return field.unknown or 0
     if field.labels is not None:
-        return int(value), 0
+        return int(value)
     if field.bits.is_bytes:
-        return value.encode("ascii", "replace"), 0
-    return _number(field, value), 0
+        return value.encode("ascii", "replace")
+    return _number(field, value)
 
 
 def _put(wire: bytearray, bits: Bits, raw: Any, where: str) -> None:
@@ -72,12 +70,13 @@ def encode_message(msg: RemoteIdMessage) -> bytes:
     wire = bytearray(MESSAGE_SIZE)
     wire[0] = _header(fields.code, msg.version)
     for field in fields.fields:
-        rule = field.rule
-        context = _context(fields, msg, rule.context) if rule is not None else None
-        raw, flag = _raw(field, getattr(msg, field.name), context)
-        where = f"{fields.name} {field.key}"
+        value, rule, where = getattr(msg, field.name), field.rule, f"{fields.name} {field.key}"
+        if rule is None:
+            _put(wire, field.bits, _raw(field, value), where)
+            continue
+        raw, flag = rule.raw(value, _context(fields, msg, rule.context))
         _put(wire, field.bits, raw, where)
-        if rule is not None and rule.flag is not None:
+        if rule.flag is not None:
             _put(wire, rule.flag, flag, where)
     return bytes(wire)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from dronevet.broadcast.remoteid.common import decode_text
 from dronevet.broadcast.remoteid.enums import lookup
-from dronevet.broadcast.remoteid.fields import VERSION, Bits, Condition, Field, Rule
+from dronevet.broadcast.remoteid.fields import VERSION, Bits, Condition, Field
 
 if TYPE_CHECKING:
     from dronevet.broadcast.remoteid.message_fields import MessageFields
@@ -131,11 +131,8 @@ def decoder_source(fields: MessageFields[Any]) -> Source:
 
 def _output(field: Field, names: dict[str, Any]) -> str:
     value, key = f"m.{field.name}", field.key
-    rule = field.rule
-    if rule is not None:
-        if type(rule).output is Rule.output:  # the value itself
-            return value
-        names[f"out_{key}"] = rule.output
+    if field.rule is not None:
+        names[f"out_{key}"] = field.rule.output
         return f"out_{key}({value})"
     if field.meaning is not None:
         names[f"meaning_{key}"] = field.meaning
