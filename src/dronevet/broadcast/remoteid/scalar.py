@@ -87,7 +87,7 @@ def _value(field: Field, names: dict[str, Any], numbers: dict[str, str],
         expr = f"rule_{key}({raw}, {flag}, {context})"
     elif field.labels is not None:
         names[f"codes_{key}"] = lookup(field.labels, field.codes)
-        expr = f"codes_{key}[{raw}]"
+        expr = f"codes_{key}[{numbers.get(key) or raw}]"  # a code's number is the code
     elif field.bits.is_bytes:
         expr = f"text({raw})"
     else:
