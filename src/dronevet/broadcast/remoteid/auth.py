@@ -1,16 +1,9 @@
 """ASTM F3411 Authentication message (type 2), and reassembly of its pages.
 
-Page 0:
-    byte  0      header: type 2 (bits 7-4), protocol version (bits 3-0)
-    byte  1      authentication type (bits 7-4) | page number 0 (bits 3-0)
-    byte  2      last page index (version 1 on); page count in version 0 (F3411-19)
-    byte  3      length of the authentication data in bytes (all pages)
-    bytes 4-7    timestamp, seconds since 2019-01-01 00:00 UTC
-    bytes 8-24   authentication data, first 17 bytes
-Pages 1-15:
-    byte  0      header
-    byte  1      authentication type (bits 7-4) | page number (bits 3-0)
-    bytes 2-24   authentication data, next 23 bytes
+Its fields are declared in `FIELDS` below: the authentication type and page number, then
+on page 0 the last page index (the page count in protocol version 0, F3411-19), the length
+of the authentication data over all pages, a timestamp and the first data bytes; pages
+1-15 hold only data bytes after the type and page number.
 
 Past `length` bytes, a non-zero byte announces that many bytes of extra (e.g. FEC) data
 (opendroneid-core-c `opendroneid.h`, comment on ODID_Auth_data). A page 0 whose length does
@@ -25,31 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from dronevet.broadcast.remoteid.common import (
-    EPOCH_2019,
-    Layout,
-    MessageError,
-    decode_time_2019,
-    register,
-)
-from dronevet.broadcast.remoteid.enums import AuthType, lookup
+import numpy as np
+import numpy.typing as npt
 
-PAGE_ZERO = Layout(
-    ("header", "u1"),
-    ("type_page", "u1"),
-    ("last_page", "u1"),
-    ("length", "u1"),
-    ("timestamp", "<u4"),
-    ("data", "V17"),
-)
-PAGE_OTHER = Layout(
-    ("header", "u1"),
-    ("type_page", "u1"),
-    ("data", "V23"),
-)
-PAGE_ZERO_DATA = 17
-PAGE_DATA = 23
-_AUTH_TYPE = lookup(AuthType)
+from dronevet.broadcast.remoteid.common import EPOCH_2019, MessageError
+from dronevet.broadcast.remoteid.enums import AuthType
+from dronevet.broadcast.remoteid.fields import Array, Bits, Check, Condition, Field, Kind, Rule
+from dronevet.broadcast.remoteid.message_fields import MessageFields
+from dronevet.broadcast.remoteid.shared_fields import TIME_2019
+
+MAX_LAST_PAGE = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,40 +46,107 @@ class AuthMessage:
 
     def record(self) -> dict[str, Any]:
         """JSON-safe fields of this message; data in hex."""
-        return {
-            "auth_type": self.auth_type.label,
-            "auth_page": self.page,
-            "auth_last_page": self.last_page,
-            "auth_length": self.length,
-            "auth_timestamp": self.timestamp.isoformat() if self.timestamp else None,
-            "auth_data": self.data.hex(),
-        }
+        return FIELDS.record(self)
 
 
-@register(2)
-def decode_auth(data: bytes, version: int) -> AuthMessage:
-    """Decode one 25-byte Authentication message page."""
-    type_page = data[1]
-    page = type_page & 0x0F
-    auth_type = _AUTH_TYPE[type_page >> 4]
-    if page:
-        return AuthMessage(version, auth_type, page, None, None, None, bytes(data[2:25]))
-    _, _, last_raw, length, timestamp, _ = PAGE_ZERO.unpack(data)
-    if version == 0:
-        if last_raw == 0:
+@dataclass(frozen=True, slots=True)
+class LastPage(Rule):
+    """The last page index; protocol version 0 (`context`) sends the page count instead."""
+
+    context: str
+    kind: ClassVar[Kind] = Kind.INT
+
+    def value(self, raw: int, flag: int, context: int) -> int:
+        """The index (-1 for a version 0 count of 0, which `PageZeroFits` rejects)."""
+        return raw - 1 if context == 0 else raw
+
+    def column(self, raw: Array, flag: int, context: Array) -> Array:
+        """The indexes."""
+        return np.where(context == 0, raw.astype(np.int16) - 1, raw)
+
+    def raw(self, value: int | None, context: int) -> tuple[int, int]:
+        """The byte sent (0 when there is no page 0 field)."""
+        if value is None:
+            return 0, 0
+        return (value + 1 if context == 0 else value), 0
+
+
+@dataclass(frozen=True, slots=True)
+class PageData(Rule):
+    """A page's data bytes: at `pages` on pages 1-15, at the shorter `page_zero` (the end of
+    `pages`) on page 0, where the page's header comes first; `context` is the page number."""
+
+    pages: Bits
+    page_zero: Bits
+    context: str
+    kind: ClassVar[Kind] = Kind.AUTH_DATA
+
+    def value(self, raw: bytes, flag: int, context: int) -> bytes:
+        """The data bytes of the page."""
+        return raw[self.page_zero.byte - self.pages.byte :] if context == 0 else raw
+
+    def column(self, raw: Array, flag: int, context: Array) -> None:
+        """No column: the contract's hex is read from the message bytes (`rid_fields`)."""
+
+    def raw(self, value: bytes, context: int) -> tuple[bytes, int]:
+        """The bytes at `pages`: on page 0 zeros first, where the header lies."""
+        if context:
+            return value, 0
+        header = bytes(self.page_zero.byte - self.pages.byte)
+        return header + value[: self.page_zero.size].ljust(self.page_zero.size, b"\0"), 0
+
+    def output(self, value: bytes) -> str:
+        """Hex."""
+        return value.hex()
+
+
+@dataclass(frozen=True, slots=True)
+class PageZeroFits(Check):
+    """Page 0 must announce a last page within 0-15 and a length its pages can hold."""
+
+    data: PageData
+
+    def capacity(self, last_page: Any) -> Any:
+        """Data bytes of pages 0 to `last_page`."""
+        return self.data.page_zero.size + last_page * self.data.pages.size
+
+    def message(self, decoded: AuthMessage) -> None:
+        """Raise MessageError for a malformed page 0."""
+        if decoded.last_page is None or decoded.length is None:  # not page 0
+            return
+        last_page, length = decoded.last_page, decoded.length
+        if last_page < 0:
             raise MessageError("authentication page 0 announces a page count of 0")
-        last_page = last_raw - 1
-    else:
-        last_page = last_raw
-    if last_page > 15:
-        raise MessageError(f"authentication last page index {last_page} is over 15")
-    if length > PAGE_ZERO_DATA + last_page * PAGE_DATA:
-        raise MessageError(
-            f"authentication length {length} does not fit in pages 0-{last_page}"
-        )
-    return AuthMessage(
-        version, auth_type, 0, last_page, length, decode_time_2019(timestamp), bytes(data[8:25])
-    )
+        if last_page > MAX_LAST_PAGE:
+            raise MessageError(
+                f"authentication last page index {last_page} is over {MAX_LAST_PAGE}"
+            )
+        if length > self.capacity(last_page):
+            raise MessageError(
+                f"authentication length {length} does not fit in pages 0-{last_page}"
+            )
+
+    def bad(self, columns: dict[str, Array]) -> npt.NDArray[np.bool_]:
+        """Malformed pages 0."""
+        last_page, length = columns["auth_last_page"], columns["auth_length"]
+        wrong = (last_page < 0) | (last_page > MAX_LAST_PAGE) | (length > self.capacity(last_page))
+        bad: npt.NDArray[np.bool_] = (columns["auth_page"] == 0) & wrong
+        return bad
+
+
+PAGE_ZERO = Condition(("auth_page",), lambda page: page == 0)
+DATA = PageData(Bits(2, "V23"), Bits(8, "V17"), context="auth_page")
+
+FIELDS = MessageFields(2, "auth", AuthMessage, (
+    Field("auth_type", Bits(1, low=4, width=4), labels=AuthType),
+    Field("auth_page", Bits(1, low=0, width=4), attr="page"),
+    Field("auth_last_page", Bits(2), rule=LastPage(context="version"), when=PAGE_ZERO,
+          attr="last_page"),
+    Field("auth_length", Bits(3), when=PAGE_ZERO, attr="length"),
+    Field("auth_timestamp", Bits(4, "<u4"), rule=TIME_2019, when=PAGE_ZERO, attr="timestamp"),
+    Field("auth_data", DATA.pages, rule=DATA, attr="data"),
+), check=PageZeroFits(DATA))  # fmt: skip
+decode_auth = FIELDS.decode
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,9 @@
 """ASTM F3411 Basic ID message (type 0): who the aircraft is.
 
-    byte  0      header: type 0 (bits 7-4), protocol version (bits 3-0)
-    byte  1      ID type (bits 7-4) | UA type (bits 3-0)
-    bytes 2-21   UAS ID, 20 ASCII characters padded with NULs
-                 (ID type 4, specific session ID: 1 type byte + 19 binary bytes, shown in hex)
-    bytes 22-24  reserved
+Its fields are declared in `FIELDS` below (bytes 22-24 are reserved). The UAS ID is 20
+ASCII characters padded with NULs, except for ID type 4 (specific session ID, new in
+protocol version 1): one byte saying which kind (ICAO managed) and 19 binary bytes, shown
+in hex.
 """
 
 from __future__ import annotations
@@ -12,18 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from dronevet.broadcast.remoteid.common import Layout, decode_text, register
-from dronevet.broadcast.remoteid.enums import IdType, UaType, lookup
-
-LAYOUT = Layout(
-    ("header", "u1"),
-    ("types", "u1"),
-    ("uas_id", "S20"),
-    ("reserved", "S3"),
-)
-
-_ID_TYPE = lookup(IdType)
-_UA_TYPE = lookup(UaType)
+from dronevet.broadcast.remoteid.common import decode_text
+from dronevet.broadcast.remoteid.enums import IdType, UaType
+from dronevet.broadcast.remoteid.fields import Array, Bits, Field, Kind, Rule
+from dronevet.broadcast.remoteid.message_fields import MessageFields
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,28 +30,41 @@ class BasicIdMessage:
 
     def record(self) -> dict[str, Any]:
         """JSON-safe fields of this message."""
-        return {
-            "uas_id": self.uas_id,
-            "id_type": self.id_type.label,
-            "ua_type": self.ua_type.label,
-        }
+        return FIELDS.record(self)
 
 
-def decode_uas_id(raw: bytes, id_type: int) -> str:
-    """The UAS ID as text: ASCII for every type but the binary specific session ID (hex)."""
-    if id_type == IdType.SPECIFIC_SESSION_ID:
-        return raw.hex()
-    return decode_text(raw)
+@dataclass(frozen=True, slots=True)
+class UasId(Rule):
+    """The UAS ID as text: ASCII for every ID type (`context`) but the binary specific
+    session ID, shown in hex. The batch column keeps the raw bytes for both."""
+
+    context: str
+    kind: ClassVar[Kind] = Kind.UAS_ID
+
+    def binary(self, id_type: Any) -> Any:
+        """Whether an ID type (or a column of them) is the binary specific session ID."""
+        return id_type == IdType.SPECIFIC_SESSION_ID
+
+    def value(self, raw: bytes, flag: int, context: int) -> str:
+        """Text, or hex for a specific-session ID."""
+        return raw.hex() if self.binary(context) else decode_text(raw)
+
+    def column(self, raw: Array, flag: int, context: Array) -> Array:
+        """The raw bytes."""
+        return raw
+
+    def raw(self, value: str, context: int) -> tuple[bytes, int]:
+        """The 20 bytes of a text (or of the hex of a specific-session ID)."""
+        if self.binary(context):
+            return bytes.fromhex(value), 0
+        return value.encode("ascii", "replace"), 0
 
 
-@register(0)
-def decode_basic_id(data: bytes, version: int) -> BasicIdMessage:
-    """Decode one 25-byte Basic ID message."""
-    _, types, uas_id, _ = LAYOUT.unpack(data)
-    id_type = types >> 4
-    return BasicIdMessage(
-        version=version,
-        id_type=_ID_TYPE[id_type],
-        ua_type=_UA_TYPE[types & 0x0F],
-        uas_id=decode_uas_id(uas_id, id_type),
-    )
+UAS_ID = UasId(context="id_type")
+
+FIELDS = MessageFields(0, "basic_id", BasicIdMessage, (
+    Field("uas_id", Bits(2, "S20"), rule=UAS_ID),
+    Field("id_type", Bits(1, low=4, width=4), labels=IdType),
+    Field("ua_type", Bits(1, low=0, width=4), labels=UaType),
+))  # fmt: skip
+decode_basic_id = FIELDS.decode

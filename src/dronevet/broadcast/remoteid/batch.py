@@ -1,43 +1,39 @@
 """Decode millions of Remote ID messages at once: numpy columns instead of objects.
 
 `decode_messages` takes an (N, 25) uint8 array of single messages and returns one column
-per field, equal to what `decode.decode_payload` gives message by message:
+per declared field (`decode.MESSAGE_TYPES`), named by its key, equal to what
+`decode.decode_payload` gives message by message:
 - `msg_type` int8: 0-5, or -1 for a message that cannot be decoded (unknown type, a pack,
-  an authentication page 0 whose length does not fit its pages); `version` int8.
-- measured values float64 (metres, m/s, degrees, seconds), NaN where unknown or where the
-  message type does not carry the field; accuracies in metres / m/s / seconds.
-- coded values as small integers (the spec's code), -1 where absent; `auth_timestamp` and
-  `system_timestamp` as float64 Unix seconds.
-- `uas_id`, `operator_id` (S20) and `self_id` (S23) as the raw NUL-padded bytes (a
-  specific-session UAS ID stays binary here; the scalar decoder shows it in hex).
+  a message its type's `Check` rejects); `version` int8.
+- numbers (`FLOAT` fields) float64: metres, m/s, degrees, seconds; accuracies as the metres
+  or m/s their code stands for; NaN where unknown or where the message type does not carry
+  the field. Times (`TIME_2019`) float64 Unix seconds.
+- codes (`LABEL`) and whole numbers (`INT`) as the smallest signed integers that hold them,
+  -1 where absent.
+- texts (`TEXT`, `UAS_ID`) as the raw NUL-padded bytes (a specific-session UAS ID stays
+  binary here; the scalar decoder shows it in hex). Authentication data has no column.
+
+Each field's column is computed the way its declaration says (`fields.Field`), the same
+arithmetic the scalar decoder compiles, so the two agree to the bit.
 
 `unpack_packs` cuts payloads (message packs or single messages) out of one byte buffer
 into such an array. Each message type's rows are gathered once and viewed through the
-numpy dtype its module declares, so the work is a handful of array passes per type.
+numpy dtype its declaration derives, so the work is a handful of array passes per field.
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from dronevet.broadcast.remoteid import auth, basic_id, location, operator_id, self_id, system
-from dronevet.broadcast.remoteid.common import (
-    ALT_OFFSET,
-    ALT_SCALE,
-    EPOCH_2019_UNIX,
-    LATLON_UNITS,
-    MESSAGE_SIZE,
-    NEWEST_VERSION,
-)
-from dronevet.broadcast.remoteid.enums import (
-    HORIZONTAL_ACCURACY_M,
-    SPEED_ACCURACY_MPS,
-    VERTICAL_ACCURACY_M,
-)
+from dronevet.broadcast.remoteid.common import MESSAGE_SIZE
+from dronevet.broadcast.remoteid.decode import MESSAGE_TYPES
+from dronevet.broadcast.remoteid.fields import VERSION, Bits, Field, Kind
+from dronevet.broadcast.remoteid.message_fields import MessageFields
 from dronevet.broadcast.remoteid.message_pack import (
     PACK_HEADER,
     PACK_MAX_MESSAGES,
@@ -47,157 +43,188 @@ from dronevet.broadcast.remoteid.message_pack import (
 
 Array = npt.NDArray[np.generic]
 U8 = npt.NDArray[np.uint8]
-
-FLOAT_COLUMNS = (
-    "direction", "speed_h", "speed_v", "lat", "lon", "alt_baro", "alt_geo", "height",
-    "h_accuracy", "v_accuracy", "baro_accuracy", "speed_accuracy", "seconds_after_hour",
-    "timestamp_accuracy", "auth_timestamp", "operator_lat", "operator_lon", "operator_alt",
-    "area_radius", "area_ceiling", "area_floor", "system_timestamp",
-)  # fmt: skip
-INT_COLUMNS = {
-    "id_type": np.int8, "ua_type": np.int8, "status": np.int8, "height_type": np.int8,
-    "auth_type": np.int8, "auth_page": np.int8, "auth_last_page": np.int8,
-    "auth_length": np.int16, "self_id_type": np.int16, "operator_location_type": np.int8,
-    "classification_type": np.int8, "category_eu": np.int8, "class_eu": np.int8,
-    "area_count": np.int32, "operator_id_type": np.int16,
-}  # fmt: skip
-BYTES_COLUMNS = {"uas_id": "S20", "self_id": "S23", "operator_id": "S20"}
-
-_H_ACC = np.array([np.nan if v is None else v for v in HORIZONTAL_ACCURACY_M])
-_V_ACC = np.array([np.nan if v is None else v for v in VERTICAL_ACCURACY_M])
-_S_ACC = np.array([np.nan if v is None else v for v in SPEED_ACCURACY_MPS])
-_T_ACC = np.where(np.arange(16) == 0, np.nan, np.arange(16) / 10)
+Columns = dict[str, Array]
 
 
-def _altitude(raw: Any) -> Array:
-    return np.where(raw == 0, np.nan, raw * ALT_SCALE + ALT_OFFSET)
+def column_dtype(field: Field) -> np.dtype[Any] | None:
+    """The dtype of a field's batch column; None for a field without one."""
+    kind = field.kind
+    if kind is Kind.AUTH_DATA:
+        return None
+    if kind in (Kind.FLOAT, Kind.TIME_2019):
+        return np.dtype(np.float64)
+    if kind in (Kind.TEXT, Kind.UAS_ID):
+        return np.dtype(field.bits.unit)
+    return np.dtype(f"i{_signed_bytes(field.bits.bits)}")
 
 
-def _position(lat_raw: Any, lon_raw: Any) -> tuple[Array, Array]:
-    lat = lat_raw / LATLON_UNITS
-    lon = lon_raw / LATLON_UNITS
-    bad = ((lat_raw == 0) & (lon_raw == 0)) | (np.abs(lat) > 90.0) | (np.abs(lon) > 180.0)
-    return np.where(bad, np.nan, lat), np.where(bad, np.nan, lon)
+def _signed_bytes(bits: int) -> int:
+    """Bytes of the smallest signed integer holding every `bits`-bit value and -1."""
+    return next(size for size in (1, 2, 4, 8) if bits < 8 * size)
 
 
-def _records(msgs: U8, rows: Array, dtype: np.dtype[np.void]) -> Any:
-    """The rows of one message type viewed through its declared dtype (a record array)."""
-    return msgs[rows].view(dtype)[:, 0]
+_OPERATIONS = {"*": operator.mul, "/": operator.truediv, "+": operator.add}
 
 
-def decode_messages(msgs: npt.ArrayLike) -> dict[str, Array]:
+def _number(field: Field, raw: Any) -> Any:
+    for op, operand in field.operations:
+        raw = _OPERATIONS[op](raw, operand)
+    return raw
+
+
+def _table(field: Field, absent: Any) -> Array | None:
+    """The value of every raw value of a code with a meaning, or of a number of at most 8
+    unsigned bits that takes arithmetic or an unknown test; None for other fields."""
+    if field.meaning is not None:
+        return np.array([np.nan if value is None else value for value in field.meaning])
+    if field.rule is not None or field.labels is not None or field.bits.is_bytes:
+        return None
+    low, high = field.bits.raw_range
+    unknowable = field.unknown is not None or field.top is not None
+    if low != 0 or high > 255 or not (field.operations or unknowable):
+        return None
+    every = np.arange(high + 1, dtype=np.dtype(field.bits.unit))
+    table: Array = _unknown_to(absent, field, every, _number(field, every))
+    return table
+
+
+def _unknown_to(absent: Any, field: Field, raw: Any, value: Any) -> Any:
+    """`value`, with `absent` where the raw value is unknown."""
+    unknown = None
+    if field.unknown_alone is not None:
+        unknown = raw == field.unknown_alone
+    if field.top is not None:
+        over = raw > field.top
+        unknown = over if unknown is None else unknown | over
+    return value if unknown is None else np.where(unknown, absent, value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """How to read raw values of a `Bits` from a record array: unit, shift, mask."""
+
+    unit: str
+    low: int
+    mask: int | None
+    """None: the field reaches the unit's top bit, nothing to mask."""
+
+    @classmethod
+    def of(cls, bits: Bits) -> _Place:
+        """The reading of `bits`."""
+        return cls(bits.unit_name, bits.low, bits.mask if bits.masked else None)
+
+    def read(self, rec: Any) -> Any:
+        """The raw values."""
+        raw = rec[self.unit]
+        if self.low:
+            raw = raw >> self.low
+        return raw if self.mask is None else raw & self.mask
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """What decoding a field's column needs, worked out from its declaration once."""
+
+    field: Field
+    place: _Place
+    flag: _Place | None
+    """Where its rule's flag is."""
+    dtype: np.dtype[Any] | None
+    absent: Any
+    """NaN, -1 or empty, typed as the column (so that `np.where` keeps its type)."""
+    table: Array | None
+    """The value of every raw value (`_table`): a lookup costs less than the arithmetic and
+    the unknown test."""
+    raw_is_value: bool
+    """A code or a text: the column holds the raw value itself."""
+
+    @classmethod
+    def of(cls, field: Field) -> _Column:
+        """The column of `field`."""
+        dtype = column_dtype(field)
+        if field.kind in (Kind.FLOAT, Kind.TIME_2019):
+            absent: Any = np.nan
+        else:
+            absent = b"" if field.kind in (Kind.TEXT, Kind.UAS_ID) else -1
+        typed_absent = np.array(absent, dtype=dtype)
+        raw_is_value = field.labels is not None or field.bits.is_bytes
+        flag = field.rule.flag if field.rule is not None else None
+        return cls(field, _Place.of(field.bits), None if flag is None else _Place.of(flag), dtype,
+                   typed_absent, _table(field, typed_absent), raw_is_value)  # fmt: skip
+
+    def empty(self, n: int) -> Array:
+        """The column of `n` messages of other types: absent everywhere."""
+        if self.dtype is not None and self.dtype.kind == "S":
+            return np.zeros(n, self.dtype)
+        return np.full(n, self.absent.item(), self.dtype)
+
+
+_PLAN = {message.code: [_Column.of(field) for field in message.fields]
+         for message in MESSAGE_TYPES}  # fmt: skip
+"""Every message type's columns, by type code."""
+_KNOWN_TYPE = np.full(16, -1, dtype=np.int8)
+"""A header's type nibble -> the type code, or -1 for a type without a declaration."""
+for _message in MESSAGE_TYPES:
+    _KNOWN_TYPE[_message.code] = _message.code
+
+
+def decode_messages(msgs: npt.ArrayLike) -> Columns:
     """Columns of every field of N 25-byte messages (see the module docstring)."""
     array = np.ascontiguousarray(msgs, dtype=np.uint8)
     if array.ndim != 2 or array.shape[1] != MESSAGE_SIZE:
         raise ValueError(f"expected an (N, 25) uint8 array, got shape {array.shape}")
     n = len(array)
     kinds = (array[:, 0] >> 4).astype(np.int8)
-    cols: dict[str, Array] = {
-        "msg_type": np.where(kinds <= 5, kinds, -1).astype(np.int8),
-        "version": (array[:, 0] & 0x0F).astype(np.int8),
-    }
-    cols.update({name: np.full(n, np.nan) for name in FLOAT_COLUMNS})
-    cols.update({name: np.full(n, -1, dtype=kind) for name, kind in INT_COLUMNS.items()})
-    cols.update({name: np.zeros(n, dtype=kind) for name, kind in BYTES_COLUMNS.items()})
-    rows_of = {t: np.flatnonzero(kinds == t) for t in range(6)}
-    _basic_id(array, rows_of[0], cols)
-    _location(array, rows_of[1], cols)
-    _auth(array, rows_of[2], cols)
-    _self_id(array, rows_of[3], cols)
-    _system(array, rows_of[4], cols)
-    _operator_id(array, rows_of[5], cols)
+    versions = (array[:, 0] & 0x0F).astype(np.int8)
+    cols: Columns = {"msg_type": _KNOWN_TYPE.take(kinds), "version": versions}
+    for columns in _PLAN.values():
+        cols.update((c.field.key, c.empty(n)) for c in columns if c.dtype is not None)
+    for message in MESSAGE_TYPES:
+        rows = np.flatnonzero(kinds == message.code)
+        _decode_type(message, array[rows].view(message.dtype)[:, 0], rows, cols)
     return cols
 
 
-def _basic_id(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
-    rec = _records(msgs, rows, basic_id.LAYOUT.dtype)
-    cols["id_type"][rows] = rec["types"] >> 4
-    cols["ua_type"][rows] = rec["types"] & 0x0F
-    cols["uas_id"][rows] = rec["uas_id"]
+def _value(column: _Column, raw: Any, rec: Any, numbers: dict[str, Any]) -> Any:
+    """A field's column over its type's rows, before its condition; None: no column."""
+    field, rule = column.field, column.field.rule
+    if rule is not None:
+        flag = column.flag.read(rec) if column.flag is not None else 0
+        return rule.column(raw, flag, numbers[rule.context] if rule.context else None)
+    if column.table is not None:
+        return column.table[raw]
+    if column.raw_is_value:
+        return raw
+    value = numbers[field.key] if field.key in numbers else _number(field, raw)
+    return _unknown_to(column.absent, field, raw, value)
 
 
-def _location(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
-    rec = _records(msgs, rows, location.LAYOUT.dtype)
-    flags = rec["flags"]
-    cols["status"][rows] = flags >> 4
-    cols["height_type"][rows] = (flags >> 2) & 1
-    direction = rec["direction"] + np.where(flags & 2, 180.0, 0.0)
-    cols["direction"][rows] = np.where(direction > 360, np.nan, direction)
-    raw = rec["speed_h"].astype(np.float64)
-    speed = np.where(
-        flags & 1, raw * location.SPEED_STEP_FAST + location.SPEED_FAST_BASE,
-        raw * location.SPEED_STEP,
-    )  # fmt: skip
-    cols["speed_h"][rows] = np.where(speed == location.SPEED_UNKNOWN, np.nan, speed)
-    speed_v = rec["speed_v"] * location.VSPEED_STEP
-    cols["speed_v"][rows] = np.where(speed_v == location.VSPEED_UNKNOWN, np.nan, speed_v)
-    cols["lat"][rows], cols["lon"][rows] = _position(rec["lat"], rec["lon"])
-    for name in ("alt_baro", "alt_geo", "height"):
-        cols[name][rows] = _altitude(rec[name])
-    cols["h_accuracy"][rows] = _H_ACC[rec["accuracy_hv"] & 0x0F]
-    cols["v_accuracy"][rows] = _V_ACC[rec["accuracy_hv"] >> 4]
-    cols["baro_accuracy"][rows] = _V_ACC[rec["accuracy_bs"] >> 4]
-    cols["speed_accuracy"][rows] = _S_ACC[rec["accuracy_bs"] & 0x0F]
-    stamp = rec["timestamp"]
-    cols["seconds_after_hour"][rows] = np.where(
-        stamp > location.TIMESTAMP_MAX, np.nan, stamp / 10
-    )
-    cols["timestamp_accuracy"][rows] = _T_ACC[rec["accuracy_t"] & 0x0F]
-
-
-def _auth(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
-    rec = _records(msgs, rows, auth.PAGE_ZERO.dtype)
-    page = rec["type_page"] & 0x0F
-    first = page == 0
-    last_raw = rec["last_page"].astype(np.int16)
-    last_page = np.where(rec["header"] & 0x0F == 0, last_raw - 1, last_raw)
-    capacity = auth.PAGE_ZERO_DATA + last_page * auth.PAGE_DATA
-    bad = first & ((last_page < 0) | (last_page > 15) | (rec["length"] > capacity))
-    cols["msg_type"][rows[bad]] = -1
-    good = rows[~bad]
-    rec, page, first, last_page = rec[~bad], page[~bad], first[~bad], last_page[~bad]
-    cols["auth_type"][good] = rec["type_page"] >> 4
-    cols["auth_page"][good] = page
-    cols["auth_last_page"][good] = np.where(first, last_page, -1)
-    cols["auth_length"][good] = np.where(first, rec["length"].astype(np.int16), -1)
-    stamp = rec["timestamp"].astype(np.float64) + EPOCH_2019_UNIX
-    cols["auth_timestamp"][good] = np.where(first, stamp, np.nan)
-
-
-def _self_id(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
-    rec = _records(msgs, rows, self_id.LAYOUT.dtype)
-    cols["self_id_type"][rows] = rec["desc_type"]
-    cols["self_id"][rows] = rec["description"]
-
-
-def _system(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
-    rec = _records(msgs, rows, system.LAYOUT.dtype)
-    flags = rec["flags"]
-    classification = ((flags >> 2) & 0x07).astype(np.int8)
-    eu_codes = rec["classification"].astype(np.int8)
-    is_eu = classification == 1
-    cols["operator_location_type"][rows] = flags & 0x03
-    cols["classification_type"][rows] = classification
-    cols["category_eu"][rows] = np.where(is_eu, (eu_codes >> 4) & 0x0F, -1)
-    cols["class_eu"][rows] = np.where(is_eu, eu_codes & 0x0F, -1)
-    cols["operator_lat"][rows], cols["operator_lon"][rows] = _position(
-        rec["operator_lat"], rec["operator_lon"]
-    )
-    cols["operator_alt"][rows] = _altitude(rec["operator_alt"])
-    cols["area_count"][rows] = rec["area_count"]
-    cols["area_radius"][rows] = rec["area_radius"] * system.AREA_RADIUS_STEP
-    cols["area_ceiling"][rows] = _altitude(rec["area_ceiling"])
-    cols["area_floor"][rows] = _altitude(rec["area_floor"])
-    has_time = np.minimum(rec["header"] & 0x0F, NEWEST_VERSION) >= 2
-    cols["system_timestamp"][rows] = np.where(
-        has_time, rec["timestamp"].astype(np.float64) + EPOCH_2019_UNIX, np.nan
-    )
-
-
-def _operator_id(msgs: U8, rows: Array, cols: dict[str, Array]) -> None:
-    rec = _records(msgs, rows, operator_id.LAYOUT.dtype)
-    cols["operator_id_type"][rows] = rec["operator_id_type"]
-    cols["operator_id"][rows] = rec["operator_id"]
+def _decode_type(message: MessageFields[Any], rec: Any, rows: Array, cols: Columns) -> None:
+    """Fill the columns of one message type's rows (`rec`: them through its dtype)."""
+    columns = _PLAN[message.code]
+    raws = {c.field.key: c.place.read(rec) for c in columns}
+    numbers: dict[str, Any] = {}
+    if message.reads_version:
+        numbers[VERSION] = cols["version"][rows]
+    for key in message.number_keys:
+        numbers[key] = _number(message.field(key), raws[key])
+    present = {c: c.test(*(numbers[key] for key in c.keys)) for c in message.conditions}
+    values: Columns = {}
+    for column in columns:
+        field = column.field
+        value = _value(column, raws[field.key], rec, numbers)
+        if value is None:
+            continue
+        if field.when is not None:
+            value = np.where(present[field.when], value, column.absent)
+        values[field.key] = value
+    if message.check is not None:
+        bad = message.check.bad(values)
+        if bad.any():
+            cols["msg_type"][rows[bad]] = -1
+            rows, values = rows[~bad], {key: value[~bad] for key, value in values.items()}
+    for key, value in values.items():
+        cols[key][rows] = value
 
 
 # Why `unpack_packs` rejected a payload (status codes; 0 = decoded).

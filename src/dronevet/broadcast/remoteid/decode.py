@@ -3,11 +3,12 @@
 `decode_payload` takes the bytes a transport (Wi-Fi beacon, NAN, Bluetooth) carries after
 its own header and returns one frozen dataclass per message; `message_record` turns one into
 the JSON-safe dict of the `dronevet rid` contract. The message type in the header picks the
-decoder from the registry each message module fills with `@register(type)`.
+decoder compiled from that type's declaration (`MESSAGE_TYPES`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dronevet.broadcast.remoteid import (
@@ -18,7 +19,8 @@ from dronevet.broadcast.remoteid import (
     self_id,
     system,
 )
-from dronevet.broadcast.remoteid.common import DECODERS, MESSAGE_SIZE, MessageError
+from dronevet.broadcast.remoteid.common import MESSAGE_SIZE, MessageError
+from dronevet.broadcast.remoteid.message_fields import MessageFields
 from dronevet.broadcast.remoteid.message_pack import PACK_TYPE, split_pack
 
 RemoteIdMessage = (
@@ -31,6 +33,15 @@ RemoteIdMessage = (
 )
 
 __all__ = ["MessageError", "RemoteIdMessage", "decode_message", "decode_payload", "message_record"]
+
+MESSAGE_TYPES: tuple[MessageFields[Any], ...] = (
+    basic_id.FIELDS, location.FIELDS, auth.FIELDS, self_id.FIELDS, system.FIELDS,
+    operator_id.FIELDS,
+)  # fmt: skip
+"""Every message type's declaration, in type code order (the Message Pack aside)."""
+DECODERS: dict[int, Callable[[bytes, int], RemoteIdMessage]] = {
+    fields.code: fields.decode for fields in MESSAGE_TYPES
+}
 
 
 def decode_message(data: bytes) -> RemoteIdMessage:

@@ -1,25 +1,9 @@
 """ASTM F3411 Location/Vector message (type 1): where the aircraft is and how it moves.
 
-    byte  0      header: type 1 (bits 7-4), protocol version (bits 3-0)
-    byte  1      status (bits 7-4) | reserved (bit 3) | height type (bit 2) |
-                 E/W direction segment (bit 1) | speed multiplier (bit 0)
-    byte  2      direction: degrees, +180 when the E/W bit is set; 361 = unknown
-    byte  3      horizontal speed: raw * 0.25 m/s, or raw * 0.75 + 63.75 m/s with the
-                 multiplier bit; 255 m/s (raw 255, multiplier 1) = unknown
-    byte  4      vertical speed: int8 * 0.5 m/s, up positive; 63 m/s (raw 126) = unknown
-    bytes 5-8    latitude  int32 * 1e-7 degrees  } both 0 = unknown
-    bytes 9-12   longitude int32 * 1e-7 degrees  }
-    bytes 13-14  pressure altitude   uint16 * 0.5 - 1000 m } 0 (-1000 m) = unknown
-    bytes 15-16  geodetic altitude   uint16 * 0.5 - 1000 m } (WGS-84 HAE)
-    bytes 17-18  height              uint16 * 0.5 - 1000 m } above takeoff or ground
-    byte  19     vertical accuracy (bits 7-4) | horizontal accuracy (bits 3-0)
-    byte  20     barometric altitude accuracy (bits 7-4) | speed accuracy (bits 3-0)
-    bytes 21-22  timestamp: tenths of a second since the full UTC hour; 0xFFFF = unknown
-                 (0xFFFF is named from version 1 on; any value over 36000 is out of range)
-    byte  23     reserved (bits 7-4) | timestamp accuracy, tenths of a second (bits 3-0)
-    byte  24     reserved
-
-Status 4 (Remote ID system failure) is new in protocol version 2; earlier versions reserve it.
+Its fields, where each sits and what its raw values mean, are declared in `FIELDS` below
+(bit 3 of byte 1, bits 7-4 of byte 23 and byte 24 are reserved). Status 4 (Remote ID system
+failure) is new in protocol version 2, earlier versions reserve it; the unknown timestamp
+0xFFFF is named from version 1 on, and any timestamp over 36000 tenths is out of range.
 """
 
 from __future__ import annotations
@@ -28,12 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from dronevet.broadcast.remoteid.common import (
-    Layout,
-    decode_altitude,
-    decode_position,
-    register,
-)
+import numpy as np
+
 from dronevet.broadcast.remoteid.enums import (
     HORIZONTAL_ACCURACY_M,
     SPEED_ACCURACY_MPS,
@@ -43,42 +23,17 @@ from dronevet.broadcast.remoteid.enums import (
     OperationalStatus,
     SpeedAccuracy,
     VerticalAccuracy,
-    lookup,
 )
-
-LAYOUT = Layout(
-    ("header", "u1"),
-    ("flags", "u1"),
-    ("direction", "u1"),
-    ("speed_h", "u1"),
-    ("speed_v", "i1"),
-    ("lat", "<i4"),
-    ("lon", "<i4"),
-    ("alt_baro", "<u2"),
-    ("alt_geo", "<u2"),
-    ("height", "<u2"),
-    ("accuracy_hv", "u1"),
-    ("accuracy_bs", "u1"),
-    ("timestamp", "<u2"),
-    ("accuracy_t", "u1"),
-    ("reserved", "u1"),
-)
+from dronevet.broadcast.remoteid.fields import Array, Bits, Field, Rule
+from dronevet.broadcast.remoteid.message_fields import MessageFields
+from dronevet.broadcast.remoteid.shared_fields import altitude, position
 
 SPEED_STEP = 0.25
 SPEED_STEP_FAST = 0.75
 SPEED_FAST_BASE = 255 * SPEED_STEP  # 63.75 m/s, where the multiplier bit takes over
 SPEED_UNKNOWN = 255.0
-VSPEED_STEP = 0.5
-VSPEED_UNKNOWN = 63.0
+SPEED_FAST_MAX = 254  # raw 255 with the multiplier is the unknown value
 DIRECTION_UNKNOWN = 361
-TIMESTAMP_UNKNOWN = 0xFFFF
-TIMESTAMP_MAX = 36000  # tenths of a second in an hour
-
-_STATUS = lookup(OperationalStatus)
-_HEIGHT_TYPE = lookup(HeightType, 2)
-_H_ACC = lookup(HorizontalAccuracy)
-_V_ACC = lookup(VerticalAccuracy)
-_S_ACC = lookup(SpeedAccuracy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,36 +62,87 @@ class LocationMessage:
 
     def record(self) -> dict[str, Any]:
         """JSON-safe fields of this message; accuracies in metres and m/s."""
-        return {
-            "status": self.status.label,
-            "height_type": self.height_type.label,
-            "direction": self.direction,
-            "speed_h": self.speed_h,
-            "speed_v": self.speed_v,
-            "lat": self.lat,
-            "lon": self.lon,
-            "alt_baro": self.alt_baro,
-            "alt_geo": self.alt_geo,
-            "height": self.height,
-            "h_accuracy": HORIZONTAL_ACCURACY_M[self.h_accuracy],
-            "v_accuracy": VERTICAL_ACCURACY_M[self.v_accuracy],
-            "baro_accuracy": VERTICAL_ACCURACY_M[self.baro_accuracy],
-            "speed_accuracy": SPEED_ACCURACY_MPS[self.speed_accuracy],
-            "seconds_after_hour": self.seconds_after_hour,
-            "timestamp_accuracy": self.timestamp_accuracy,
-        }
+        return FIELDS.record(self)
 
 
-def decode_speed_h(raw: int, multiplier: int) -> float | None:
-    """Horizontal speed in m/s; None for the unknown value 255 m/s."""
-    speed = raw * SPEED_STEP_FAST + SPEED_FAST_BASE if multiplier else raw * SPEED_STEP
-    return None if speed == SPEED_UNKNOWN else speed
+@dataclass(frozen=True, slots=True)
+class Speed(Rule):
+    """Horizontal speed in m/s: raw * 0.25, or raw * 0.75 + 63.75 with the multiplier bit
+    `flag`; 255 m/s (raw 255 with the multiplier) is unknown."""
+
+    flag: Bits
+    decimals: ClassVar[int] = 2
+
+    def value(self, raw: int, flag: int, context: None) -> float | None:
+        """m/s, None when unknown."""
+        speed = raw * SPEED_STEP_FAST + SPEED_FAST_BASE if flag else raw * SPEED_STEP
+        return None if speed == SPEED_UNKNOWN else speed
+
+    def column(self, raw: Array, flag: Array, context: None) -> Array:
+        """m/s, NaN when unknown."""
+        raw = raw.astype(np.float64)
+        speed = np.where(flag, raw * SPEED_STEP_FAST + SPEED_FAST_BASE, raw * SPEED_STEP)
+        return np.where(speed == SPEED_UNKNOWN, np.nan, speed)
+
+    def raw(self, value: float | None, context: None) -> tuple[int, int]:
+        """(raw, multiplier); over 254.25 m/s is sent as 254.25 (the reference encoder's)."""
+        if value is None:
+            return 255, 1
+        if value <= SPEED_FAST_BASE:
+            return round(value / SPEED_STEP), 0
+        return min(round((value - SPEED_FAST_BASE) / SPEED_STEP_FAST), SPEED_FAST_MAX), 1
 
 
-def decode_direction(raw: int, east_west: int) -> float | None:
-    """Track direction in degrees; None for the unknown value 361 (or anything above 360)."""
-    direction = raw + 180 if east_west else raw
-    return None if direction > 360 else float(direction)
+@dataclass(frozen=True, slots=True)
+class Direction(Rule):
+    """Track direction in degrees: raw, plus 180 with the east/west bit `flag`; 361 (or
+    anything over 360) is unknown."""
+
+    flag: Bits
+
+    def value(self, raw: int, flag: int, context: None) -> float | None:
+        """Degrees, None when unknown."""
+        direction = raw + 180 if flag else raw
+        return None if direction > 360 else float(direction)
+
+    def column(self, raw: Array, flag: Array, context: None) -> Array:
+        """Degrees, NaN when unknown."""
+        direction = raw + np.where(flag, 180.0, 0.0)
+        return np.where(direction > 360, np.nan, direction)
+
+    def raw(self, value: float | None, context: None) -> tuple[int, int]:
+        """(raw, east/west), to the nearest degree."""
+        if value is None:
+            return DIRECTION_UNKNOWN - 180, 1
+        degrees = round(value)
+        return (degrees, 0) if degrees < 180 else (degrees - 180, 1)
+
+
+FIELDS = MessageFields(1, "location", LocationMessage, (
+    Field("status", Bits(1, low=4, width=4), labels=OperationalStatus),
+    Field("height_type", Bits(1, low=2, width=1), labels=HeightType),
+    Field("direction", Bits(2), rule=Direction(flag=Bits(1, low=1, width=1))),
+    Field("speed_h", Bits(3), rule=Speed(flag=Bits(1, low=0, width=1))),
+    # int8 * 0.5 m/s, up positive; 63 m/s unknown; the encoder keeps to the reference
+    # encoder's +-62 m/s
+    Field("speed_v", Bits(4, "i1"), step=0.5, unknown=126, limits=(-124, 124)),
+    *position("lat", "lon", 5),
+    altitude("alt_baro", 13),
+    altitude("alt_geo", 15),
+    altitude("height", 17),
+    Field("h_accuracy", Bits(19, low=0, width=4), labels=HorizontalAccuracy,
+          meaning=HORIZONTAL_ACCURACY_M),
+    Field("v_accuracy", Bits(19, low=4, width=4), labels=VerticalAccuracy,
+          meaning=VERTICAL_ACCURACY_M),
+    Field("baro_accuracy", Bits(20, low=4, width=4), labels=VerticalAccuracy,
+          meaning=VERTICAL_ACCURACY_M),
+    Field("speed_accuracy", Bits(20, low=0, width=4), labels=SpeedAccuracy,
+          meaning=SPEED_ACCURACY_MPS),
+    # tenths of a second since the full UTC hour
+    Field("seconds_after_hour", Bits(21, "<u2"), per=10, unknown=0xFFFF, top=36000),
+    Field("timestamp_accuracy", Bits(23, low=0, width=4), per=10, unknown=0),  # seconds
+))  # fmt: skip
+decode_location = FIELDS.decode
 
 
 def time_of_location(seconds_after_hour: float, received: datetime) -> datetime:
@@ -148,30 +154,3 @@ def time_of_location(seconds_after_hour: float, received: datetime) -> datetime:
     elif (received - candidate).total_seconds() > 1800:
         candidate += timedelta(hours=1)
     return candidate
-
-
-@register(1)
-def decode_location(data: bytes, version: int) -> LocationMessage:
-    """Decode one 25-byte Location/Vector message."""
-    (_, flags, direction, speed_h, speed_v, lat_raw, lon_raw, alt_baro, alt_geo, height,
-     acc_hv, acc_bs, timestamp, acc_t, _) = LAYOUT.unpack(data)  # fmt: skip
-    lat, lon = decode_position(lat_raw, lon_raw)
-    return LocationMessage(
-        version=version,
-        status=_STATUS[flags >> 4],
-        height_type=_HEIGHT_TYPE[(flags >> 2) & 1],
-        direction=decode_direction(direction, (flags >> 1) & 1),
-        speed_h=decode_speed_h(speed_h, flags & 1),
-        speed_v=None if speed_v * VSPEED_STEP == VSPEED_UNKNOWN else speed_v * VSPEED_STEP,
-        lat=lat,
-        lon=lon,
-        alt_baro=decode_altitude(alt_baro),
-        alt_geo=decode_altitude(alt_geo),
-        height=decode_altitude(height),
-        h_accuracy=_H_ACC[acc_hv & 0x0F],
-        v_accuracy=_V_ACC[acc_hv >> 4],
-        baro_accuracy=_V_ACC[acc_bs >> 4],
-        speed_accuracy=_S_ACC[acc_bs & 0x0F],
-        seconds_after_hour=None if timestamp > TIMESTAMP_MAX else timestamp / 10,
-        timestamp_accuracy=(acc_t & 0x0F) / 10 if acc_t & 0x0F else None,
-    )

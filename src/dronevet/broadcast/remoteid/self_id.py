@@ -1,9 +1,8 @@
 """ASTM F3411 Self-ID message (type 3): free text the operator declares (purpose, status).
 
-    byte  0      header: type 3 (bits 7-4), protocol version (bits 3-0)
-    byte  1      description type (0 text; 1 emergency, 2 extended status from version 2;
-                 201-255 private use)
-    bytes 2-24   description, 23 ASCII characters padded with NULs
+Its fields are declared in `FIELDS` below: a description type (0 text; 1 emergency and
+2 extended status from protocol version 2; 201-255 private use) and 23 ASCII characters
+padded with NULs.
 """
 
 from __future__ import annotations
@@ -11,16 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from dronevet.broadcast.remoteid.common import Layout, decode_text, register
-from dronevet.broadcast.remoteid.enums import SelfIdType, lookup
-
-LAYOUT = Layout(
-    ("header", "u1"),
-    ("desc_type", "u1"),
-    ("description", "S23"),
-)
-
-_DESC_TYPE = lookup(SelfIdType, 256)
+from dronevet.broadcast.remoteid.enums import SelfIdType
+from dronevet.broadcast.remoteid.fields import Bits, Field
+from dronevet.broadcast.remoteid.message_fields import MessageFields
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +27,11 @@ class SelfIdMessage:
 
     def record(self) -> dict[str, Any]:
         """JSON-safe fields of this message."""
-        return {"self_id_type": self.desc_type.label, "self_id": self.description}
+        return FIELDS.record(self)
 
 
-@register(3)
-def decode_self_id(data: bytes, version: int) -> SelfIdMessage:
-    """Decode one 25-byte Self-ID message."""
-    _, desc_type, description = LAYOUT.unpack(data)
-    return SelfIdMessage(
-        version=version, desc_type=_DESC_TYPE[desc_type], description=decode_text(description)
-    )
+FIELDS = MessageFields(3, "self_id", SelfIdMessage, (
+    Field("self_id_type", Bits(1), labels=SelfIdType, attr="desc_type"),
+    Field("self_id", Bits(2, "S23"), attr="description"),
+))  # fmt: skip
+decode_self_id = FIELDS.decode
