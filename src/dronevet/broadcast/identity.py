@@ -3,7 +3,8 @@
 A Remote ID Basic ID of type `serial_number` carries an ANSI/CTA-2063-A serial: a
 four-character manufacturer code assigned by ICAO, a length code (1-9, A-F for 10-15) and
 the maker's serial. The code is looked up in the knowledge base's sourced table
-(`serial_codes.yaml`: 1581 is DJI's, 1596 Dronetag's); a code not in it stays unknown.
+(`serial_codes.yaml`: 1581 is DJI's, 1596 Dronetag's); a code not in it stays unknown, and
+an attribution the table marks unverified says so in the basis.
 DJI DroneID (Wi-Fi or OcuSync) is DJI's own broadcast: the maker is DJI, and its product
 type code names the model where a product of the knowledge base carries that code.
 Other IDs (a CAA registration, a UTM session ID) do not name the maker.
@@ -95,9 +96,10 @@ def _from_serial(kb: KnowledgeBase, uas_id: str) -> Identity:
             "knowledge base can attribute.",
         )  # fmt: skip
     name = kb.name_of(known.entity)
+    mark = "" if known.source.verified else " [UNVERIFIED]"
     return Identity(
         known.entity, None, None,
-        f"ANSI/CTA-2063-A serial {uas_id}: manufacturer code {code} is {name}'s.",
+        f"ANSI/CTA-2063-A serial {uas_id}: manufacturer code {code} is {name}'s{mark}.",
         (known.source,),
     )  # fmt: skip
 

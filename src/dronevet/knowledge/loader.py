@@ -114,7 +114,11 @@ def _read_products(raw: Any, sources: SourceRegistry, path: Path) -> dict[str, P
 
 
 def _read_serial_codes(path: Path, sources: SourceRegistry) -> dict[str, BroadcastCode]:
-    """ANSI/CTA-2063-A manufacturer codes -> maker entities (`serial_codes.yaml`, optional)."""
+    """ANSI/CTA-2063-A manufacturer codes -> maker entities (`serial_codes.yaml`, optional).
+
+    `verified: false` on a code marks that attribution unverified, even when its source is
+    a verified document (the document may not show the code unambiguously).
+    """
     if not path.exists():
         return {}
     codes: dict[str, BroadcastCode] = {}
@@ -123,9 +127,11 @@ def _read_serial_codes(path: Path, sources: SourceRegistry) -> dict[str, Broadca
         code = str(item.get("code") or "") if isinstance(item, dict) else ""
         if len(code) != 4 or not code.isalnum() or code in codes:
             raise KnowledgeError(f"{where}: a manufacturer code is 4 letters or digits, once.")
-        codes[code] = BroadcastCode(
-            code, sources.resolve(item.get("source"), where=where), str(item.get("entity") or "")
-        )
+        verified = item.get("verified")
+        if verified is not None and not isinstance(verified, bool):
+            raise KnowledgeError(f"{where}: 'verified' must be true or false.")
+        source = sources.resolve(item.get("source"), where=where, verified=verified)
+        codes[code] = BroadcastCode(code, source, str(item.get("entity") or ""))
     return codes
 
 

@@ -543,6 +543,7 @@ def _unverified(kb: KnowledgeBase) -> int:
     facts += [d.source for d in kb.designations]
     facts += [lst.source for lst in kb.lists.values()]
     facts += [law.source for law in kb.laws]
+    facts += [code.source for code in kb.serial_codes.values()]
     for product in kb.products.values():
         facts.append(product.source)
         facts += [c.source for c in product.components]
