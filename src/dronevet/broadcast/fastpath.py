@@ -1,22 +1,27 @@
-"""Batch path: Remote ID Wi-Fi beacons of a pcap or pcapng file decoded to numpy columns.
+"""Batch path: Remote ID Wi-Fi beacons and Bluetooth LE advertisements of a pcap or pcapng
+file decoded to numpy columns.
 
 The file is read in chunks into one reused buffer. A numba kernel walks the pcap records
-(`_scan`) or the pcapng packet blocks (`_scan_blocks`) of a chunk, the radiotap header (to
-its Flags field), the 802.11 header and the beacon's elements, and gathers every message
-of every Remote ID message pack (the vendor elements the transport table,
-`broadcast.transports`, marks `in_kernel`: FA:0B:BC type 0x0D) into an (N, 25) array with
-each message's frame number, capture time, transmitter address and counter. The
-vectorised decoder (`remoteid.batch.decode_messages`) turns that array into columns. The
-table reaches the kernel as an argument (`TransportTable.kernel_rows`), so an entry added
-at run time is honoured by the compiled, cached code.
+(`_scan`) or the pcapng packet blocks (`_scan_blocks`) of a chunk and reads each frame by
+its link type (`_frame`): for 802.11 the radiotap header (to its Flags field), the 802.11
+header and the beacon's elements, gathering every message of the Remote ID message pack
+(the vendor elements the transport table, `broadcast.transports`, marks `in_kernel`:
+FA:0B:BC type 0x0D); for Bluetooth LE (`fastpath_ble`) the legacy advertisement's message or
+the extended advertisement's pack. The messages go into an (N, 25) array with each
+message's frame number, capture time, transmitter address, counter and transport (an index
+into `transports.KERNEL_TRANSPORTS`). The vectorised decoder
+(`remoteid.batch.decode_messages`) turns that array into columns. The table reaches the
+kernel as an argument (`TransportTable.kernel_rows`), so an entry added at run time is
+honoured by the compiled, cached code.
 
 Frames the kernel does not settle - NAN action frames, beacons with an element of any
 other transport of the table (DJI DroneID, the French beacon, any entry added), single
-messages, empty or malformed packs, bad FCS, protected or truncated frames, and in
-pcapng every frame of an interface that is not 802.11 (Bluetooth LE, PPI), every Simple
-Packet Block (no time stamp) and every damaged packet block - are handed, by offset, to
-the streaming path (`pipeline.StreamDecoder`), which decodes or counts them exactly as it
-does for any capture. The pcapng kernel stops at every other block (sections, interfaces,
+messages, empty or malformed packs, a second pack in one beacon, bad FCS, protected or
+truncated frames, the Bluetooth LE frames `fastpath_ble` names, and in pcapng every frame
+of an interface of another link type (PPI), every Simple Packet Block (no time stamp) and
+every damaged packet block - are handed, by offset, to the streaming path
+(`pipeline.StreamDecoder`), which decodes or counts them exactly as it does for any
+capture. The pcapng kernel stops at every other block (sections, interfaces,
 unknown types, corrupt lengths) and at blocks larger than the buffer; the pcapng reader
 takes those in itself (`PcapngReader.frame` and `.block`), so frame numbers, times and
 skips are the streaming reader's. Memory depends on the chunk size, not the file size.
@@ -36,9 +41,16 @@ import numpy.typing as npt
 
 from dronevet.broadcast import transports
 from dronevet.broadcast.detection import Detection
+from dronevet.broadcast.fastpath_ble import ble_frame
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.broadcast.remoteid.batch import decode_messages
-from dronevet.broadcast.transports import ROW_IN_KERNEL, ROW_MATCH, ROW_MATCH_LENGTH, ROW_OUI
+from dronevet.broadcast.transports import (
+    KERNEL_WIFI_BEACON,
+    ROW_IN_KERNEL,
+    ROW_MATCH,
+    ROW_MATCH_LENGTH,
+    ROW_OUI,
+)
 from dronevet.capture import linktypes
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import CaptureReader, Packet, SkipTally
@@ -50,11 +62,14 @@ MESSAGE_CAPACITY = 1 << 16
 SLOW_CAPACITY = 1 << 14
 STREAMED_BATCH = 4096  # detections per batch from a capture the kernel cannot read
 
-FAST_LINKTYPES = frozenset({linktypes.IEEE802_11_RADIOTAP, linktypes.IEEE802_11})
-
-READ_STREAMED, READ_80211, READ_RADIOTAP = 0, 1, 2
-"""How the pcapng kernel reads an interface's frames: streaming path, plain 802.11, radiotap."""
-READINGS = {linktypes.IEEE802_11: READ_80211, linktypes.IEEE802_11_RADIOTAP: READ_RADIOTAP}
+FAST_LINKTYPES = frozenset({
+    linktypes.IEEE802_11_RADIOTAP, linktypes.IEEE802_11, linktypes.BLUETOOTH_LE_LL,
+    linktypes.BLUETOOTH_LE_LL_WITH_PHDR, linktypes.NORDIC_BLE,
+})  # fmt: skip
+"""The link types the kernels read (`_frame`)."""
+READ_STREAMED = -1
+"""How the pcapng kernel reads an interface's frames: by its link type (one of
+`FAST_LINKTYPES`), or not at all (this: the streaming path reads them)."""
 CLOCK_TIMES, CLOCK_DIVIDED, CLOCK_SHIFTED = 0, 1, 2
 """A pcapng interface's ticks to nanoseconds: times 10^k, divided by 10^k, times 10^9 / 2^k."""
 TIME_MAX = 1 << 62
@@ -114,9 +129,11 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
     table: npt.NDArray[np.int64], frame: int, time_ns: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    transports: npt.NDArray[np.uint8],
 ) -> int:
     """Gather one frame's Remote ID beacon messages; the new count, or -1 for the slow path
-    (also for any element of a transport in `table` that the kernel does not decode)."""
+    (also for any element of a transport in `table` that the kernel does not decode, and for
+    a second message pack, whose messages the decoders number from 1 again)."""
     f = start
     if radiotap:
         if end - start < 8 or buf[start] != 0:
@@ -177,8 +194,8 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
         if tag == 221 and size >= 3:
             entry = _transport(buf, body, size, table)
             if entry >= 0:
-                if table[entry, ROW_IN_KERNEL] == 0:
-                    return -1  # DJI, French or an added transport: streaming path
+                if table[entry, ROW_IN_KERNEL] == 0 or found != n:
+                    return -1  # DJI, French or an added transport, a second pack: streaming
                 at = body + 3 + table[entry, ROW_MATCH_LENGTH]  # the message counter
                 if at + 4 > body + size:
                     return -1
@@ -196,18 +213,37 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
                     times[found] = time_ns
                     macs[found] = mac
                     counters[found] = buf[at]
+                    transports[found] = KERNEL_WIFI_BEACON
                     found += 1
         pos = body + size
     return found
 
 
 @numba.njit(cache=True)
-def _scan(
-    buf: npt.NDArray[np.uint8], pos: int, end: int, big: bool, ns_per_tick: int,
-    radiotap: bool, table: npt.NDArray[np.int64], frame: int,
+def _frame(
+    buf: npt.NDArray[np.uint8], start: int, end: int, linktype: int,
+    table: npt.NDArray[np.int64], frame: int, time_ns: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
-    slow: npt.NDArray[np.int64], max_record: int,
+    transports: npt.NDArray[np.uint8],
+) -> int:
+    """Gather the Remote ID messages of one frame of `linktype` (one of `FAST_LINKTYPES`);
+    the new count, or -1 for the streaming path."""
+    if linktype == linktypes.IEEE802_11_RADIOTAP or linktype == linktypes.IEEE802_11:
+        return _beacon_frame(buf, start, end, linktype == linktypes.IEEE802_11_RADIOTAP,
+                             table, frame, time_ns, n, msgs, frames, times, macs, counters,
+                             transports)  # fmt: skip
+    return ble_frame(buf, start, end, linktype, frame, time_ns, n, msgs, frames, times, macs,
+                     counters, transports)  # fmt: skip
+
+
+@numba.njit(cache=True)
+def _scan(
+    buf: npt.NDArray[np.uint8], pos: int, end: int, big: bool, ns_per_tick: int,
+    linktype: int, table: npt.NDArray[np.int64], frame: int,
+    msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    transports: npt.NDArray[np.uint8], slow: npt.NDArray[np.int64], max_record: int,
 ) -> tuple[int, int, int, int, bool]:
     """Walk pcap records from `pos`: (next position, last frame, messages, slow frames, corrupt).
 
@@ -229,8 +265,8 @@ def _scan(
         seconds = _u32(buf, pos, big)
         fraction = _u32(buf, pos + 4, big)
         time_ns = seconds * 1_000_000_000 + fraction * ns_per_tick
-        got = _beacon_frame(buf, pos + 16, pos + 16 + caplen, radiotap, table, frame,
-                            time_ns, n, msgs, frames, times, macs, counters)
+        got = _frame(buf, pos + 16, pos + 16 + caplen, linktype, table, frame, time_ns, n,
+                     msgs, frames, times, macs, counters, transports)
         if got < 0:
             slow[n_slow, 0] = pos
             slow[n_slow, 1] = frame
@@ -277,6 +313,7 @@ def _packet_block(
     frame: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    transports: npt.NDArray[np.uint8],
 ) -> int:
     """Gather the messages of one Enhanced (or obsolete) Packet Block; the new count, or -1
     for the streaming path (which also counts whatever is wrong with the block)."""
@@ -291,8 +328,8 @@ def _packet_block(
     if time_ns < 0:
         return -1
     data = body + 20
-    return _beacon_frame(buf, data, data + caplen, clocks[iface, 0] == READ_RADIOTAP,
-                         table, frame, time_ns, n, msgs, frames, times, macs, counters)
+    return _frame(buf, data, data + caplen, clocks[iface, 0], table, frame, time_ns, n, msgs,
+                  frames, times, macs, counters, transports)
 
 
 @numba.njit(cache=True)
@@ -302,7 +339,7 @@ def _scan_blocks(
     frame: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
-    slow: npt.NDArray[np.int64],
+    transports: npt.NDArray[np.uint8], slow: npt.NDArray[np.int64],
 ) -> tuple[int, int, int, int, int, int]:
     """Walk pcapng packet blocks of one section from `pos`.
 
@@ -336,7 +373,8 @@ def _scan_blocks(
         got = -1
         if kind != SPB and bound <= capacity:
             got = _packet_block(buf, pos, total, big, kind == OPB, clocks, n_clocks,
-                                table, frame, n, msgs, frames, times, macs, counters)
+                                table, frame, n, msgs, frames, times, macs, counters,
+                                transports)
         if got < 0:
             slow[n_slow, 0] = pos
             slow[n_slow, 1] = frame
@@ -351,18 +389,21 @@ def _scan_blocks(
 
 @dataclass(frozen=True, slots=True)
 class BeaconBatch:
-    """Decoded Remote ID beacon messages of part of a capture, one numpy column per field.
+    """Decoded Remote ID messages of part of a capture, one numpy column per field.
 
-    `frame`, `time_ns`, `mac` (48-bit address in an unsigned integer, first byte most
-    significant), `counter` and `messages` (the 25 bytes as received) are per message,
-    aligned with `columns` (see `remoteid.batch.decode_messages`); frame numbers ascend.
-    `others` holds what the streaming path decoded from the frames the kernel handed over.
+    `frame`, `time_ns`, `mac` (48-bit address in an unsigned integer, first byte as people
+    write it most significant), `counter`, `transport` (an index into
+    `transports.KERNEL_TRANSPORTS`) and `messages` (the 25 bytes as received) are per
+    message, aligned with `columns` (see `remoteid.batch.decode_messages`); frame numbers
+    ascend. `others` holds what the streaming path decoded from the frames the kernel
+    handed over.
     """
 
     frame: npt.NDArray[np.int64]
     time_ns: npt.NDArray[np.int64]
     mac: npt.NDArray[np.uint64]
     counter: npt.NDArray[np.uint8]
+    transport: npt.NDArray[np.uint8]
     messages: npt.NDArray[np.uint8]
     columns: dict[str, npt.NDArray[np.generic]]
     others: list[Detection] = field(default_factory=list)
@@ -374,7 +415,7 @@ class BeaconBatch:
 def _others_only(found: list[Detection]) -> BeaconBatch:
     """A batch of detections the streaming path made, without kernel rows."""
     empty, none = np.empty(0, dtype=np.int64), np.empty((0, 25), np.uint8)
-    return BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none,
+    return BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none[:, 0], none,
                        decode_messages(none), found)
 
 
@@ -392,6 +433,8 @@ class _Scratch:
         default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.uint64))
     counters: npt.NDArray[np.uint8] = field(
         default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.uint8))
+    transports: npt.NDArray[np.uint8] = field(
+        default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.uint8))
     slow: npt.NDArray[np.int64] = field(
         default_factory=lambda: np.empty((SLOW_CAPACITY, 3), dtype=np.int64))
     """Frames handed to the streaming path: three numbers each, which the kernel defines."""
@@ -400,7 +443,8 @@ class _Scratch:
         """The first `n` message rows, copied and decoded, with the handed-over detections."""
         return BeaconBatch(
             self.frames[:n].copy(), self.times[:n].copy(), self.macs[:n].copy(),
-            self.counters[:n].copy(), self.msgs[:n].copy(), decode_messages(self.msgs[:n]),
+            self.counters[:n].copy(), self.transports[:n].copy(), self.msgs[:n].copy(),
+            decode_messages(self.msgs[:n]),
             others,
         )
 
@@ -422,7 +466,8 @@ def _clock_row(interface: Interface) -> tuple[int, int, int, int]:
         mode, factor, exact = CLOCK_DIVIDED, 10 ** (exponent - 9), exponent <= 27
     if not exact or abs(offset_ns) > TIME_MAX:
         return READ_STREAMED, CLOCK_TIMES, 1, 0
-    return READINGS.get(interface.linktype, READ_STREAMED), mode, factor, offset_ns
+    reading = interface.linktype if interface.linktype in FAST_LINKTYPES else READ_STREAMED
+    return reading, mode, factor, offset_ns
 
 
 @dataclass(slots=True)
@@ -498,9 +543,9 @@ class BatchDecoder:
     """Decode a capture batch by batch; after iteration, counts and skips are complete.
 
     `source` is a path (opened once here) or a reader `open_capture` made. A pcap file of
-    802.11 frames and every pcapng file go through a kernel; any other capture (a pcap file
-    of Bluetooth LE) wholly through the streaming path. `offset` is how far into the file
-    the batches handed out so far reach (progress).
+    a link type the kernel reads (`FAST_LINKTYPES`) and every pcapng file go through a
+    kernel; any other capture (a pcap file of PPI) wholly through the streaming path.
+    `offset` is how far into the file the batches handed out so far reach (progress).
     """
 
     source: Path | CaptureReader
@@ -511,7 +556,8 @@ class BatchDecoder:
     stream: StreamDecoder = field(default_factory=StreamDecoder)
 
     def batches(self) -> Iterator[BeaconBatch]:
-        """Batches in file order; a non-802.11 pcap goes wholly through the streaming path."""
+        """Batches in file order; a pcap the kernel cannot read goes wholly through the
+        streaming path."""
         source = self.source
         reader = source if not isinstance(source, Path) else open_capture(source)
         table = transports.current().kernel_rows()
@@ -529,7 +575,6 @@ class BatchDecoder:
         buf = np.empty(chunk, dtype=np.uint8)
         out = _Scratch()
         big = reader.byte_order == ">"
-        radiotap = reader.linktype == linktypes.IEEE802_11_RADIOTAP
         frame, valid, eof, base = 0, 0, False, 24  # base: file offset of buf[0]
         with reader.handle as handle:
             while True:
@@ -540,9 +585,9 @@ class BatchDecoder:
                 pos = 0
                 while True:
                     new_pos, frame, n, n_slow, corrupt = _scan(
-                        buf, pos, valid, big, reader.ns_per_tick, radiotap, table, frame,
-                        out.msgs, out.frames, out.times, out.macs, out.counters, out.slow,
-                        MAX_RECORD,
+                        buf, pos, valid, big, reader.ns_per_tick, reader.linktype, table, frame,
+                        out.msgs, out.frames, out.times, out.macs, out.counters, out.transports,
+                        out.slow, MAX_RECORD,
                     )
                     self.frames, self.offset = frame, base + new_pos
                     if n or n_slow:
@@ -594,7 +639,7 @@ class BatchDecoder:
                 pos, reader.number, fast, n, n_slow, stop = _scan_blocks(
                     chunks.buf, chunks.pos, chunks.valid, order == ">", clocks.rows,
                     clocks.count, table, reader.number, out.msgs, out.frames, out.times,
-                    out.macs, out.counters, out.slow,
+                    out.macs, out.counters, out.transports, out.slow,
                 )
                 reader.delivered += fast
                 others = self._handed_over(reader, chunks.buf, order, out.slow[:n_slow])
