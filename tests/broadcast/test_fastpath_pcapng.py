@@ -212,7 +212,7 @@ def test_interfaces_keep_their_own_link_type_and_clock(tmp_path: Path) -> None:
         (4, "2023-11-14T22:13:20.500002Z", "wifi-beacon"),  # 3 / 2^20 s = 2.86 us
         (5, "2023-11-14T22:13:20.123456Z", "wifi-beacon"),
     ]
-    assert counts == (5, 5, 6) and settled == 5  # the BLE frame too (`fastpath_ble`)
+    assert counts == (5, 5, 6) and settled == 5  # the BLE frame too
     assert list(skipped) == ["wifi-beacon: message 1 of the pack: unknown message type 0x6"]
 
 

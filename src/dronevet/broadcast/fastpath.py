@@ -3,28 +3,43 @@ file decoded to numpy columns.
 
 The file is read in chunks into one reused buffer. A numba kernel walks the pcap records
 (`_scan`) or the pcapng packet blocks (`_scan_blocks`) of a chunk and reads each frame by
-its link type (`_frame`): for 802.11 the radiotap header (to its Flags field), the 802.11
-header and the beacon's elements, gathering every message of the Remote ID message pack
-(the vendor elements the transport table, `broadcast.transports`, marks `in_kernel`:
-FA:0B:BC type 0x0D); for Bluetooth LE (`fastpath_ble`) the legacy advertisement's message or
-the extended advertisement's pack. The messages go into an (N, 25) array with each
-message's frame number, capture time, transmitter address, counter and transport (an index
-into `transports.KERNEL_TRANSPORTS`). The vectorised decoder
-(`remoteid.batch.decode_messages`) turns that array into columns. The table reaches the
-kernel as an argument (`TransportTable.kernel_rows`), so an entry added at run time is
-honoured by the compiled, cached code.
+its link type (`_frame`):
+- 802.11 (`_beacon_frame`): the radiotap header (to its Flags field), the 802.11 header and
+  the beacon's elements, gathering every message of the Remote ID message pack (the vendor
+  elements the transport table, `broadcast.transports`, marks `in_kernel`: FA:0B:BC type
+  0x0D). The table reaches the kernel as an argument (`TransportTable.kernel_rows`), so an
+  entry added at run time is honoured by the compiled, cached code.
+- Bluetooth LE of link types 251, 256 and 272 (`_ble_frame`), as the streaming path reads
+  it (`capture.ble`, `remoteid.transport_bluetooth`): the sniffer header, the access
+  address, the PDU header (after the coding indicator on the Coded PHY), the advertiser
+  address of a legacy PDU or the extended header's, the AD structures, and the service
+  data with UUID 0xFFFA and application code 0x0D: a legacy advertisement's one message
+  (`bt-legacy`) or an extended one's message pack (`bt-extended`).
+The messages go into an (N, 25) array with each message's frame number, capture time,
+transmitter address, counter and transport (an index into `transports.KERNEL_TRANSPORTS`).
+The vectorised decoder (`remoteid.batch.decode_messages`) turns that array into columns.
+The kernels are one module because numba's cache does not see changes to a compiled
+function it calls from another file.
 
-Frames the kernel does not settle - NAN action frames, beacons with an element of any
-other transport of the table (DJI DroneID, the French beacon, any entry added), single
-messages, empty or malformed packs, a second pack in one beacon, bad FCS, protected or
-truncated frames, the Bluetooth LE frames `fastpath_ble` names, and in pcapng every frame
-of an interface of another link type (PPI), every Simple Packet Block (no time stamp) and
-every damaged packet block - are handed, by offset, to the streaming path
+Frames the kernel does not settle are handed, by offset, to the streaming path
 (`pipeline.StreamDecoder`), which decodes or counts them exactly as it does for any
-capture. The pcapng kernel stops at every other block (sections, interfaces,
-unknown types, corrupt lengths) and at blocks larger than the buffer; the pcapng reader
-takes those in itself (`PcapngReader.frame` and `.block`), so frame numbers, times and
-skips are the streaming reader's. Memory depends on the chunk size, not the file size.
+capture:
+- 802.11: NAN action frames, beacons with an element of any other transport of the table
+  (DJI DroneID, the French beacon, any entry added), single messages, empty or malformed
+  packs, a second pack in one beacon, bad FCS, protected or truncated frames;
+- Bluetooth LE: a CRC error the sniffer reports, PDU types other than the advertising ones
+  the streaming path reads, a header or AD structure that runs past its end, Remote ID in
+  an extended PDU without an advertiser address or with an AuxPtr (the rest of its data
+  is in a chain the kernel does not follow), a second Remote ID structure, service data
+  without a message counter, a legacy payload that is not one message, an extended one
+  that is not a pack of 1 to 9 messages (data-channel packets and advertisements without
+  Remote ID it settles: they carry nothing);
+- in pcapng every frame of an interface of another link type (PPI), every Simple Packet
+  Block (no time stamp) and every damaged packet block.
+The pcapng kernel stops at every other block (sections, interfaces, unknown types, corrupt
+lengths) and at blocks larger than the buffer; the pcapng reader takes those in itself
+(`PcapngReader.frame` and `.block`), so frame numbers, times and skips are the streaming
+reader's. Memory depends on the chunk size, not the file size.
 """
 
 from __future__ import annotations
@@ -41,10 +56,14 @@ import numpy.typing as npt
 
 from dronevet.broadcast import transports
 from dronevet.broadcast.detection import Detection
-from dronevet.broadcast.fastpath_ble import ble_frame
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.broadcast.remoteid.batch import decode_messages
+from dronevet.broadcast.remoteid.common import MESSAGE_SIZE
+from dronevet.broadcast.remoteid.message_pack import PACK_HEADER, PACK_MAX_MESSAGES, PACK_TYPE
+from dronevet.broadcast.remoteid.transport_bluetooth import AD_SERVICE_DATA_16, APP_CODE, ODID_UUID
 from dronevet.broadcast.transports import (
+    KERNEL_BT_EXTENDED,
+    KERNEL_BT_LEGACY,
     KERNEL_WIFI_BEACON,
     ROW_IN_KERNEL,
     ROW_MATCH,
@@ -52,6 +71,13 @@ from dronevet.broadcast.transports import (
     ROW_OUI,
 )
 from dronevet.capture import linktypes
+from dronevet.capture.ble import (
+    _EXT_FIELD_SIZES,
+    ADVERTISING_ACCESS_ADDRESS,
+    LEGACY_WITH_DATA,
+    PDU_ADV_EXT,
+    PHY_CODED,
+)
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import CaptureReader, Packet, SkipTally
 from dronevet.capture.pcap import MAX_RECORD, PcapReader
@@ -77,6 +103,17 @@ TIME_MAX = 1 << 62
 their frames, go to the streaming path, which holds any time stamp exactly."""
 STOP_FULL, STOP_NEED, STOP_READER = 0, 1, 2
 """Why the pcapng kernel stopped: arrays full, block past the buffer's end, block for the reader."""
+
+# Bluetooth LE, as `capture.ble` and `remoteid.transport_bluetooth` read it
+_LEGACY_TYPES = sum(1 << pdu_type for pdu_type in LEGACY_WITH_DATA)
+"""The legacy PDU types that carry an address and AD structures, one bit each."""
+_UUID_0, _UUID_1 = ODID_UUID
+(_APP,) = APP_CODE
+_EXT_SIZES = np.array(_EXT_FIELD_SIZES, dtype=np.int64)
+_EXT_AUX_PTR = 1 << 4
+"""Extended header flag: a pointer to an auxiliary packet (bit 0 is the advertiser address)."""
+_PHDR_CRC_CHECKED, _PHDR_CRC_VALID = 0x0400, 0x0800
+"""Flags of the pseudo-header of link type 256."""
 
 
 @numba.njit(cache=True)
@@ -220,6 +257,151 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
 
 
 @numba.njit(cache=True)
+def _ble_link_layer(buf: npt.NDArray[np.uint8], start: int, end: int, linktype: int) -> int:
+    """Where the PDU header starts behind the sniffer header, access address and (on the
+    Coded PHY) coding indicator; -1 for the streaming path, -2 off the advertising channels."""
+    coded = False
+    packet = start
+    if linktype == linktypes.NORDIC_BLE:
+        if end - start < 8:
+            return -1
+        version = int(buf[start + 3])
+        header = int(buf[start + 7])
+        if version < 1 or version > 3 or header < 10 or end - start < 7 + header:
+            return -1
+        flags = int(buf[start + 8])
+        if not flags & 1:
+            return -1  # CRC error
+        coded = version >= 2 and (flags >> 4) & 7 == PHY_CODED
+        packet = start + 7 + header
+    elif linktype == linktypes.BLUETOOTH_LE_LL_WITH_PHDR:
+        if end - start < 10:
+            return -1
+        flags = _u16le(buf, start + 8)
+        if flags & _PHDR_CRC_CHECKED and not flags & _PHDR_CRC_VALID:
+            return -1
+        coded = flags >> 14 == PHY_CODED
+        packet = start + 10
+    if end - packet < 6:
+        return -1
+    if _u32(buf, packet, False) != ADVERTISING_ACCESS_ADDRESS:
+        return -2
+    header_at = packet + (5 if coded else 4)
+    return header_at if end - header_at >= 2 else -1
+
+
+@numba.njit(cache=True)
+def _advertisement(
+    buf: npt.NDArray[np.uint8], at: int, end: int
+) -> tuple[int, int, int, bool]:
+    """(advertiser address, first AD structure, end of the AD structures, extended) of the
+    PDU whose header is at `at`; address -1 where the kernel leaves the PDU to the streaming
+    path, -2 where it leaves a Remote ID structure in it there (an extended PDU without an
+    address, or with an AuxPtr) but reads that it has none."""
+    pdu_type = int(buf[at]) & 0x0F
+    length = int(buf[at + 1])
+    payload = at + 2
+    stop = payload + length
+    if stop > end:
+        return -1, 0, 0, False
+    if (_LEGACY_TYPES >> pdu_type) & 1:
+        if length < 6:
+            return -1, 0, 0, False
+        return payload, payload + 6, stop, False
+    if pdu_type != PDU_ADV_EXT or length == 0:
+        return -1, 0, 0, False
+    header = int(buf[payload]) & 0x3F
+    if 1 + header > length:
+        return -1, 0, 0, False
+    address = -2
+    if header:
+        flags = int(buf[payload + 1])
+        position = 2
+        for bit in range(_EXT_SIZES.shape[0]):
+            if flags & (1 << bit):
+                if bit == 0:
+                    address = payload + position
+                position += _EXT_SIZES[bit]
+        if position > 1 + header:
+            return -1, 0, 0, False
+        if flags & _EXT_AUX_PTR:
+            address = -2
+    return address, payload + 1 + header, stop, True
+
+
+@numba.njit(cache=True)
+def _service_data(buf: npt.NDArray[np.uint8], pos: int, stop: int) -> tuple[int, int]:
+    """(start, size) of the one Remote ID service data body among the AD structures in
+    `buf[pos:stop]`; (-1, 0) where there is none, (-2, 0) for the streaming path (an AD
+    structure past the end, a second Remote ID structure)."""
+    found, size = -1, 0
+    while pos < stop:
+        length = int(buf[pos])
+        if length == 0:
+            break  # padding ends the run
+        if pos + 1 + length > stop:
+            return -2, 0
+        body = pos + 2
+        if (buf[pos + 1] == AD_SERVICE_DATA_16 and length - 1 >= 3 and buf[body] == _UUID_0
+                and buf[body + 1] == _UUID_1 and buf[body + 2] == _APP):  # fmt: skip
+            if found >= 0:
+                return -2, 0
+            found, size = body, length - 1
+        pos += 1 + length
+    return found, size
+
+
+@numba.njit(cache=True)
+def _ble_frame(
+    buf: npt.NDArray[np.uint8], start: int, end: int, linktype: int, frame: int,
+    time_ns: int, n: int,
+    msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    transports: npt.NDArray[np.uint8],
+) -> int:
+    """Gather the Remote ID messages of the Bluetooth LE frame `buf[start:end]` from row
+    `n`; the new count, or -1 for the streaming path (see the module's description)."""
+    at = _ble_link_layer(buf, start, end, linktype)
+    if at < 0:
+        return n if at == -2 else -1
+    address, data, stop, extended = _advertisement(buf, at, end)
+    if address == -1:
+        return -1
+    body, size = _service_data(buf, data, stop)
+    if body == -1:
+        return n
+    if body < 0 or address < 0 or size < 4:
+        return -1
+    payload, length = body + 4, size - 4
+    count = 1
+    if extended:
+        if length < PACK_HEADER or buf[payload] >> 4 != PACK_TYPE or (
+            buf[payload + 1] != MESSAGE_SIZE
+        ):
+            return -1
+        count = int(buf[payload + 2])
+        if count == 0 or count > PACK_MAX_MESSAGES or PACK_HEADER + MESSAGE_SIZE * count > length:
+            return -1
+        payload += PACK_HEADER
+    elif length != MESSAGE_SIZE or buf[payload] >> 4 == PACK_TYPE:
+        return -1
+    mac = np.uint64(0)
+    for i in range(5, -1, -1):  # sent least significant byte first
+        mac = (mac << np.uint64(8)) | np.uint64(buf[address + i])
+    for m in range(count):
+        src = payload + MESSAGE_SIZE * m
+        for b in range(MESSAGE_SIZE):
+            msgs[n, b] = buf[src + b]
+        frames[n] = frame
+        times[n] = time_ns
+        macs[n] = mac
+        counters[n] = buf[body + 3]
+        transports[n] = KERNEL_BT_EXTENDED if extended else KERNEL_BT_LEGACY
+        n += 1
+    return n
+
+
+@numba.njit(cache=True)
 def _frame(
     buf: npt.NDArray[np.uint8], start: int, end: int, linktype: int,
     table: npt.NDArray[np.int64], frame: int, time_ns: int, n: int,
@@ -233,8 +415,8 @@ def _frame(
         return _beacon_frame(buf, start, end, linktype == linktypes.IEEE802_11_RADIOTAP,
                              table, frame, time_ns, n, msgs, frames, times, macs, counters,
                              transports)  # fmt: skip
-    return ble_frame(buf, start, end, linktype, frame, time_ns, n, msgs, frames, times, macs,
-                     counters, transports)  # fmt: skip
+    return _ble_frame(buf, start, end, linktype, frame, time_ns, n, msgs, frames, times,
+                      macs, counters, transports)  # fmt: skip
 
 
 @numba.njit(cache=True)

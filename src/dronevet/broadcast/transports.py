@@ -17,8 +17,8 @@ OUI with other bytes after it) carries no broadcast, on either path.
 
 Not here: Remote ID over Wi-Fi NAN (Wi-Fi Alliance OUI 50:6F:9A type 0x13) travels in
 public action frames, not in beacon elements, and `remoteid.transport_wifi_nan` reads it;
-Bluetooth service data is read by `remoteid.transport_bluetooth` (and in the batch path by
-`fastpath_ble`). `KERNEL_TRANSPORTS` names the transports of the kernels' message rows.
+Bluetooth service data is read by `remoteid.transport_bluetooth` (and by the batch kernel
+itself). `KERNEL_TRANSPORTS` names the transports of the kernel's message rows.
 
 `registered(entry)` puts one more transport in force for both paths for the length of a
 `with` block: a transport being tried out, or a test's made-up one.
