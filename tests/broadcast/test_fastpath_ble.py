@@ -163,6 +163,7 @@ ADVERTS = [
            "handed"),
     Advert("extended header past the PDU", _pdu(EXT, bytes([9, 0x01]) + ADDRESS), "handed"),
 ]
+NAMED = {advert.what: advert for advert in ADVERTS}
 
 
 def _phdr(packet: bytes, *, crc_ok: bool = True, coded: bool = False) -> bytes:
@@ -275,9 +276,14 @@ def test_every_kind_of_advertisement_gives_the_streaming_paths_records_counts_an
     assert work.handed_over == reads.count("handed")
 
 
-def test_the_kernel_rows_carry_each_frames_transport_and_address(tmp_path: Path) -> None:
-    adverts = [ADVERTS[0], ADVERTS[4], ADVERTS[2]]
-    path = _write(tmp_path / "three.pcap", [(NORDIC, _frame(NORDIC, a)) for a in adverts], "pcap")
+@pytest.mark.parametrize("order", ["<", ">"])
+def test_the_kernel_rows_carry_each_frames_transport_and_address(
+    tmp_path: Path, order: str
+) -> None:
+    adverts = [NAMED[what] for what in ("legacy Basic ID", "extended pack on the Coded PHY",
+                                        "scan response: Location, then padding")]  # fmt: skip
+    frames = [(NORDIC, _frame(NORDIC, advert)) for advert in adverts]
+    path = _write(tmp_path / "three.pcap", frames, "pcap", order)
     work = _kernel_work(path)
     assert work.frames == [1, 2, 2, 2, 3] and work.handed_over == 0
     assert work.transports == ["bt-legacy", *["bt-extended"] * 3, "bt-legacy"]
@@ -359,47 +365,70 @@ def test_the_shared_long_range_capture_is_decoded_by_the_kernel_as_by_the_stream
 
 
 # Random advertisements: PDU types, extended headers, AD structures, Remote ID payloads,
-# sniffer headers, cut packets.
+# sniffer headers, cut packets; most of them well formed, so the kernel reads many.
 MESSAGES = st.tuples(st.integers(0, 5) | st.integers(0, 15), st.sampled_from([0, 1, 2]),
                      st.binary(min_size=24, max_size=24)).map(
     lambda t: bytes([(t[0] << 4) | t[1]]) + t[2])  # fmt: skip
+MOSTLY = st.integers(0, 5).map(bool)
+"""True five times in six."""
 
 
 @st.composite
 def _packs(draw: st.DrawFn) -> bytes:
     """A message pack, its header sometimes at odds with what it holds."""
-    messages = draw(st.lists(MESSAGES, max_size=9))
-    size = draw(st.just(25) | st.integers(0, 255))
-    count = draw(st.just(len(messages)) | st.integers(0, 12))
+    messages = draw(st.lists(MESSAGES, max_size=7))  # with the rest, 255 bytes at most
+    size = 25 if draw(MOSTLY) else draw(st.integers(0, 255))
+    count = len(messages) if draw(MOSTLY) else draw(st.integers(0, 12))
     return bytes([0xF0 | draw(st.sampled_from([0, 2])), size, count]) + b"".join(messages)
 
 
-REMOTE_ID = st.builds(odid_service_data, st.integers(0, 255),
-                      MESSAGES | _packs() | st.binary(max_size=30))  # fmt: skip
-ADS = st.lists(REMOTE_ID | st.sampled_from([FLAGS_AD, IBEACON_AD, EDDYSTONE_AD, bytes(1)])
-               | st.binary(max_size=8), max_size=3).map(b"".join)  # fmt: skip
+KNOWN_ADS = st.sampled_from([FLAGS_AD, IBEACON_AD, EDDYSTONE_AD])
+ODD_ADS = st.sampled_from([bytes(1), bytes([1, 0x09])]) | st.binary(max_size=8)
+ODD_PAYLOADS = MESSAGES | _packs() | st.binary(max_size=30)
+
+
+@st.composite
+def _ads(draw: st.DrawFn, payloads: st.SearchStrategy[bytes]) -> bytes:
+    """AD structures, mostly well formed, around at most one Remote ID service data whose
+    payload is mostly of `payloads`."""
+
+    def other() -> bytes:
+        return draw(KNOWN_ADS if draw(MOSTLY) else ODD_ADS)
+
+    before = [other() for _ in range(draw(st.integers(0, 2)))]
+    if draw(MOSTLY):
+        middle = odid_service_data(draw(st.integers(0, 255)),
+                                   draw(payloads if draw(MOSTLY) else ODD_PAYLOADS))
+    else:
+        middle = other()
+    after = [other() for _ in range(draw(st.integers(0, 1)))]
+    return b"".join([*before, middle, *after])
 
 
 @st.composite
 def _frames(draw: st.DrawFn, linktype: int) -> tuple[int, bytes]:
     """A random advertising (or other) packet as a frame of `linktype`."""
-    kind = draw(st.sampled_from(["legacy", "extended", "raw"]))
+    kind = draw(st.sampled_from(["legacy", "extended", "extended", "raw"]))
     if kind == "legacy":
-        pdu_type, payload = draw(st.sampled_from(sorted(ble.LEGACY_WITH_DATA))), _legacy(
-            draw(ADS))
+        pdu_type = draw(st.sampled_from(sorted(ble.LEGACY_WITH_DATA)))
+        payload = _legacy(draw(_ads(MESSAGES)))
     elif kind == "extended":
         pdu_type = ble.PDU_ADV_EXT
-        payload = _extended(draw(ADS), address=draw(st.booleans()), aux=draw(st.booleans()))
+        payload = _extended(draw(_ads(_packs())), address=draw(MOSTLY),
+                            aux=not draw(MOSTLY))  # fmt: skip
     else:
         pdu_type, payload = draw(st.integers(0, 15)), draw(st.binary(max_size=60))
-    coded = draw(st.booleans())
+    coded = linktype != LL and draw(st.booleans())
     packet = ble_ll(pdu_type, payload[:255], coded=coded)
-    packet = packet[: len(packet) - draw(st.just(0) | st.integers(0, 12))]
+    if not draw(MOSTLY):
+        packet = packet[: len(packet) - draw(st.integers(0, 12))]
     if linktype == NORDIC:
         versions = [1, 2, 3] if len(packet) <= 245 else [2, 3]  # version 1: a length byte
         return linktype, nordic(packet, version=draw(st.sampled_from(versions)),
-                                crc_ok=draw(st.booleans()), coded=coded)  # fmt: skip
+                                crc_ok=draw(MOSTLY), coded=coded)  # fmt: skip
     if linktype == PHDR:
+        if draw(MOSTLY):
+            return linktype, _phdr(packet, crc_ok=draw(MOSTLY), coded=coded)
         flags = draw(st.integers(0, 0xFFFF))
         return linktype, bytes(8) + struct.pack("<H", flags) + packet
     return linktype, packet
