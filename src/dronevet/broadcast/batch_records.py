@@ -26,7 +26,7 @@ import orjson
 from dronevet.broadcast import row_writer
 from dronevet.broadcast.detection import Detection
 from dronevet.broadcast.fastpath import CHUNK_BYTES, BatchDecoder, BeaconBatch
-from dronevet.broadcast.payload import ASTM, WIFI_BEACON
+from dronevet.broadcast.payload import ASTM, BT_LEGACY
 from dronevet.broadcast.remoteid import decode as remoteid
 from dronevet.broadcast.remoteid.common import MessageError
 from dronevet.broadcast.remoteid.enums import CodedValue, lookup
@@ -40,6 +40,7 @@ from dronevet.broadcast.rid_fields import (
     text_value,
     time_2019_value,
 )
+from dronevet.broadcast.transports import KERNEL_TRANSPORTS
 from dronevet.capture.packets import CaptureReader, SkipTally
 
 Array = npt.NDArray[Any]
@@ -48,6 +49,8 @@ Record = dict[str, Any]
 T = TypeVar("T")
 _HEAD_KEYS = frozenset(("time", "transport", "mac", "frame"))
 """The keys a record has from its capture, not from its message."""
+_TRANSPORTS = np.array(KERNEL_TRANSPORTS, dtype=object)
+"""Transport labels indexable by a kernel row's transport."""
 
 
 def _labels(cls: type[CodedValue], size: int = 16) -> Array:
@@ -231,7 +234,7 @@ class BatchRecords:
         for time_ns, record in zip(times, self._records_of(batch, sel), strict=True):
             if record is not None:
                 fields = {key: value for key, value in record.items() if key not in _HEAD_KEYS}
-                found.append(Detection.of(time_ns, ASTM, WIFI_BEACON, record["mac"],
+                found.append(Detection.of(time_ns, ASTM, record["transport"], record["mac"],
                                           record["frame"], fields))  # fmt: skip
         return found
 
@@ -269,7 +272,7 @@ class BatchRecords:
         numbers = {name: cols[name] for name in (*tpl.float_columns, *tpl.int_columns)
                    if name in cols}  # fmt: skip
         numbers["frame"] = batch.frame
-        table = row_writer.strings(tpl, cols, batch.messages)
+        table = row_writer.strings(tpl, cols, batch.messages, batch.transport)
         rendered = renderer.render(kinds, batch.time_ns, batch.mac, numbers, table)
         redo = np.flatnonzero(rendered.declined | (kinds < 0))
         self._fast_detections += n - len(redo)
@@ -299,6 +302,7 @@ class BatchRecords:
         unique, inverse = np.unique(batch.mac[sel], return_inverse=True)
         macs = np.array([mac_text(m) for m in unique.tolist()], dtype=object)[inverse.reshape(-1)]
         frame = batch.frame[sel]
+        transport = _TRANSPORTS[batch.transport[sel]]
         out: list[Record | None] = [None] * len(sel)
         raw = batch.messages[sel]
         for code, (msg_type, fields) in MESSAGE_FIELDS.items():
@@ -308,7 +312,7 @@ class BatchRecords:
             values = [_values(field, cols, rows, raw) for field in fields]
             names = (*HEAD, *(field.key for field in fields))
             m = len(rows)
-            head = (times[rows].tolist(), [WIFI_BEACON] * m, macs[rows].tolist(),
+            head = (times[rows].tolist(), transport[rows].tolist(), macs[rows].tolist(),
                     frame[rows].tolist(), [msg_type] * m, cols["version"][rows].tolist())
             for row, values_of in zip(rows.tolist(), zip(*head, *values, strict=True),
                                       strict=True):  # fmt: skip
@@ -319,17 +323,19 @@ class BatchRecords:
         return out
 
     def _scalar(self, batch: BeaconBatch, row: int, time: str, mac: str) -> Record | None:
-        """A row the vectorised decoder rejected: the scalar decoder's record or skip reason."""
+        """A row the vectorised decoder rejected: the scalar decoder's record or skip reason
+        (as `pipeline.StreamDecoder` words it: a legacy advertisement carries one message,
+        the other transports a pack, the only one of its frame)."""
         frame = int(batch.frame[row])
+        transport = KERNEL_TRANSPORTS[batch.transport[row]]
         try:
             message = remoteid.decode_message(batch.messages[row].tobytes())
         except MessageError as error:
             index = row - int(np.searchsorted(batch.frame, frame))
-            self._fast_skipped.add(
-                f"{WIFI_BEACON}: message {index + 1} of the pack: {error.reason}", frame
-            )
+            where = "" if transport == BT_LEGACY else f"message {index + 1} of the pack: "
+            self._fast_skipped.add(f"{transport}: {where}{error.reason}", frame)
             return None
-        head = {"time": time, "transport": WIFI_BEACON, "mac": mac, "frame": frame}
+        head = {"time": time, "transport": transport, "mac": mac, "frame": frame}
         return {**head, **remoteid.message_record(message)}
 
 

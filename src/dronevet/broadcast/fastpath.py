@@ -1,25 +1,45 @@
-"""Batch path: Remote ID Wi-Fi beacons of a pcap or pcapng file decoded to numpy columns.
+"""Batch path: Remote ID Wi-Fi beacons and Bluetooth LE advertisements of a pcap or pcapng
+file decoded to numpy columns.
 
 The file is read in chunks into one reused buffer. A numba kernel walks the pcap records
-(`_scan`) or the pcapng packet blocks (`_scan_blocks`) of a chunk, the radiotap header (to
-its Flags field), the 802.11 header and the beacon's elements, and gathers every message
-of every Remote ID message pack (the vendor elements the transport table,
-`broadcast.transports`, marks `in_kernel`: FA:0B:BC type 0x0D) into an (N, 25) array with
-each message's frame number, capture time, transmitter address and counter. The
-vectorised decoder (`remoteid.batch.decode_messages`) turns that array into columns. The
-table reaches the kernel as an argument (`TransportTable.kernel_rows`), so an entry added
-at run time is honoured by the compiled, cached code.
+(`_scan`) or the pcapng packet blocks (`_scan_blocks`) of a chunk and reads each frame by
+its link type:
+- 802.11 (`_beacon_frame`): the radiotap header (to its Flags field), the 802.11 header and
+  the beacon's elements, gathering every message of the Remote ID message pack (the vendor
+  elements the transport table, `broadcast.transports`, marks `in_kernel`: FA:0B:BC type
+  0x0D). The table reaches the kernel as an argument (`TransportTable.kernel_rows`), so an
+  entry added at run time is honoured by the compiled, cached code.
+- Bluetooth LE of link types 251, 256 and 272 (`_ble_frame`), as the streaming path reads
+  it (`capture.ble`, `remoteid.transport_bluetooth`): the sniffer header, the access
+  address, the PDU header (after the coding indicator on the Coded PHY), the advertiser
+  address of a legacy PDU or the extended header's, the AD structures, and the service
+  data with UUID 0xFFFA and application code 0x0D: a legacy advertisement's one message
+  (`bt-legacy`) or an extended one's message pack (`bt-extended`).
+The messages go into an (N, 25) array with each message's frame number, capture time,
+transmitter address, counter and transport (an index into `transports.KERNEL_TRANSPORTS`).
+The vectorised decoder (`remoteid.batch.decode_messages`) turns that array into columns.
+The kernels are one module because numba's cache does not see changes to a compiled
+function it calls from another file.
 
-Frames the kernel does not settle - NAN action frames, beacons with an element of any
-other transport of the table (DJI DroneID, the French beacon, any entry added), single
-messages, empty or malformed packs, bad FCS, protected or truncated frames, and in
-pcapng every frame of an interface that is not 802.11 (Bluetooth LE, PPI), every Simple
-Packet Block (no time stamp) and every damaged packet block - are handed, by offset, to
-the streaming path (`pipeline.StreamDecoder`), which decodes or counts them exactly as it
-does for any capture. The pcapng kernel stops at every other block (sections, interfaces,
-unknown types, corrupt lengths) and at blocks larger than the buffer; the pcapng reader
-takes those in itself (`PcapngReader.frame` and `.block`), so frame numbers, times and
-skips are the streaming reader's. Memory depends on the chunk size, not the file size.
+Frames the kernel does not settle are handed, by offset, to the streaming path
+(`pipeline.StreamDecoder`), which decodes or counts them exactly as it does for any
+capture:
+- 802.11: NAN action frames, beacons with an element of any other transport of the table
+  (DJI DroneID, the French beacon, any entry added), single messages, empty or malformed
+  packs, a second pack in one beacon, bad FCS, protected or truncated frames;
+- Bluetooth LE: a CRC error the sniffer reports, PDU types other than the advertising ones
+  the streaming path reads, a header or AD structure that runs past its end, Remote ID in
+  an extended PDU without an advertiser address or with an AuxPtr (the rest of its data
+  is in a chain the kernel does not follow), a second Remote ID structure, service data
+  without a message counter, a legacy payload that is not one message, an extended one
+  that is not a pack of 1 to 9 messages (data-channel packets and advertisements without
+  Remote ID it settles: they carry nothing);
+- in pcapng every frame of an interface of another link type (PPI), every Simple Packet
+  Block (no time stamp) and every damaged packet block.
+The pcapng kernel stops at every other block (sections, interfaces, unknown types, corrupt
+lengths) and at blocks larger than the buffer; the pcapng reader takes those in itself
+(`PcapngReader.frame` and `.block`), so frame numbers, times and skips are the streaming
+reader's. Memory depends on the chunk size, not the file size.
 """
 
 from __future__ import annotations
@@ -38,8 +58,26 @@ from dronevet.broadcast import transports
 from dronevet.broadcast.detection import Detection
 from dronevet.broadcast.pipeline import StreamDecoder
 from dronevet.broadcast.remoteid.batch import decode_messages
-from dronevet.broadcast.transports import ROW_IN_KERNEL, ROW_MATCH, ROW_MATCH_LENGTH, ROW_OUI
+from dronevet.broadcast.remoteid.common import MESSAGE_SIZE
+from dronevet.broadcast.remoteid.message_pack import PACK_HEADER, PACK_MAX_MESSAGES, PACK_TYPE
+from dronevet.broadcast.remoteid.transport_bluetooth import AD_SERVICE_DATA_16, APP_CODE, ODID_UUID
+from dronevet.broadcast.transports import (
+    KERNEL_BT_EXTENDED,
+    KERNEL_BT_LEGACY,
+    KERNEL_WIFI_BEACON,
+    ROW_IN_KERNEL,
+    ROW_MATCH,
+    ROW_MATCH_LENGTH,
+    ROW_OUI,
+)
 from dronevet.capture import linktypes
+from dronevet.capture.ble import (
+    _EXT_FIELD_SIZES,
+    ADVERTISING_ACCESS_ADDRESS,
+    LEGACY_WITH_DATA,
+    PDU_ADV_EXT,
+    PHY_CODED,
+)
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import CaptureReader, Packet, SkipTally
 from dronevet.capture.pcap import MAX_RECORD, PcapReader
@@ -50,11 +88,14 @@ MESSAGE_CAPACITY = 1 << 16
 SLOW_CAPACITY = 1 << 14
 STREAMED_BATCH = 4096  # detections per batch from a capture the kernel cannot read
 
-FAST_LINKTYPES = frozenset({linktypes.IEEE802_11_RADIOTAP, linktypes.IEEE802_11})
-
-READ_STREAMED, READ_80211, READ_RADIOTAP = 0, 1, 2
-"""How the pcapng kernel reads an interface's frames: streaming path, plain 802.11, radiotap."""
-READINGS = {linktypes.IEEE802_11: READ_80211, linktypes.IEEE802_11_RADIOTAP: READ_RADIOTAP}
+FAST_LINKTYPES = frozenset({
+    linktypes.IEEE802_11_RADIOTAP, linktypes.IEEE802_11, linktypes.BLUETOOTH_LE_LL,
+    linktypes.BLUETOOTH_LE_LL_WITH_PHDR, linktypes.NORDIC_BLE,
+})  # fmt: skip
+"""The link types the kernels read: 802.11 (`_beacon_frame`), Bluetooth LE (`_ble_frame`)."""
+READ_STREAMED = -1
+"""How the pcapng kernel reads an interface's frames: by its link type (one of
+`FAST_LINKTYPES`), or not at all (this: the streaming path reads them)."""
 CLOCK_TIMES, CLOCK_DIVIDED, CLOCK_SHIFTED = 0, 1, 2
 """A pcapng interface's ticks to nanoseconds: times 10^k, divided by 10^k, times 10^9 / 2^k."""
 TIME_MAX = 1 << 62
@@ -62,6 +103,17 @@ TIME_MAX = 1 << 62
 their frames, go to the streaming path, which holds any time stamp exactly."""
 STOP_FULL, STOP_NEED, STOP_READER = 0, 1, 2
 """Why the pcapng kernel stopped: arrays full, block past the buffer's end, block for the reader."""
+
+# Bluetooth LE, as `capture.ble` and `remoteid.transport_bluetooth` read it
+_LEGACY_TYPES = sum(1 << pdu_type for pdu_type in LEGACY_WITH_DATA)
+"""The legacy PDU types that carry an address and AD structures, one bit each."""
+_UUID_0, _UUID_1 = ODID_UUID
+(_APP,) = APP_CODE
+_EXT_SIZES = np.array(_EXT_FIELD_SIZES, dtype=np.int64)
+_EXT_AUX_PTR = 1 << 4
+"""Extended header flag: a pointer to an auxiliary packet (bit 0 is the advertiser address)."""
+_PHDR_CRC_CHECKED, _PHDR_CRC_VALID = 0x0400, 0x0800
+"""Flags of the pseudo-header of link type 256."""
 
 
 @numba.njit(cache=True)
@@ -114,9 +166,11 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
     table: npt.NDArray[np.int64], frame: int, time_ns: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    transports: npt.NDArray[np.uint8],
 ) -> int:
     """Gather one frame's Remote ID beacon messages; the new count, or -1 for the slow path
-    (also for any element of a transport in `table` that the kernel does not decode)."""
+    (also for any element of a transport in `table` that the kernel does not decode, and for
+    a second message pack, whose messages the decoders number from 1 again)."""
     f = start
     if radiotap:
         if end - start < 8 or buf[start] != 0:
@@ -177,8 +231,8 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
         if tag == 221 and size >= 3:
             entry = _transport(buf, body, size, table)
             if entry >= 0:
-                if table[entry, ROW_IN_KERNEL] == 0:
-                    return -1  # DJI, French or an added transport: streaming path
+                if table[entry, ROW_IN_KERNEL] == 0 or found != n:
+                    return -1  # DJI, French or an added transport, a second pack: streaming
                 at = body + 3 + table[entry, ROW_MATCH_LENGTH]  # the message counter
                 if at + 4 > body + size:
                     return -1
@@ -196,20 +250,167 @@ def _beacon_frame(  # noqa: C901 - a compiled kernel is one loop
                     times[found] = time_ns
                     macs[found] = mac
                     counters[found] = buf[at]
+                    transports[found] = KERNEL_WIFI_BEACON
                     found += 1
         pos = body + size
     return found
 
 
 @numba.njit(cache=True)
-def _scan(
-    buf: npt.NDArray[np.uint8], pos: int, end: int, big: bool, ns_per_tick: int,
-    radiotap: bool, table: npt.NDArray[np.int64], frame: int,
+def _ble_link_layer(buf: npt.NDArray[np.uint8], start: int, end: int, linktype: int) -> int:
+    """Where the PDU header starts behind the sniffer header, access address and (on the
+    Coded PHY) coding indicator; -1 for the streaming path, -2 off the advertising channels."""
+    coded = False
+    packet = start
+    if linktype == linktypes.NORDIC_BLE:
+        if end - start < 8:
+            return -1
+        version = int(buf[start + 3])
+        header = int(buf[start + 7])
+        if version < 1 or version > 3 or header < 10 or end - start < 7 + header:
+            return -1
+        flags = int(buf[start + 8])
+        if not flags & 1:
+            return -1  # CRC error
+        coded = version >= 2 and (flags >> 4) & 7 == PHY_CODED
+        packet = start + 7 + header
+    elif linktype == linktypes.BLUETOOTH_LE_LL_WITH_PHDR:
+        if end - start < 10:
+            return -1
+        flags = _u16le(buf, start + 8)
+        if flags & _PHDR_CRC_CHECKED and not flags & _PHDR_CRC_VALID:
+            return -1
+        coded = flags >> 14 == PHY_CODED
+        packet = start + 10
+    if end - packet < 6:
+        return -1
+    if _u32(buf, packet, False) != ADVERTISING_ACCESS_ADDRESS:
+        return -2
+    header_at = packet + (5 if coded else 4)
+    return header_at if end - header_at >= 2 else -1
+
+
+@numba.njit(cache=True)
+def _advertisement(
+    buf: npt.NDArray[np.uint8], at: int, end: int
+) -> tuple[int, int, int, bool]:
+    """(advertiser address, first AD structure, end of the AD structures, extended) of the
+    PDU whose header is at `at`; address -1 where the kernel leaves the PDU to the streaming
+    path, -2 where it leaves a Remote ID structure in it there (an extended PDU without an
+    address, or with an AuxPtr) but reads that it has none."""
+    pdu_type = int(buf[at]) & 0x0F
+    length = int(buf[at + 1])
+    payload = at + 2
+    stop = payload + length
+    if stop > end:
+        return -1, 0, 0, False
+    if (_LEGACY_TYPES >> pdu_type) & 1:
+        if length < 6:
+            return -1, 0, 0, False
+        return payload, payload + 6, stop, False
+    if pdu_type != PDU_ADV_EXT or length == 0:
+        return -1, 0, 0, False
+    header = int(buf[payload]) & 0x3F
+    if 1 + header > length:
+        return -1, 0, 0, False
+    address = -2
+    if header:
+        flags = int(buf[payload + 1])
+        position = 2
+        for bit in range(_EXT_SIZES.shape[0]):
+            if flags & (1 << bit):
+                if bit == 0:
+                    address = payload + position
+                position += _EXT_SIZES[bit]
+        if position > 1 + header:
+            return -1, 0, 0, False
+        if flags & _EXT_AUX_PTR:
+            address = -2
+    return address, payload + 1 + header, stop, True
+
+
+@numba.njit(cache=True)
+def _service_data(buf: npt.NDArray[np.uint8], pos: int, stop: int) -> tuple[int, int]:
+    """(start, size) of the one Remote ID service data body among the AD structures in
+    `buf[pos:stop]`; (-1, 0) where there is none, (-2, 0) for the streaming path (an AD
+    structure past the end, a second Remote ID structure)."""
+    found, size = -1, 0
+    while pos < stop:
+        length = int(buf[pos])
+        if length == 0:
+            break  # padding ends the run
+        if pos + 1 + length > stop:
+            return -2, 0
+        body = pos + 2
+        if (buf[pos + 1] == AD_SERVICE_DATA_16 and length - 1 >= 3 and buf[body] == _UUID_0
+                and buf[body + 1] == _UUID_1 and buf[body + 2] == _APP):  # fmt: skip
+            if found >= 0:
+                return -2, 0
+            found, size = body, length - 1
+        pos += 1 + length
+    return found, size
+
+
+@numba.njit(cache=True)
+def _ble_frame(
+    buf: npt.NDArray[np.uint8], start: int, end: int, linktype: int, frame: int,
+    time_ns: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
-    slow: npt.NDArray[np.int64], max_record: int,
+    transports: npt.NDArray[np.uint8],
+) -> int:
+    """Gather the Remote ID messages of the Bluetooth LE frame `buf[start:end]` from row
+    `n`; the new count, or -1 for the streaming path (see the module's description)."""
+    at = _ble_link_layer(buf, start, end, linktype)
+    if at < 0:
+        return n if at == -2 else -1
+    address, data, stop, extended = _advertisement(buf, at, end)
+    if address == -1:
+        return -1
+    body, size = _service_data(buf, data, stop)
+    if body == -1:
+        return n
+    if body < 0 or address < 0 or size < 4:
+        return -1
+    payload, length = body + 4, size - 4
+    count = 1
+    if extended:
+        if length < PACK_HEADER or buf[payload] >> 4 != PACK_TYPE or (
+            buf[payload + 1] != MESSAGE_SIZE
+        ):
+            return -1
+        count = int(buf[payload + 2])
+        if count == 0 or count > PACK_MAX_MESSAGES or PACK_HEADER + MESSAGE_SIZE * count > length:
+            return -1
+        payload += PACK_HEADER
+    elif length != MESSAGE_SIZE or buf[payload] >> 4 == PACK_TYPE:
+        return -1
+    mac = np.uint64(0)
+    for i in range(5, -1, -1):  # sent least significant byte first
+        mac = (mac << np.uint64(8)) | np.uint64(buf[address + i])
+    for m in range(count):
+        src = payload + MESSAGE_SIZE * m
+        for b in range(MESSAGE_SIZE):
+            msgs[n, b] = buf[src + b]
+        frames[n] = frame
+        times[n] = time_ns
+        macs[n] = mac
+        counters[n] = buf[body + 3]
+        transports[n] = KERNEL_BT_EXTENDED if extended else KERNEL_BT_LEGACY
+        n += 1
+    return n
+
+
+@numba.njit(cache=True)
+def _scan(
+    buf: npt.NDArray[np.uint8], pos: int, end: int, big: bool, ns_per_tick: int,
+    linktype: int, table: npt.NDArray[np.int64], frame: int,
+    msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
+    macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    transports: npt.NDArray[np.uint8], slow: npt.NDArray[np.int64], max_record: int,
 ) -> tuple[int, int, int, int, bool]:
-    """Walk pcap records from `pos`: (next position, last frame, messages, slow frames, corrupt).
+    """Walk pcap records of `linktype` (one of `FAST_LINKTYPES`) from `pos`: (next position,
+    last frame, messages, slow frames, corrupt).
 
     Stops before a record that does not fit in `buf[:end]`, when the message or slow
     arrays could overflow, or (corrupt true) at a record length over `max_record`.
@@ -217,6 +418,8 @@ def _scan(
     n = 0
     n_slow = 0
     capacity = msgs.shape[0]
+    radiotap = linktype == linktypes.IEEE802_11_RADIOTAP
+    wifi = radiotap or linktype == linktypes.IEEE802_11  # decided once: twice as fast
     while pos + 16 <= end:
         caplen = _u32(buf, pos + 8, big)
         if caplen > max_record:
@@ -229,8 +432,13 @@ def _scan(
         seconds = _u32(buf, pos, big)
         fraction = _u32(buf, pos + 4, big)
         time_ns = seconds * 1_000_000_000 + fraction * ns_per_tick
-        got = _beacon_frame(buf, pos + 16, pos + 16 + caplen, radiotap, table, frame,
-                            time_ns, n, msgs, frames, times, macs, counters)
+        data, data_end = pos + 16, pos + 16 + caplen
+        if wifi:
+            got = _beacon_frame(buf, data, data_end, radiotap, table, frame, time_ns, n, msgs,
+                                frames, times, macs, counters, transports)  # fmt: skip
+        else:
+            got = _ble_frame(buf, data, data_end, linktype, frame, time_ns, n, msgs, frames,
+                             times, macs, counters, transports)  # fmt: skip
         if got < 0:
             slow[n_slow, 0] = pos
             slow[n_slow, 1] = frame
@@ -277,6 +485,7 @@ def _packet_block(
     frame: int, n: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
+    transports: npt.NDArray[np.uint8],
 ) -> int:
     """Gather the messages of one Enhanced (or obsolete) Packet Block; the new count, or -1
     for the streaming path (which also counts whatever is wrong with the block)."""
@@ -291,8 +500,13 @@ def _packet_block(
     if time_ns < 0:
         return -1
     data = body + 20
-    return _beacon_frame(buf, data, data + caplen, clocks[iface, 0] == READ_RADIOTAP,
-                         table, frame, time_ns, n, msgs, frames, times, macs, counters)
+    reading = clocks[iface, 0]
+    if reading == linktypes.IEEE802_11_RADIOTAP or reading == linktypes.IEEE802_11:
+        return _beacon_frame(buf, data, data + caplen, reading == linktypes.IEEE802_11_RADIOTAP,
+                             table, frame, time_ns, n, msgs, frames, times, macs, counters,
+                             transports)  # fmt: skip
+    return _ble_frame(buf, data, data + caplen, reading, frame, time_ns, n, msgs, frames, times,
+                      macs, counters, transports)  # fmt: skip
 
 
 @numba.njit(cache=True)
@@ -302,7 +516,7 @@ def _scan_blocks(
     frame: int,
     msgs: npt.NDArray[np.uint8], frames: npt.NDArray[np.int64], times: npt.NDArray[np.int64],
     macs: npt.NDArray[np.uint64], counters: npt.NDArray[np.uint8],
-    slow: npt.NDArray[np.int64],
+    transports: npt.NDArray[np.uint8], slow: npt.NDArray[np.int64],
 ) -> tuple[int, int, int, int, int, int]:
     """Walk pcapng packet blocks of one section from `pos`.
 
@@ -336,7 +550,8 @@ def _scan_blocks(
         got = -1
         if kind != SPB and bound <= capacity:
             got = _packet_block(buf, pos, total, big, kind == OPB, clocks, n_clocks,
-                                table, frame, n, msgs, frames, times, macs, counters)
+                                table, frame, n, msgs, frames, times, macs, counters,
+                                transports)
         if got < 0:
             slow[n_slow, 0] = pos
             slow[n_slow, 1] = frame
@@ -351,18 +566,21 @@ def _scan_blocks(
 
 @dataclass(frozen=True, slots=True)
 class BeaconBatch:
-    """Decoded Remote ID beacon messages of part of a capture, one numpy column per field.
+    """Decoded Remote ID messages of part of a capture, one numpy column per field.
 
-    `frame`, `time_ns`, `mac` (48-bit address in an unsigned integer, first byte most
-    significant), `counter` and `messages` (the 25 bytes as received) are per message,
-    aligned with `columns` (see `remoteid.batch.decode_messages`); frame numbers ascend.
-    `others` holds what the streaming path decoded from the frames the kernel handed over.
+    `frame`, `time_ns`, `mac` (48-bit address in an unsigned integer, first byte as people
+    write it most significant), `counter`, `transport` (an index into
+    `transports.KERNEL_TRANSPORTS`) and `messages` (the 25 bytes as received) are per
+    message, aligned with `columns` (see `remoteid.batch.decode_messages`); frame numbers
+    ascend. `others` holds what the streaming path decoded from the frames the kernel
+    handed over.
     """
 
     frame: npt.NDArray[np.int64]
     time_ns: npt.NDArray[np.int64]
     mac: npt.NDArray[np.uint64]
     counter: npt.NDArray[np.uint8]
+    transport: npt.NDArray[np.uint8]
     messages: npt.NDArray[np.uint8]
     columns: dict[str, npt.NDArray[np.generic]]
     others: list[Detection] = field(default_factory=list)
@@ -374,7 +592,7 @@ class BeaconBatch:
 def _others_only(found: list[Detection]) -> BeaconBatch:
     """A batch of detections the streaming path made, without kernel rows."""
     empty, none = np.empty(0, dtype=np.int64), np.empty((0, 25), np.uint8)
-    return BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none,
+    return BeaconBatch(empty, empty, empty.astype(np.uint64), none[:, 0], none[:, 0], none,
                        decode_messages(none), found)
 
 
@@ -392,6 +610,8 @@ class _Scratch:
         default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.uint64))
     counters: npt.NDArray[np.uint8] = field(
         default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.uint8))
+    transports: npt.NDArray[np.uint8] = field(
+        default_factory=lambda: np.empty(MESSAGE_CAPACITY, dtype=np.uint8))
     slow: npt.NDArray[np.int64] = field(
         default_factory=lambda: np.empty((SLOW_CAPACITY, 3), dtype=np.int64))
     """Frames handed to the streaming path: three numbers each, which the kernel defines."""
@@ -400,7 +620,8 @@ class _Scratch:
         """The first `n` message rows, copied and decoded, with the handed-over detections."""
         return BeaconBatch(
             self.frames[:n].copy(), self.times[:n].copy(), self.macs[:n].copy(),
-            self.counters[:n].copy(), self.msgs[:n].copy(), decode_messages(self.msgs[:n]),
+            self.counters[:n].copy(), self.transports[:n].copy(), self.msgs[:n].copy(),
+            decode_messages(self.msgs[:n]),
             others,
         )
 
@@ -422,7 +643,8 @@ def _clock_row(interface: Interface) -> tuple[int, int, int, int]:
         mode, factor, exact = CLOCK_DIVIDED, 10 ** (exponent - 9), exponent <= 27
     if not exact or abs(offset_ns) > TIME_MAX:
         return READ_STREAMED, CLOCK_TIMES, 1, 0
-    return READINGS.get(interface.linktype, READ_STREAMED), mode, factor, offset_ns
+    reading = interface.linktype if interface.linktype in FAST_LINKTYPES else READ_STREAMED
+    return reading, mode, factor, offset_ns
 
 
 @dataclass(slots=True)
@@ -498,9 +720,9 @@ class BatchDecoder:
     """Decode a capture batch by batch; after iteration, counts and skips are complete.
 
     `source` is a path (opened once here) or a reader `open_capture` made. A pcap file of
-    802.11 frames and every pcapng file go through a kernel; any other capture (a pcap file
-    of Bluetooth LE) wholly through the streaming path. `offset` is how far into the file
-    the batches handed out so far reach (progress).
+    a link type the kernel reads (`FAST_LINKTYPES`) and every pcapng file go through a
+    kernel; any other capture (a pcap file of PPI) wholly through the streaming path.
+    `offset` is how far into the file the batches handed out so far reach (progress).
     """
 
     source: Path | CaptureReader
@@ -511,7 +733,8 @@ class BatchDecoder:
     stream: StreamDecoder = field(default_factory=StreamDecoder)
 
     def batches(self) -> Iterator[BeaconBatch]:
-        """Batches in file order; a non-802.11 pcap goes wholly through the streaming path."""
+        """Batches in file order; a pcap the kernel cannot read goes wholly through the
+        streaming path."""
         source = self.source
         reader = source if not isinstance(source, Path) else open_capture(source)
         table = transports.current().kernel_rows()
@@ -529,7 +752,6 @@ class BatchDecoder:
         buf = np.empty(chunk, dtype=np.uint8)
         out = _Scratch()
         big = reader.byte_order == ">"
-        radiotap = reader.linktype == linktypes.IEEE802_11_RADIOTAP
         frame, valid, eof, base = 0, 0, False, 24  # base: file offset of buf[0]
         with reader.handle as handle:
             while True:
@@ -540,9 +762,9 @@ class BatchDecoder:
                 pos = 0
                 while True:
                     new_pos, frame, n, n_slow, corrupt = _scan(
-                        buf, pos, valid, big, reader.ns_per_tick, radiotap, table, frame,
-                        out.msgs, out.frames, out.times, out.macs, out.counters, out.slow,
-                        MAX_RECORD,
+                        buf, pos, valid, big, reader.ns_per_tick, reader.linktype, table, frame,
+                        out.msgs, out.frames, out.times, out.macs, out.counters, out.transports,
+                        out.slow, MAX_RECORD,
                     )
                     self.frames, self.offset = frame, base + new_pos
                     if n or n_slow:
@@ -594,7 +816,7 @@ class BatchDecoder:
                 pos, reader.number, fast, n, n_slow, stop = _scan_blocks(
                     chunks.buf, chunks.pos, chunks.valid, order == ">", clocks.rows,
                     clocks.count, table, reader.number, out.msgs, out.frames, out.times,
-                    out.macs, out.counters, out.slow,
+                    out.macs, out.counters, out.transports, out.slow,
                 )
                 reader.delivered += fast
                 others = self._handed_over(reader, chunks.buf, order, out.slow[:n_slow])

@@ -4,7 +4,7 @@ Building a dict per message and serialising it costs twenty times the decoding i
 one compiled loop writes every row of a batch into one byte buffer from the columns:
 - a format's template (JSON lines and CSV here; GeoJSON in `geojson`, KML in `kml`) has
   variants per message type (`rid_fields.MESSAGE_FIELDS`): the bytes between the values
-  (keys, separators, the constant transport and message type) and, per value, its kind
+  (keys, separators, the constant message type) and, per value, its kind
   and the column it reads; a row takes the first variant whose values it knows, so a map
   format leaves out records without a position and writes an altitude only where known;
 - numbers are written from the floats and integers themselves: the fewest decimals that
@@ -12,9 +12,9 @@ one compiled loop writes every row of a batch into one byte buffer from the colu
   of the format's usual writer (orjson for JSON, `repr` for CSV and KML), NaN and -1 as
   null;
 - capture times and transmitter addresses are formatted in the loop;
-- texts, labels and 2019-epoch times come from a table of ready-encoded strings, each
-  distinct value encoded once by the format's own encoder (orjson, the csv module, XML
-  escaping).
+- texts, labels, transports and 2019-epoch times come from a table of ready-encoded
+  strings, each distinct value encoded once by the format's own encoder (orjson, the csv
+  module, XML escaping).
 
 A row the loop cannot write exactly (a float outside the range it formats, a time before
 1970) is declined and written by the dict path instead; so are rows the
@@ -37,7 +37,6 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from dronevet.broadcast.payload import WIFI_BEACON
 from dronevet.broadcast.remoteid.enums import lookup
 from dronevet.broadcast.rid_fields import (
     HEAD,
@@ -49,6 +48,7 @@ from dronevet.broadcast.rid_fields import (
     text_value,
     time_2019_value,
 )
+from dronevet.broadcast.transports import KERNEL_TRANSPORTS
 
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]
@@ -318,7 +318,7 @@ def _value_kind(f: Field) -> int:
 def record_items(code: int) -> list[Item]:
     """The keys of a record of batch message type `code`, as `batch_records` orders them."""
     msg_type, fields = MESSAGE_FIELDS[code]
-    head = [Item("time", value(TIME)), Item("transport", None, WIFI_BEACON),
+    head = [Item("time", value(TIME)), Item("transport", value(STR, "transport")),
             Item("mac", value(MAC)), Item("frame", value(INT, "frame")),
             Item("msg_type", None, msg_type), Item("version", value(INT, "version"))]  # fmt: skip
     assert tuple(item.key for item in head) == HEAD
@@ -515,10 +515,15 @@ class StringTable:
         return table, offsets, stacked, int(sizes.max())
 
 
-def strings(tpl: Template, cols: dict[str, npt.NDArray[Any]], raw: U8) -> StringTable:
-    """The string table of a slice of batch columns (`raw`: its 25-byte messages)."""
+def strings(
+    tpl: Template, cols: dict[str, npt.NDArray[Any]], raw: U8, transport: U8
+) -> StringTable:
+    """The string table of a slice of batch columns (`raw`: its 25-byte messages,
+    `transport`: each row's index into `transports.KERNEL_TRANSPORTS`)."""
     kinds = cols["msg_type"]
     table = StringTable(tpl, len(kinds))
+    table.add_codes("transport", np.arange(len(kinds)), KERNEL_TRANSPORTS,
+                    transport.astype(np.int64))  # fmt: skip
     for code, (_, fields) in MESSAGE_FIELDS.items():
         rows = np.flatnonzero(kinds == code)
         if not len(rows):

@@ -17,7 +17,8 @@ OUI with other bytes after it) carries no broadcast, on either path.
 
 Not here: Remote ID over Wi-Fi NAN (Wi-Fi Alliance OUI 50:6F:9A type 0x13) travels in
 public action frames, not in beacon elements, and `remoteid.transport_wifi_nan` reads it;
-Bluetooth service data is read by `remoteid.transport_bluetooth`.
+Bluetooth service data is read by `remoteid.transport_bluetooth` (and by the batch kernel
+itself). `KERNEL_TRANSPORTS` names the transports of the kernel's message rows.
 
 `registered(entry)` puts one more transport in force for both paths for the length of a
 `with` block: a transport being tried out, or a test's made-up one.
@@ -36,6 +37,8 @@ import numpy.typing as npt
 from dronevet.broadcast.dji.wifi import PREFIX as DJI_MAGIC
 from dronevet.broadcast.payload import (
     ASTM,
+    BT_EXTENDED,
+    BT_LEGACY,
     DJI,
     DJI_WIFI,
     FRANCE,
@@ -50,6 +53,9 @@ PROTOCOLS: Final = frozenset({ASTM, DJI, FRANCE})
 ROW_OUI, ROW_IN_KERNEL, ROW_MATCH_LENGTH, ROW_MATCH = 0, 1, 2, 3
 """Columns of `TransportTable.kernel_rows`: the OUI as a 24-bit integer, 1 where the kernel
 decodes the entry itself, the length of `match`, then the bytes of `match`."""
+KERNEL_TRANSPORTS: Final = (WIFI_BEACON, BT_LEGACY, BT_EXTENDED)
+"""The transports of the batch kernels' message rows: each row holds its transport's index."""
+KERNEL_WIFI_BEACON, KERNEL_BT_LEGACY, KERNEL_BT_EXTENDED = range(len(KERNEL_TRANSPORTS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +65,8 @@ class BeaconTransport:
     `counter`: a 1-byte message counter follows `match`, the payload follows the counter.
     `keep_match`: the payload starts at `match` (DJI's decoder reads its magic), else after
     it. `in_kernel`: the batch kernel decodes it itself, which it can only for an ASTM
-    message pack after a counter (its rows are labelled `payload.WIFI_BEACON` by
-    `batch_records`).
+    message pack after a counter (its rows are labelled `payload.WIFI_BEACON`:
+    `KERNEL_WIFI_BEACON`).
     """
 
     name: str
