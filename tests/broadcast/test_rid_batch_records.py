@@ -185,7 +185,7 @@ def test_cli_output_is_identical_on_both_paths_for_every_shared_capture(tmp_path
         assert batched == streamed, fmt
 
 
-def test_a_bluetooth_pcap_goes_wholly_through_the_streaming_path(tmp_path: Path) -> None:
+def test_a_bluetooth_pcap_gives_the_streaming_paths_records(tmp_path: Path) -> None:
     from capture.capture_builders import ble_ll, nordic, odid_service_data
 
     advert = ble_ll(2, SOURCE[::-1] + odid_service_data(1, SYSTEM_V2))

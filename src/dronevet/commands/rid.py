@@ -163,14 +163,15 @@ def decode(
         bool, typer.Option("--tracks", help="print one summary per drone instead of messages")
     ] = False,
     stream: Annotated[
-        bool, typer.Option("--stream", help="decode pcap files frame by frame (no batch path)")
+        bool, typer.Option("--stream", help="decode frame by frame (no batch path; for comparison)")
     ] = False,
 ) -> None:
     """Decode every drone broadcast in captures: one record per message on standard output.
 
-    pcap files go through the batch path (the same records, much faster); pcapng files and
-    `--stream` go frame by frame. With --tracks, one summary per drone instead (latest
-    position, operator and home positions, identity, counts, recent history); with
+    pcap and pcapng files go through the batch path (Wi-Fi and Bluetooth LE; the same
+    records as frame by frame, much faster); `--stream` decodes frame by frame. With
+    --tracks, one summary per drone instead (latest position, operator and home
+    positions, identity, counts, recent history); with
     `--format cot`, the Cursor on Target events of every track update, in time order, one
     per line. A summary of frames read and of what was skipped, and why, goes to standard
     error.
