@@ -35,8 +35,12 @@ def postgres_database() -> Iterator[str]:
     try:
         admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
     except psycopg.Error as error:
+        reason = " ".join(str(error).split())
+    else:
+        reason = None
+    if reason is not None:
         pytest.fail(
-            f"PostgreSQL is not reachable at {shown_url(ADMIN_URL)} ({error}); the store "
+            f"PostgreSQL is not reachable at {shown_url(ADMIN_URL)} ({reason}); the store "
             "tests need it running: start it with `pg_ctlcluster --skip-systemctl-redirect "
             "$(ls /etc/postgresql) main start` (.ci/run does), or point "
             "DRONEVET_TEST_POSTGRES_URL at one",

@@ -16,8 +16,8 @@ it, file it) and pass it to a later `verify`, which then also finds a rewritten 
 shortened log.
 
 Appending takes PostgreSQL's transaction-level advisory lock, so concurrent writers queue
-instead of both claiming the next number (on SQLite the database's single writer does that;
-a writer that loses the race fails rather than forking the chain).
+instead of both claiming the next number (on SQLite, every transaction of the store's
+engine holds the database's write lock from its start, which does the same).
 """
 
 from __future__ import annotations

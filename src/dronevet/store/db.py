@@ -3,9 +3,14 @@
 The URL is `Settings.database_url`: an SQLite file by default, PostgreSQL in production
 (`postgresql+psycopg://user:password@host/db`; a plain `postgresql://` URL is read as psycopg 3).
 SQLite connections get what the store relies on: foreign keys enforced, the write-ahead log
-(readers do not block the writer), and real transactions - SQLAlchemy, not the sqlite3
-module, emits BEGIN, so a SELECT, DDL and SAVEPOINT all belong to the transaction they run in
-(`upsert_aircraft`'s all-or-nothing and the migrations depend on it).
+(a reader outside a transaction never waits), and real transactions - SQLAlchemy, not the
+sqlite3 module, emits BEGIN, so a SELECT, DDL and SAVEPOINT all belong to the transaction
+they run in (`upsert_aircraft`'s all-or-nothing and the migrations depend on it). A
+transaction begins IMMEDIATE, taking SQLite's one write lock at the start: one that reads and
+then writes (as appending to the audit log does) waits for another writer to finish, up to
+the driver's five seconds, instead of failing once it has read. A read-only transaction
+(`transaction(..., read_only=True)`) reads a snapshot and never waits for a writer; both
+backends refuse a write in it.
 
 A URL is only ever shown through `shown_url`, which replaces the password with `***`, and a
 database error reaches people as a `DronevetError` naming the shown URL, never the driver's
@@ -25,6 +30,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dronevet.errors import BadInputError, DronevetError
+
+_READ_ONLY = "dronevet_read_only"
 
 
 def parse_url(url: str | URL) -> URL:
@@ -83,7 +90,9 @@ def _sqlite_connected(dbapi_connection: Any, _record: object) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    read_only = connection.get_execution_options().get(_READ_ONLY, False)
+    connection.exec_driver_sql(f"PRAGMA query_only = {'ON' if read_only else 'OFF'}")
+    connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -92,13 +101,16 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session in one transaction: committed when the block ends, rolled back if it raises.
+def transaction(sessions: sessionmaker[Session], *, read_only: bool = False) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back if it raises;
+    `read_only` for one that only reads (see above).
 
     A database error (unreachable server, refused statement) becomes a `DronevetError`, as
     `reported` says.
     """
     with reported(sessions.kw["bind"].url), sessions.begin() as session:
+        if read_only:
+            session.connection(execution_options={_READ_ONLY: True, "postgresql_readonly": True})
         yield session
 
 
