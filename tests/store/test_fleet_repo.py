@@ -108,6 +108,9 @@ def test_an_organisation_cannot_be_a_unit_of_its_own_unit(sessions: Sessions) ->
     looped = Organisation(STATE.name, STATE.bindings, "US-FL", 7, parent=COUNTY.name)
     with transaction(sessions) as session, pytest.raises(BadInputError, match="its units"):
         save_organisation(session, looped, actor="admin")
+    itself = Organisation(STATE.name, parent=STATE.name)
+    with transaction(sessions) as session, pytest.raises(BadInputError, match="of itself"):
+        save_organisation(session, itself, actor="admin")
 
 
 def test_aircraft_come_back_as_stored(sessions: Sessions) -> None:

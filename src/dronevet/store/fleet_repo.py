@@ -159,6 +159,8 @@ def _check_organisation(organisation: Organisation) -> None:
 def _parent_row(session: Session, organisation: Organisation) -> OrganisationRow | None:
     if organisation.parent is None:
         return None
+    if organisation.parent == organisation.name:
+        raise BadInputError(f"organisation {organisation.name!r} cannot be a unit of itself")
     parent = _organisation_row(session, organisation.parent)
     ancestor: OrganisationRow | None = parent
     while ancestor is not None:
