@@ -11,7 +11,7 @@ import warnings
 
 import typer
 
-from dronevet.commands import demo, droneid, kb, rid, screen, vet
+from dronevet.commands import demo, droneid, fleet, kb, rid, screen, vet
 
 app = typer.Typer(
     name="dronevet",
@@ -29,6 +29,8 @@ app.add_typer(demo.app)
 app.add_typer(kb.app, name="kb")
 app.add_typer(rid.app, name="rid")
 app.add_typer(droneid.app, name="droneid")
+app.add_typer(fleet.app, name="fleet")
+app.add_typer(fleet.audit_app, name="audit")
 
 
 def main() -> None:

@@ -1,0 +1,113 @@
+"""The fleet register every front uses: organisations and aircraft kept in the store.
+
+`open_register(settings)` connects to the store the settings name (an SQLite file in the
+user's home by default, PostgreSQL by `DRONEVET_DATABASE_URL`), brings its schema up to
+date, and returns a `Register`: the operations the CLI, the HTTP API and the web pages
+offer, each in one transaction, each change written to the audit log with who made it.
+Policy ids are checked against the knowledge base's policy book (aliases resolve to ids)
+before an organisation is saved, so a register never names a policy dronevet cannot
+evaluate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from dronevet.fleet.model import Aircraft, Binding, Organisation
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from dronevet.knowledge.base import KnowledgeBase
+    from dronevet.settings import Settings
+    from dronevet.store.audit import Anchor, VerifyResult
+    from dronevet.store.fleet_repo import Saved, UpsertCounts
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    """A connected store: the fleet's organisations and aircraft, and the audit log."""
+
+    sessions: sessionmaker[Session]
+    url: str
+
+    def save_organisation(
+        self, organisation: Organisation, *, actor: str, kb: KnowledgeBase | None = None
+    ) -> tuple[Organisation, Saved]:
+        """Create or update `organisation` (its policies checked, aliases made ids)."""
+        from dronevet.store import db, fleet_repo
+
+        checked = _checked(organisation, kb)
+        with db.transaction(self.sessions) as session:
+            return checked, fleet_repo.save_organisation(session, checked, actor=actor)
+
+    def organisations(self) -> list[Organisation]:
+        from dronevet.store import db, fleet_repo
+
+        with db.transaction(self.sessions, read_only=True) as session:
+            return fleet_repo.list_organisations(session)
+
+    def organisation(self, name: str) -> Organisation:
+        """The organisation called `name`; `UnknownNameError` (with close names) if none."""
+        from dronevet.store import db, fleet_repo
+
+        with db.transaction(self.sessions, read_only=True) as session:
+            return fleet_repo.get_organisation(session, name)
+
+    def aircraft(self, organisation: str) -> list[Aircraft]:
+        """`organisation`'s aircraft, by serial."""
+        from dronevet.store import db, fleet_repo
+
+        with db.transaction(self.sessions, read_only=True) as session:
+            return fleet_repo.list_aircraft(session, organisation)
+
+    def import_aircraft(
+        self, organisation: str, aircraft: Sequence[Aircraft], *, actor: str
+    ) -> UpsertCounts:
+        """Store a batch: all or nothing, idempotent by serial (updates, never duplicates)."""
+        from dronevet.store import db, fleet_repo
+
+        with db.transaction(self.sessions) as session:
+            return fleet_repo.upsert_aircraft(session, organisation, aircraft, actor=actor)
+
+    def verify_audit(self, anchor: Anchor | None = None) -> VerifyResult:
+        """Check the audit log's hash chain (and `anchor`, an entry noted earlier)."""
+        from dronevet.store import audit, db
+
+        with db.transaction(self.sessions, read_only=True) as session:
+            return audit.verify(session, anchor)
+
+
+def _checked(organisation: Organisation, kb: KnowledgeBase | None) -> Organisation:
+    """`organisation` with each binding's policy as its id and its uses as the book's."""
+    from dronevet import api
+    from dronevet.errors import BadInputError
+    from dronevet.knowledge.model import Use
+
+    book = api.dronevet_policies(kb)
+    bindings = []
+    for binding in organisation.bindings:
+        policy = book.get(binding.policy)
+        uses = []
+        for text in binding.uses:
+            use = Use.parse(text)
+            if use not in policy.regulations:
+                regulated = ", ".join(u.value for u in policy.regulations)
+                raise BadInputError(
+                    f"{policy.id} does not regulate {use.value}; it regulates {regulated}"
+                )
+            uses.append(use.value)
+        bindings.append(Binding(policy.id, tuple(uses)))
+    return replace(organisation, bindings=tuple(bindings))
+
+
+def open_register(settings: Settings) -> Register:
+    """Connect to the store `settings` names and bring its schema up to date."""
+    from dronevet.store import db, migrations
+
+    with db.reported(settings.database_url):
+        migrations.upgrade(settings.database_url)
+        engine = db.connect(settings.database_url)
+    return Register(db.session_factory(engine), db.shown_url(settings.database_url))
