@@ -224,52 +224,52 @@ def _why(timeline: Timeline, k: int, g: int) -> tuple[str, str]:
     """The first operating ban on group k from grid date g (a ban in force on `as_of`
     when g is not later): its policy and the sentence."""
     now = timeline.now
-    day = timeline.day(g)
-    lines = timeline.group_lines(k)
     for p in _columns(timeline, Use.operate):
         if timeline.codes[k, p, max(g, now)] != PROHIBITED:
             continue
-        line = lines[p]
+        line = timeline.line(k, p)
         if g <= now:
             return line.column.policy.id, line.text
-        change = next(c for c in line.changes if c.day == day)
+        change = next(c for c in line.changes if c.day == timeline.day(g))
         return line.column.policy.id, change.text
     raise AssertionError("no prohibition at a grounding's start")  # pragma: no cover
 
 
 def _grounded(timeline: Timeline, fleet: _Fleet) -> tuple[Grounding, ...]:
     start, end = _windows(_prohibited(timeline, Use.operate), timeline.now)
-    why = {
-        k: _why(timeline, k, int(start[k]))
-        for k in np.flatnonzero((start >= 0) & (fleet.in_service > 0)).tolist()
-    }
-    found = []
-    for i, one in enumerate(timeline.aircraft):
-        k = int(timeline.group_of[i])
-        if k in why and fleet.serving[i]:
-            policy, text = why[k]
-            until = timeline.day(int(end[k])) if end[k] >= 0 else None
-            found.append(Grounding(one.serial, timeline.day(int(start[k])), until, policy, text))
+    held = {}
+    for k in np.flatnonzero((start >= 0) & (fleet.in_service > 0)).tolist():
+        until = timeline.day(int(end[k])) if end[k] >= 0 else None
+        held[k] = (timeline.day(int(start[k])), until, *_why(timeline, k, int(start[k])))
+    found = [
+        Grounding(one.serial, *held[k])
+        for one, k, serving in zip(
+            timeline.aircraft, timeline.group_of.tolist(), fleet.serving.tolist(), strict=True
+        )
+        if serving and k in held
+    ]
     return tuple(sorted(found, key=lambda g: (g.start or date.min, g.serial)))
 
 
 def _at_risk(timeline: Timeline, fleet: _Fleet) -> tuple[tuple[Exposure, ...], int]:
     start, _ = _windows(_prohibited(timeline, Use.operate, Use.fund), timeline.now)
-    values: dict[int, Decimal] = {}
-    counts: dict[int, int] = {}
+    year_of = {
+        k: timeline.org.fiscal_year(max(timeline.day(int(start[k])) or date.min, timeline.as_of))
+        for k in np.flatnonzero(start >= 0).tolist()
+    }
+    prices: dict[int, list[Decimal]] = {}
     unpriced = 0
-    for i, one in enumerate(timeline.aircraft):
-        k = int(timeline.group_of[i])
-        if start[k] < 0 or not fleet.serving[i]:
-            continue
-        if one.price is None:
-            unpriced += 1
-            continue
-        day = max(timeline.day(int(start[k])) or timeline.as_of, timeline.as_of)
-        year = timeline.org.fiscal_year(day)
-        values[year] = values.get(year, Decimal(0)) + one.price
-        counts[year] = counts.get(year, 0) + 1
-    exposures = tuple(Exposure(y, counts[y], values[y]) for y in sorted(values))
+    for one, k, serving in zip(
+        timeline.aircraft, timeline.group_of.tolist(), fleet.serving.tolist(), strict=True
+    ):
+        if serving and k in year_of:
+            if one.price is None:
+                unpriced += 1
+            else:
+                prices.setdefault(year_of[k], []).append(one.price)
+    exposures = tuple(
+        Exposure(y, len(prices[y]), sum(prices[y], Decimal(0))) for y in sorted(prices)
+    )
     return exposures, unpriced
 
 

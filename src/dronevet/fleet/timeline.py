@@ -24,7 +24,8 @@ the missions (no rule reads the funding source or the purchase date) - and each 
 policy, use and mission is vetted only on its own boundary dates (`tracks.py`). The tracks
 are laid on one grid of every date where any of them changes, and the groups' verdicts
 are numpy arrays `codes[group, column, date]`, the strictest over the group's missions;
-explanations are worked out only for the lines that are read, once per track and date.
+explanations are worked out only for the lines that are read, once per track and date
+(memoised with the tracks in the knowledge base's memo).
 """
 
 from __future__ import annotations
@@ -174,9 +175,6 @@ class Timeline:
     _lines: dict[tuple[int, tuple[int, ...]], VerdictLine] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _reasons: dict[tuple[int, date], VerdictReason | None] = field(
-        default_factory=dict, compare=False, repr=False
-    )
 
     def index(self, day: date) -> int:
         """The grid date whose verdicts hold on `day`."""
@@ -228,26 +226,30 @@ class Timeline:
     def group_lines(self, k: int) -> tuple[VerdictLine, ...]:
         """Group k's lines. A line depends only on the column and the tracks of the group's
         missions, so groups that share them share the line (worked out once)."""
-        found = []
-        for p in range(len(self.columns)):
-            key = (p, tuple(self.track_of[k, p].tolist()))
-            line = self._lines.get(key)
-            if line is None:
-                line = self._lines[key] = self._line(k, p)
-            found.append(line)
-        return tuple(found)
+        return tuple(self.line(k, p) for p in range(len(self.columns)))
+
+    def line(self, k: int, p: int) -> VerdictLine:
+        """Group k's line under column p."""
+        key = (p, tuple(self.track_of[k, p].tolist()))
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = self._line(k, p)
+        return found
 
     def _reason(self, t: int, day: date) -> VerdictReason | None:
-        """The reason that decides track t's verdict on `day` (memoised)."""
-        key = (t, day)
-        if key not in self._reasons:
-            one = self.tracks[t]
+        """The reason that decides track t's verdict on `day` (memoised with the
+        knowledge base, like the tracks)."""
+        one = self.tracks[t]
+        table: dict[tuple[str, str, Use, str | None, date], VerdictReason | None]
+        table = self.kb.memo.table("fleet-reasons")
+        key = (one.product.id, one.policy.id, one.use, one.mission, day)
+        if key not in table:
             assessment = fleet_assessor(self.kb).assess(
                 one.product, one.policy, one.use, day, one.mission
             )
             verdict = explain(assessment, one.product, one.policy, one.use, day, one.mission)
-            self._reasons[key] = verdict.decisive()
-        return self._reasons[key]
+            table[key] = verdict.decisive()
+        return table[key]
 
     def _track_at(self, k: int, p: int, g: int) -> int:
         return int(self.track_of[k, p, self.slot(k, p, g)])
