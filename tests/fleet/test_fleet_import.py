@@ -135,6 +135,8 @@ def test_a_required_or_mapped_column_that_is_missing_is_a_file_error() -> None:
     with pytest.raises(UnknownNameError, match="not a register field") as unknown:
         csv_import("serial,model\nA,DJI M30T\n", columns={"serail": "S"})
     assert "serial" in unknown.value.suggestions
+    with pytest.raises(BadInputError, match="would hold both serial and unit"):
+        csv_import("serial,model\nA,DJI M30T\n", columns={"unit": "Serial"})
     with pytest.raises(BadInputError, match="columns 1 and 3 both"):
         csv_import("serial,model,Serial\nA,DJI M30T,B\n")
 

@@ -230,3 +230,16 @@ def test_the_status_contract() -> None:
     )
     asda = totals["counts"]["us-asda-2023"]["operate"]
     assert sum(asda.values()) == 7
+
+
+def test_an_empty_fleet_or_an_unbound_organisation_rolls_up_to_nothing() -> None:
+    empty = rollup(fleet_timeline(kb(), ORG, [], AS_OF))
+    assert (empty.in_service, empty.grounded, empty.value_at_risk, empty.uncovered) == (
+        0,
+        (),
+        (),
+        (),
+    )
+    unbound = rollup(fleet_timeline(kb(), Organisation("free"), FLEET, AS_OF))
+    assert unbound.in_service == 7 and unbound.grounded == () and unbound.uncovered == ()
+    assert unbound.to_dict()["counts"] == {}

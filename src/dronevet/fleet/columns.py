@@ -98,6 +98,17 @@ def layout(headers: Sequence[str], mapping: Mapping[str, str], *, path: str, lin
                 line=line,
                 suggestions=close_matches(wanted, named),
             )
+    by_column: dict[int, list[str]] = {}
+    for field, index in columns.items():
+        by_column.setdefault(index, []).append(field)
+    for index, fields in by_column.items():
+        if len(fields) > 1:
+            raise BadInputError(
+                f"column {headers[index]!r} would hold both {' and '.join(fields)}: map each "
+                "field to its own column.",
+                path=path,
+                line=line,
+            )
     used = set(columns.values())
     ignored = tuple(h for i, h in enumerate(headers) if h.strip() and i not in used)
     return Layout(columns, tuple(headers), ignored)

@@ -131,10 +131,6 @@ class FleetImport:
         }
 
 
-class _CellError(ValueError):
-    """A cell's error with close matches to suggest."""
-
-
 @dataclass
 class _Rows:
     """Turns the rows of one table into aircraft or errors (memoising model and mission
@@ -160,10 +156,9 @@ class _Rows:
 
     def product(self, written: str) -> str:
         """The product id a model names, or a `ValueError` saying why not."""
-        key = written.casefold()
-        if key not in self._models:
-            self._models[key] = _resolve_model(self.kb, written)
-        product_id, problem = self._models[key]
+        if written not in self._models:
+            self._models[written] = _resolve_model(self.kb, written)
+        product_id, problem = self._models[written]
         if problem is not None:
             raise ValueError(problem)
         return product_id

@@ -147,16 +147,15 @@ def _windows(
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """For each row of `flags[row, grid date]`: the grid index where the run of True that
     holds at `now` (else the next one after it) starts, and where it ends; -1 for none."""
-    rows, width = flags.shape
-    index = np.arange(width)
-    before = np.zeros((rows, 1), dtype=bool)
+    index = np.arange(flags.shape[1])
+    before = np.zeros((flags.shape[0], 1), dtype=bool)
     shifted = np.concatenate([before, flags[:, :-1]], axis=1)
     rising = flags & ~shifted
     falling = ~flags & shifted
     past = np.where(rising & (index <= now), index, -1).max(axis=1, initial=-1)
     ahead = rising & (index > now)
     upcoming = np.where(ahead.any(axis=1), ahead.argmax(axis=1), -1)
-    start = np.where(flags[:, now], past, upcoming) if width else np.full(rows, -1)
+    start = np.where(flags[:, now], past, upcoming)
     after = falling & (index > start[:, None]) & (start[:, None] >= 0)
     end = np.where(after.any(axis=1), after.argmax(axis=1), -1)
     return start.astype(np.intp), end.astype(np.intp)

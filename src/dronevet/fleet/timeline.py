@@ -146,7 +146,8 @@ class VerdictLine:
 
 
 def sentence(column: Column, verdict: VerdictKind, reason: VerdictReason | None, when: str) -> str:
-    """ "operation prohibited from 2025-12-22 under us-asda-2023 §1824: <reason>" ."""
+    """What a verdict line says, e.g. `operation prohibited from 2025-12-22 under
+    us-asda-2023 §1824: <the deciding reason>`."""
     clause = f" {reason.citation.clause}" if reason else ""
     head = f"{USE_NOUNS[column.use]} {VERDICT_PHRASES[verdict]}{when} under {column.policy.id}"
     return head + clause + (f": {reason.text}" if reason else ".")
@@ -384,7 +385,7 @@ def _track_index(
     found: dict[tuple[int, int, str | None], int] = {}
     tracks: list[Track] = []
     for p, column in enumerate(columns):
-        for u, m in used:
+        for u, m in sorted(used):
             folded = verdict_mission(column.policy, missions[m])
             t = found.get((u, p, folded))
             if t is None:
