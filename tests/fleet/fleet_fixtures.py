@@ -3,7 +3,6 @@ way people write them, and aircraft values."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from dronevet.fleet.importer import FleetImport, parse_fleet
@@ -36,5 +35,3 @@ def aircraft(serial: str, model: str = "DJI M30T", **fields: object) -> Aircraft
     product_id = find_product(kb(), model).product.id
     return Aircraft(serial=serial, model=model, product_id=product_id, **fields)  # type: ignore[arg-type]
 
-
-PRICE = Decimal("9999.00")
