@@ -97,3 +97,86 @@ def test_a_log_cut_at_its_end_is_caught_against_a_noted_anchor(
     assert run(env, "audit", "verify")[0] == 0  # the chain alone cannot see a cut end
     code, out = run(env, "audit", "verify", "--anchor", anchor)
     assert code == 4 and "entry 2" in out
+
+
+FLEET = """serial,model,purchase_date,price,funding,missions,flight_hours
+SN-001,DJI M30T,2022-03-01,"$9,999",federal-grant,search-and-rescue;law-enforcement,120
+SN-002,Skydio X10D,2024-05-10,16000,state,infrastructure-inspection,30
+"""
+
+
+def _org_with_fleet(env: dict[str, str], tmp_path: Path) -> Path:
+    run(env, "fleet", "org", "Springfield Police", "--policies", "asda,ndaa-848")
+    path = tmp_path / "fleet.csv"
+    path.write_text(FLEET, encoding="utf-8")
+    code, out = run(env, "fleet", "import", str(path), "--org", "Springfield Police")
+    assert code == 0 and "2 aircraft added" in out, out
+    return path
+
+
+def test_a_register_imports_once_and_again_without_duplicates(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = _org_with_fleet(env, tmp_path)
+    code, out = run(env, "fleet", "import", str(path), "--org", "Springfield Police",
+                    "--format", "json")  # fmt: skip
+    assert code == 0 and json.loads(out)["unchanged"] == 2
+    path.write_text(FLEET.replace(",120\n", ",121\n"), encoding="utf-8")
+    assert json.loads(run(env, "fleet", "import", str(path), "--org", "Springfield Police",
+                          "--format", "json")[1])["updated"] == 1  # fmt: skip
+    listed = json.loads(run(env, "fleet", "list", "--org", "Springfield Police", "-f", "json")[1])
+    assert [(a["serial"], a["product_id"], a["price"], a["flight_hours"])
+            for a in listed["aircraft"]] == [("SN-001", "dji-matrice-30t", "9999.00", 121.0),
+                                             ("SN-002", "skydio-x10d", "16000.00", 30.0)]
+
+
+def test_a_register_with_a_bad_row_changes_nothing_and_names_the_row(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    _org_with_fleet(env, tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(FLEET.splitlines()[0] + "\nSN-003,DJI M30T,2022-03-01,1,local,rescue,1\n"
+                   "SN-004,Phantom Zero,2022-13-01,abc,state,gardening,x\n", encoding="utf-8")
+    code, out = run(env, "fleet", "import", str(bad), "--org", "Springfield Police")
+    text = " ".join(out.split())
+    assert code == 3 and "nothing was imported" in text
+    for column in ("model", "purchase_date", "price", "missions", "flight_hours"):
+        assert f"line 3, column '{column}'" in text
+    listed = json.loads(run(env, "fleet", "list", "--org", "Springfield Police", "-f", "json")[1])
+    assert [a["serial"] for a in listed["aircraft"]] == ["SN-001", "SN-002"]
+
+
+def test_status_follows_the_contract_and_says_when_a_verdict_changes(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    _org_with_fleet(env, tmp_path)
+    code, out = run(env, "fleet", "status", "--org", "Springfield Police", "--as-of",
+                    "2025-06-01", "--format", "json")  # fmt: skip
+    assert code == 0, out
+    status = json.loads(out)
+    assert (status["org"], status["as_of"]) == ("Springfield Police", "2025-06-01")
+    dji = next(a for a in status["aircraft"] if a["serial"] == "SN-001")
+    assert dji["model"] == "DJI M30T" and dji["product_id"] == "dji-matrice-30t"
+    operate = next(v for v in dji["verdicts"]
+                   if (v["policy"], v["use"]) == ("us-asda-2023", "operate"))  # fmt: skip
+    assert operate["verdict"] == "not_applicable"  # ASDA's operation ban starts 2025-12-22
+    assert operate["next_change"]["date"] == "2025-12-22"
+    assert operate["next_change"]["verdict"] == "prohibited"
+    assert status["totals"]["aircraft"] == 2
+    code, text = run(env, "fleet", "timeline", "--org", "Springfield Police", "--as-of",
+                     "2025-06-01")  # fmt: skip
+    assert code == 0 and "operation prohibited from 2025-12-22 under us-asda-2023" in text
+
+
+def test_export_writes_what_import_reads(env: dict[str, str], tmp_path: Path) -> None:
+    _org_with_fleet(env, tmp_path)
+    for suffix in (".csv", ".xlsx"):
+        out_path = tmp_path / f"out{suffix}"
+        assert run(env, "fleet", "export", "--org", "Springfield Police", str(out_path))[0] == 0
+        run(env, "fleet", "org", f"Copy{suffix}", "--policies", "asda")
+        code, out = run(env, "fleet", "import", str(out_path), "--org", f"Copy{suffix}")
+        assert code == 0 and "2 aircraft added" in out, out
+        copied = json.loads(run(env, "fleet", "list", "--org", f"Copy{suffix}", "-f", "json")[1])
+        original = json.loads(run(env, "fleet", "list", "--org", "Springfield Police",
+                                  "-f", "json")[1])  # fmt: skip
+        assert copied["aircraft"] == original["aircraft"]

@@ -1,7 +1,11 @@
 """`dronevet fleet` and `dronevet audit`: the fleet register and its audit log.
 
 `fleet org NAME --policies ID,ID` records an organisation and the policies that bind it;
-`fleet orgs` and `fleet list --org NAME` show what the register holds. `audit verify`
+`fleet import FILE --org NAME` adds or updates its aircraft from a CSV or XLSX register (all
+or nothing: any bad row is named with its line and column, and nothing changes); `fleet
+orgs`, `fleet list` and `fleet export` show what the register holds; `fleet status` and
+`fleet timeline` say what each binding policy lets the organisation do with each aircraft
+on a date, and when that changes. `audit verify`
 checks the audit log's hash chain and names the first entry that was edited, inserted,
 deleted or moved. The register lives in the store the settings name (`DRONEVET_HOME`,
 `DRONEVET_DATABASE_URL`); every change is written to the audit log with who made it.
@@ -10,16 +14,28 @@ deleted or moved. The register lives in the store the settings name (`DRONEVET_H
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dronevet.commands.common import FORMAT_HELP, TextOrJson, console, guarded, say, write_json
+from dronevet.commands.common import (
+    FORMAT_HELP,
+    TextOrJson,
+    console,
+    guarded,
+    parse_date,
+    say,
+    write_json,
+)
 from dronevet.errors import BadInputError, UsageError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from dronevet.fleet.model import Aircraft, Organisation
     from dronevet.fleet.register import Register
+    from dronevet.fleet.status import FleetStatus
 
 app = typer.Typer(
     help="The fleet register: organisations, the policies that bind them, their aircraft.",
@@ -169,6 +185,160 @@ def list_aircraft(
                       str(item.price) if item.price is not None else "—",
                       ", ".join(item.missions) or "—", item.status.value)  # fmt: skip
     console.print(table)
+
+
+def _columns(mapping: list[str]) -> dict[str, str]:
+    found = {}
+    for item in mapping:
+        field, sep, header = item.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise UsageError(f"--column {item!r}: write FIELD=HEADER, e.g. serial='Serial No.'")
+        found[field.strip()] = header.strip()
+    return found
+
+
+@app.command("import")
+@guarded
+def import_fleet(
+    file: Annotated[Path, typer.Argument(help="the register: a .csv or .xlsx file")],
+    organisation: Annotated[str, typer.Option("--org", help="the organisation it belongs to")],
+    column: Annotated[
+        list[str] | None,
+        typer.Option("--column", help="FIELD=HEADER where a header differs, e.g. "
+                     "serial='Serial No.' (repeatable)"),
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="the XLSX sheet")] = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)] = (
+        TextOrJson.text
+    ),
+) -> None:
+    """Add or update an organisation's aircraft from a register file (matched by serial).
+
+    Columns: serial, model, purchase_date, price, funding, missions, flight_hours (and
+    status, unit, capabilities). All or nothing: if any row is bad, each bad row is named
+    with its line and column and nothing is imported.
+    """
+    from dronevet.api import load_knowledge
+    from dronevet.fleet.importer import read_fleet
+
+    store = register()
+    store.organisation(organisation)
+    found = read_fleet(file, kb=load_knowledge(), columns=_columns(column or []), sheet=sheet)
+    counts = store.import_aircraft(organisation, found.committable(), actor=actor())
+    if fmt is TextOrJson.json:
+        write_json({**found.to_dict(), "org": organisation, **counts.to_dict()})
+        return
+    say(f"{file}: {found.rows} rows; {counts.created} aircraft added, {counts.updated} "
+        f"updated, {counts.unchanged} unchanged in {organisation}")  # fmt: skip
+    if found.ignored_columns:
+        say(f"  columns not read: {', '.join(found.ignored_columns)}", err=True)
+
+
+@app.command()
+@guarded
+def export(
+    organisation: Annotated[str, typer.Option("--org", help="the organisation")],
+    file: Annotated[Path, typer.Argument(help="where to write: a .csv or .xlsx file")],
+) -> None:
+    """Write an organisation's aircraft to a register file, in the columns import reads."""
+    from dronevet.fleet.export import write_fleet
+
+    store = register()
+    store.organisation(organisation)
+    found = store.aircraft(organisation)
+    write_fleet(found, file)
+    say(f"{file}: {len(found)} aircraft of {organisation}")
+
+
+def _status(organisation: str, as_of: str | None) -> FleetStatus:
+    from dronevet.api import load_knowledge
+    from dronevet.fleet.status import fleet_status
+
+    store = register()
+    org_value = store.organisation(organisation)
+    if not org_value.bindings:
+        raise BadInputError(f"{organisation} is bound by no policy: add them with "
+                            f"`dronevet fleet org {organisation!r} --policies ID,ID`")  # fmt: skip
+    return fleet_status(load_knowledge(), org_value, store.aircraft(organisation),
+                        parse_date(as_of))  # fmt: skip
+
+
+VERDICT_WORDS = {"permitted": ("permitted", "green"), "prohibited": ("PROHIBITED", "bold red"),
+                 "review": ("review", "bold yellow"),
+                 "not_applicable": ("does not apply", "dim")}  # fmt: skip
+
+
+def _status_table(status: dict[str, Any]) -> Table:
+    """One row per aircraft and binding policy and use: the verdict now and what comes
+    next (the aircraft named on its first row)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{status['org']} on {status['as_of']}: "
+                  f"{len(status['aircraft'])} aircraft", title_justify="left")  # fmt: skip
+    for column in ("aircraft", "policy", "use", "now", "next change"):
+        table.add_column(column, overflow="fold")
+    for aircraft in status["aircraft"]:
+        for index, line in enumerate(aircraft["verdicts"]):
+            word, style = VERDICT_WORDS.get(line["verdict"], (line["verdict"], ""))
+            upcoming = line["next_change"]
+            later = "—"
+            if upcoming:
+                later = f"{VERDICT_WORDS.get(upcoming['verdict'], ('?', ''))[0]} from " \
+                        f"{upcoming['date']}"
+            name = f"{aircraft['serial']}\n{aircraft['model']}" if index == 0 else ""
+            table.add_row(name, line["policy"], line["use"], Text(word, style=style), later,
+                          end_section=index == len(aircraft["verdicts"]) - 1)  # fmt: skip
+    return table
+
+
+@app.command()
+@guarded
+def status(
+    organisation: Annotated[str, typer.Option("--org", help="the organisation")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today)")]
+    = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)] = (
+        TextOrJson.text
+    ),
+) -> None:
+    """What each binding policy lets the organisation do with each aircraft on a date, and
+    the next change; totals: aircraft grounded, value at risk, missions left uncovered."""
+    found = _status(organisation, as_of).to_dict()
+    if fmt is TextOrJson.json:
+        write_json(found)
+        return
+    console.print(_status_table(found))
+    totals = found["totals"]
+    gaps = ", ".join(gap["mission"] for gap in totals["missions_uncovered"]) or "none"
+    say(f"{totals['grounded']['aircraft']} of {totals['aircraft']} aircraft grounded (operation "
+        f"prohibited), now or to come; value at risk {totals['value_at_risk']['total']}; "
+        f"missions no permitted aircraft can fly: {gaps}")  # fmt: skip
+
+
+@app.command()
+@guarded
+def timeline(
+    organisation: Annotated[str, typer.Option("--org", help="the organisation")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today)")]
+    = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)] = (
+        TextOrJson.text
+    ),
+) -> None:
+    """Every change to come in what the organisation may do with each aircraft, dated and
+    explained (e.g. "operation prohibited from 2025-12-22 under us-asda-2023 §1824")."""
+    found = _status(organisation, as_of).timeline.to_dict(changes=True)
+    if fmt is TextOrJson.json:
+        write_json(found)
+        return
+    for aircraft in found["aircraft"]:
+        say((f"{aircraft['serial']} ({aircraft['model']})", "bold"))
+        for line in aircraft["verdicts"]:
+            upcoming = [c for c in line["changes"] if c["date"] > found["as_of"]]
+            say(f"  now: {line['explanation']}")
+            for change in upcoming:
+                say(f"  {change['explanation']}")
 
 
 @audit_app.command()
