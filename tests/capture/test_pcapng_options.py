@@ -64,3 +64,13 @@ def test_a_file_cut_inside_its_section_header_is_not_a_pcapng_file(
     path.write_bytes(pcapng_section()[:size])
     with pytest.raises(CaptureFormatError, match="does not start with a Section Header Block"):
         list(open_capture(path))
+
+
+@pytest.mark.parametrize("name", [b"w", b"wl", b"wla", b"wlan", b"wlan0"])
+def test_an_option_after_a_name_of_any_length_is_found_past_its_padding(
+    tmp_path: Path, name: bytes
+) -> None:
+    if_name = struct.pack("<HH", 2, len(name)) + name + bytes(-len(name) % 4)
+    tsoffset = struct.pack("<HHq", 14, 8, 100)  # 100 s
+    data = pcapng_section() + _interface(if_name + tsoffset) + pcapng_enhanced("<", 0, 2, b"x")
+    assert _one_packet(tmp_path, data) == (100_000_002_000, b"x")
