@@ -16,8 +16,11 @@ an organisation bound by every policy for every use it regulates:
 2. Import of a CSV register of M rows (default 10,000), written by the exporter with the
    models as people type them: cold (fresh knowledge value: the product search is built)
    and warm.
-3. The CLI-equivalent end to end in a fresh process (`python -c`): load the knowledge,
-   import the M-row CSV, work out the status and write its JSON; median of R runs.
+3. The commands as a person runs them, each a fresh process, on an SQLite register in a
+   temporary home: `dronevet fleet org`, `dronevet fleet import FILE` (M rows, into the
+   store: validated, upserted, audited), the same import again (all unchanged), and
+   `dronevet fleet status --format json > /dev/null`; median of R runs each. The library
+   path without the store (`python -c`: load, import, status, JSON) is timed beside them.
 
 Targets (issue 11, this 2-core machine): timeline for 100,000 aircraft x all policies x
 uses under 2 s; import of a 10,000-row CSV under 5 s.
@@ -197,6 +200,32 @@ def bench_end_to_end(path: Path, runs: int, home: Path) -> None:
     timed("python -c ...", statistics.median(times))
 
 
+def bench_commands(path: Path, runs: int, home: Path) -> None:
+    """The fleet commands end to end, as a person runs them, on an SQLite store."""
+    dronevet = str(Path(sys.executable).with_name("dronevet"))
+    env = {**os.environ, "DRONEVET_HOME": str(home)}
+    env.pop("DRONEVET_DATABASE_URL", None)
+    org = "Bench County"
+
+    def command(*args: str) -> float:
+        started = time.perf_counter()
+        subprocess.run([dronevet, *args], check=True, stdout=subprocess.DEVNULL, env=env)
+        return time.perf_counter() - started
+
+    print(f"   the commands, each a fresh process, SQLite store, median of {runs}:")
+    policies = ",".join(binding.policy for binding in every_policy(load_builtin()).bindings)
+    timed("dronevet fleet org", command("fleet", "org", org, "--policies", policies))
+    first = command("fleet", "import", str(path), "--org", org)
+    timed(f"dronevet fleet import ({path.name}, first time)", first, 5.0)
+    again = statistics.median(command("fleet", "import", str(path), "--org", org)
+                              for _ in range(runs))  # fmt: skip
+    timed("dronevet fleet import (again: all unchanged)", again, 5.0)
+    status = statistics.median(command("fleet", "status", "--org", org, "--as-of",
+                                       "2025-06-01", "--format", "json")
+                               for _ in range(runs))  # fmt: skip
+    timed("dronevet fleet status --format json", status)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aircraft", type=int, default=100_000)
@@ -209,6 +238,7 @@ def main() -> None:
         path = Path(directory) / "fleet.csv"
         bench_import(base, args.rows, path)
         bench_end_to_end(path, args.runs, Path(directory) / "home")
+        bench_commands(path, args.runs, Path(directory) / "cli-home")
 
 
 if __name__ == "__main__":

@@ -125,3 +125,15 @@ def test_a_database_that_cannot_be_used_is_named_without_its_password(
         assert secret not in message and "postgres:***@127.0.0.1:1" in message
     else:
         assert "garbage.sqlite3" in message and "not a database" in message
+
+
+def test_the_head_commands_check_is_the_newest_shipped_revision(database_url: str) -> None:
+    from dronevet.store import schema
+    from dronevet.store.db import connect
+
+    assert migrations.head() == schema.HEAD
+    engine = connect(database_url)
+    assert schema.stored_revision(engine) is None  # a new database records none
+    migrations.upgrade(database_url)
+    assert schema.stored_revision(engine) == schema.HEAD
+    engine.dispose()

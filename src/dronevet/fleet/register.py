@@ -105,9 +105,12 @@ def _checked(organisation: Organisation, kb: KnowledgeBase | None) -> Organisati
 
 def open_register(settings: Settings) -> Register:
     """Connect to the store `settings` names and bring its schema up to date."""
-    from dronevet.store import db, migrations
+    from dronevet.store import db, schema
 
     with db.reported(settings.database_url):
-        migrations.upgrade(settings.database_url)
         engine = db.connect(settings.database_url)
+        if schema.stored_revision(engine) != schema.HEAD:
+            from dronevet.store import migrations
+
+            migrations.upgrade(settings.database_url)
     return Register(db.session_factory(engine), db.shown_url(settings.database_url))
