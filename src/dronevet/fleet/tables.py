@@ -170,8 +170,14 @@ def _delimiter(content: str) -> str:
     return delimiter
 
 
+CSV_CELL_LIMIT = 131_072
+"""The longest CSV cell read (the csv module's default limit, which other libraries raise
+process-wide: the importer checks it itself)."""
+
+
 def _csv_rows(content: str, name: str) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(content))
+    too_long = f"cannot be read as CSV: a cell is longer than {CSV_CELL_LIMIT:,} characters."
     while True:
         line = reader.line_num + 1
         try:
@@ -181,10 +187,12 @@ def _csv_rows(content: str, name: str) -> Iterator[tuple[int, tuple[Cell, ...]]]
         except csv.Error as error:
             message = str(error)
             if "field larger than field limit" in message:
-                message = f"a cell is longer than {csv.field_size_limit():,} characters"
+                raise BadInputError(too_long, path=name, line=reader.line_num) from None
             raise BadInputError(
                 f"cannot be read as CSV: {message}.", path=name, line=reader.line_num
             ) from None
+        if any(len(cell) > CSV_CELL_LIMIT for cell in row):
+            raise BadInputError(too_long, path=name, line=reader.line_num)
         yield line, tuple(row)
 
 
