@@ -101,6 +101,7 @@ TESTS_FOR: dict[str, tuple[str, ...]] = {
     "src/dronevet/screening/": ("tests/screening",),
     "src/dronevet/knowledge/imports.py": (
         "tests/knowledge",
+        "tests/store/test_import_files.py",
         "tests/commands/test_kb_cli.py",
         "tests/test_api.py",
     ),

@@ -92,3 +92,14 @@ def test_track_times_keep_the_capture_time_to_the_microsecond() -> None:
     tracker.update(detected({**heard("A", 0), "time": T0 + timedelta(seconds=7, microseconds=1)}))
     (track,) = tracker.tracks()
     assert track.first_seen == T0 + timedelta(seconds=7, microseconds=1)
+
+
+def test_the_track_a_detection_was_filed_in_is_found_by_its_identity_or_its_source() -> None:
+    tracker = Tracker()
+    first = detected(heard("A", 0, lat=48.1))
+    tracker.update(first)
+    (track,) = tracker.tracks()
+    assert tracker.track_of(first) == track
+    by_source = detected({**heard("B", 1), "uas_id": None, "mac": "mac-A"})
+    assert tracker.track_of(by_source) == track  # no identity: the MAC names the track
+    assert tracker.track_of(detected({**heard("C", 2), "mac": "mac-C"})) is None
