@@ -118,6 +118,9 @@ class Plan:
     """Money spent plus the weights of shortfalls and of aircraft left unreplaced."""
     optimal: bool
     """True when HiGHS proved no plan weighs less (false only past the time limit)."""
+    gap: float
+    """How far, at most, the objective may be above the best possible (relative; 0 when
+    optimal)."""
     carry_over: bool
 
     def get(self, serial: str) -> AircraftPlan:
@@ -140,6 +143,7 @@ class Plan:
             "with_shortfalls": sum(1 for a in replaced if a.shortfalls),
             "objective": str(self.objective),
             "optimal": self.optimal,
+            "gap": self.gap,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -205,8 +209,10 @@ def _years(problem: PlanningProblem, views: list[NeedView],
     return tuple(plans)
 
 
-def plan(problem: PlanningProblem, vet: VetFunction, *, time_limit: float = 60.0) -> Plan:
-    """The plan of least cost and shortfall for `problem`, with verdicts from `vet`."""
+def plan(problem: PlanningProblem, vet: VetFunction, *, time_limit: float = 30.0) -> Plan:
+    """The plan of least cost and shortfall for `problem`, with verdicts from `vet`. Each
+    solve stops after `time_limit` seconds: a large fleet whose budgets bind may then get
+    HiGHS's best plan with its proven gap instead of a proof (`Plan.optimal`, `Plan.gap`)."""
     views = _views(problem, vet)
     weights = problem.weights
     solution = solve(
@@ -238,4 +244,4 @@ def plan(problem: PlanningProblem, vet: VetFunction, *, time_limit: float = 60.0
             problem.candidates[option.candidate], problem.years[option.year], cost, gaps,
             bound_by, reasons, view.objections))
     return Plan(problem.organisation.name, tuple(aircraft), years, objective,
-                solution.optimal, problem.carry_over)
+                solution.optimal, solution.gap, problem.carry_over)

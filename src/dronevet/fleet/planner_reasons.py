@@ -167,9 +167,8 @@ def _year_reason(outcome: Outcome, view: NeedView, option: Option) -> tuple[
             continue
         room = outcome.room(t, y)
         sentences.append(
-            f"{outcome.year(t)} had {outcome.money(max(room, Decimal(0)))} left, less than "
-            f"the {outcome.money(here)} it costs: "
-            f"{_used_by(outcome, (t,), view.need.deadline)}.")
+            f"{outcome.year(t)} had {outcome.money(max(room, Decimal(0)))} left for it (it "
+            f"costs {outcome.money(here)}): {_used_by(outcome, (t,), view.need.deadline)}.")
         bounds.append(Bound.budget)
     return tuple(dict.fromkeys(bounds)), sentences
 
@@ -212,7 +211,7 @@ def _not_replaced(outcome: Outcome, view: NeedView) -> tuple[tuple[Bound, ...], 
             f"Not replaced: the best replacement, {outcome.candidate(c).name} in "
             f"{outcome.year(t)}, weighs {outcome.money(weight)} with its shortfalls, no less "
             f"than leaving it ({outcome.money(problem.weights.not_replaced)}).")
-    _, net, c, t = min((o[1], o[0], o[2], o[3]) for o in options
+    net, _, c, t = min((o[1], o[0], o[2], o[3]) for o in options
                        if o[0] < problem.weights.not_replaced)
     name = outcome.candidate(c).name
     budgets = [problem.budgets[problem.years[s]] for s in view.allowed]

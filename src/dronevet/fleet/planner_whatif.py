@@ -51,7 +51,7 @@ class WhatIf:
 
 
 def what_if(problem: PlanningProblem, change: WhatIf, vet: VetFunction, *,
-            time_limit: float = 60.0) -> Plan:
+            time_limit: float = 30.0) -> Plan:
     """The plan for `problem` changed by `change`."""
     return plan(change.apply(problem), vet, time_limit=time_limit)
 
