@@ -159,6 +159,8 @@ def test_unpublished_figures_are_shortfalls_named_as_unknown() -> None:
         "b", "B", Decimal(1), QUOTE, currency="EUR")), budgets(fy2026=1)),
      "priced in EUR, USD"),
     (lambda: candidate("x", -1), "candidate x price: -1"),
+    (lambda: PlanningProblem(ORG, (), (), {2026: Decimal("10.005")}),
+     "the FY2026 budget: 10.005 is not a whole number of cents"),
 ])
 def test_bad_inputs_say_what_is_wrong(make: Callable[[], object], message: str) -> None:
     with pytest.raises(BadInputError) as error:

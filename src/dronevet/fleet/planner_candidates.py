@@ -3,8 +3,9 @@ aircraft can do, each as sourced there.
 
 The knowledge base records thermal imaging, flight time and IP rating where a document
 gives them; other capabilities (zoom, RTK) and payload are not recorded there yet, so a
-caller adds them (`capabilities`, `payload_kg`). Prices are low-confidence facts: an
-agency's own quote (`price`, with its source) replaces the list price.
+caller adds them (`capabilities`, `payload_kg`). The knowledge base keeps a list price
+only where a document gives one (none does yet), so the usual price is the agency's own
+quote (`price`, with its source), which replaces any list price.
 """
 
 from __future__ import annotations

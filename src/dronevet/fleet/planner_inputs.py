@@ -35,8 +35,11 @@ def ip_digits(rating: str, *, where: str) -> tuple[int | None, int | None]:
 
 
 def _money(value: Decimal, *, where: str) -> Decimal:
+    """An amount of zero or more in whole cents (the planner's arithmetic is exact in cents)."""
     if not value.is_finite() or value < 0:
         raise BadInputError(f"{where}: {value} must be an amount of zero or more.")
+    if value != value.quantize(Decimal("0.01")):
+        raise BadInputError(f"{where}: {value} is not a whole number of cents.")
     return value
 
 
@@ -76,12 +79,6 @@ class Requirements:
         """The capabilities the register records for `aircraft`, plus the figures given."""
         return cls(frozenset(aircraft.capabilities), min_flight_time_min, min_ip_rating,
                    min_payload_kg)
-
-    @property
-    def count(self) -> int:
-        """How many separate requirements there are (each can fall short once)."""
-        figures = (self.min_flight_time_min, self.min_ip_rating, self.min_payload_kg)
-        return len(self.capabilities) + sum(f is not None for f in figures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +161,7 @@ class PlanningProblem:
         object.__setattr__(self, "needs", tuple(self.needs))
         object.__setattr__(self, "candidates", tuple(self.candidates))
         object.__setattr__(self, "programs", tuple(self.programs))
-        budgets = {int(year): _money(Decimal(amount), where=f"the FY{year} budget")
+        budgets = {int(year): _money(Decimal(str(amount)), where=f"the FY{year} budget")
                    for year, amount in sorted(self.budgets.items())}
         if not budgets:
             raise BadInputError("a plan needs the budget of at least one fiscal year.")

@@ -84,8 +84,3 @@ class Admissibility:
                     found.append(Objection(product_id, policy, use, verdict, as_of))
             self._memo[key] = tuple(found)
         return self._memo[key]
-
-    @property
-    def calls(self) -> int:
-        """How many verdicts were asked for so far."""
-        return len(self._memo) * len(self._checks)

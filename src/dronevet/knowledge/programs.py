@@ -37,7 +37,7 @@ from typing import Any
 
 from dronevet.errors import KnowledgeError
 from dronevet.knowledge.loader import data_dir, load_builtin, read_yaml
-from dronevet.knowledge.model import Source, active_on
+from dronevet.knowledge.model import Source
 from dronevet.knowledge.sources import SourceRegistry, parse_date
 
 PROGRAMS_FILE = "replacement_programs.yaml"
@@ -88,9 +88,6 @@ class ReplacementProgram:
     surrender: SurrenderTerms | None = None
     new_drone: NewDroneTerms | None = None
     notes: str = ""
-
-    def open_on(self, day: date) -> bool:
-        return active_on(self.start, self.end, day)
 
     def covers(self, jurisdiction: str | None) -> bool:
         """True when agencies of `jurisdiction` (`us-fl`, or a part such as `us-fl-orange`)
