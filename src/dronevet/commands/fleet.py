@@ -33,7 +33,7 @@ from dronevet.errors import BadInputError, UsageError
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from dronevet.fleet.model import Aircraft, Organisation
+    from dronevet.fleet.model import Organisation
     from dronevet.fleet.register import Register
     from dronevet.fleet.status import FleetStatus
 
@@ -77,28 +77,6 @@ def _binding_text(organisation: Organisation) -> str:
     ) or "no policy"
 
 
-def _organisation_dict(organisation: Organisation) -> dict[str, Any]:
-    return {
-        "name": organisation.name,
-        "jurisdiction": organisation.jurisdiction,
-        "fiscal_year_start": organisation.fiscal_year_start,
-        "parent": organisation.parent,
-        "bindings": [{"policy": b.policy, "uses": list(b.uses)} for b in organisation.bindings],
-    }
-
-
-def aircraft_dict(aircraft: Aircraft) -> dict[str, Any]:
-    """One aircraft as the JSON of `fleet list` writes it."""
-    return {
-        "serial": aircraft.serial, "model": aircraft.model, "product_id": aircraft.product_id,
-        "purchase_date": aircraft.purchase_date.isoformat() if aircraft.purchase_date else None,
-        "price": str(aircraft.price) if aircraft.price is not None else None,
-        "funding": aircraft.funding, "missions": list(aircraft.missions),
-        "status": aircraft.status.value, "flight_hours": aircraft.flight_hours,
-        "unit": aircraft.unit, "capabilities": list(aircraft.capabilities),
-    }  # fmt: skip
-
-
 @app.command()
 @guarded
 def org(
@@ -134,7 +112,7 @@ def org(
                           fiscal_year_start, parent)  # fmt: skip
     saved, outcome = register().save_organisation(wanted, actor=actor())
     if fmt is TextOrJson.json:
-        write_json({**_organisation_dict(saved), "saved": outcome.value})
+        write_json({**saved.to_dict(), "saved": outcome.value})
         return
     say(f"{saved.name}: {outcome.value}; bound by {_binding_text(saved)}; fiscal year starts "
         f"in month {saved.fiscal_year_start}")  # fmt: skip
@@ -150,7 +128,7 @@ def orgs(
     """List the organisations in the register and the policies that bind them."""
     found = register().organisations()
     if fmt is TextOrJson.json:
-        write_json([_organisation_dict(o) for o in found])
+        write_json([o.to_dict() for o in found])
         return
     if not found:
         say("The register holds no organisation yet: add one with `dronevet fleet org NAME "
@@ -174,7 +152,7 @@ def list_aircraft(
     store.organisation(organisation)  # names close matches when it is unknown
     found = store.aircraft(organisation)
     if fmt is TextOrJson.json:
-        write_json({"org": organisation, "aircraft": [aircraft_dict(a) for a in found]})
+        write_json({"org": organisation, "aircraft": [a.to_dict() for a in found]})
         return
     table = Table(title=f"{organisation}: {len(found)} aircraft", title_justify="left")
     for column in ("serial", "model", "bought", "price", "missions", "status"):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class AircraftStatus(StrEnum):
@@ -53,6 +54,16 @@ class Organisation:
         if not 1 <= self.fiscal_year_start <= 12:
             raise ValueError(f"fiscal year start month {self.fiscal_year_start} is not 1-12")
 
+    def to_dict(self) -> dict[str, Any]:
+        """The organisation as JSON (`fleet org --format json`, and the audit log)."""
+        return {
+            "name": self.name,
+            "jurisdiction": self.jurisdiction,
+            "fiscal_year_start": self.fiscal_year_start,
+            "parent": self.parent,
+            "bindings": [{"policy": b.policy, "uses": list(b.uses)} for b in self.bindings],
+        }
+
     def fiscal_year(self, day: date) -> int:
         """The fiscal year `day` falls in, named (as the US does) for the year it ends."""
         if self.fiscal_year_start == 1:
@@ -80,3 +91,19 @@ class Aircraft:
     unit: str | None = None
     capabilities: tuple[str, ...] = field(default=())
     """What its missions need of it (`thermal`, `zoom`, ...), for replacement planning."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The aircraft as JSON (`fleet list --format json`, and the audit log)."""
+        return {
+            "serial": self.serial,
+            "model": self.model,
+            "product_id": self.product_id,
+            "purchase_date": self.purchase_date.isoformat() if self.purchase_date else None,
+            "price": None if self.price is None else str(self.price),
+            "funding": self.funding,
+            "missions": list(self.missions),
+            "status": self.status.value,
+            "flight_hours": self.flight_hours,
+            "unit": self.unit,
+            "capabilities": list(self.capabilities),
+        }

@@ -99,16 +99,6 @@ def _column(row_type: type[Any], name: str) -> Column[Any]:
 # Organisations ------------------------------------------------------------------------------
 
 
-def _organisation_state(organisation: Organisation) -> dict[str, Any]:
-    return {
-        "name": organisation.name,
-        "jurisdiction": organisation.jurisdiction,
-        "fiscal_year_start": organisation.fiscal_year_start,
-        "parent": organisation.parent,
-        "bindings": [{"policy": b.policy, "uses": list(b.uses)} for b in organisation.bindings],
-    }
-
-
 def _organisation(row: OrganisationRow) -> Organisation:
     return Organisation(
         name=row.name,
@@ -203,8 +193,8 @@ def save_organisation(session: Session, organisation: Organisation, *, actor: st
     session.flush()
     audit.record(session, actor, audit.Change(
         "create" if before is None else "update", "organisation", str(row.id),
-        None if before is None else _organisation_state(before),
-        _organisation_state(organisation),
+        None if before is None else before.to_dict(),
+        organisation.to_dict(),
     ))
     return Saved.created if before is None else Saved.updated
 
@@ -248,20 +238,7 @@ def _fill(row: AircraftRow, aircraft: Aircraft) -> None:
 
 
 def _aircraft_state(organisation: str, aircraft: Aircraft) -> dict[str, Any]:
-    return {
-        "organisation": organisation,
-        "serial": aircraft.serial,
-        "model": aircraft.model,
-        "product_id": aircraft.product_id,
-        "purchase_date": aircraft.purchase_date and aircraft.purchase_date.isoformat(),
-        "price": None if aircraft.price is None else str(aircraft.price),
-        "funding": aircraft.funding,
-        "missions": list(aircraft.missions),
-        "status": aircraft.status.value,
-        "flight_hours": aircraft.flight_hours,
-        "unit": aircraft.unit,
-        "capabilities": list(aircraft.capabilities),
-    }
+    return {"organisation": organisation, **aircraft.to_dict()}
 
 
 def _aircraft_problem(aircraft: Aircraft) -> tuple[str, str] | None:
