@@ -286,6 +286,10 @@ def status(
     if fmt is TextOrJson.json:
         write_json(found)
         return
+    if not found["aircraft"]:
+        say(f"{organisation} has no aircraft in the register yet: add them with `dronevet "
+            f"fleet import FILE --org {organisation!r}`.")  # fmt: skip
+        return
     console.print(_status_table(found))
     totals = found["totals"]
     gaps = ", ".join(gap["mission"] for gap in totals["missions_uncovered"]) or "none"
