@@ -173,9 +173,13 @@ class CotFeed:
         self.tracker = tracker or Tracker()
         self._accuracy: dict[str, tuple[Any, Any]] = {}
         self._identities: dict[tuple[Any, ...], tuple[dict[str, Any], str, str]] = {}
+        self._sent: dict[str, tuple[str, ...]] = {}
+        """Each track's last events: one the same as just sent is not sent again."""
 
     def update(self, detection: Detection) -> list[str]:
-        """The events of filing `detection` (none if it placed nothing), one XML line each."""
+        """The events of filing `detection` (none if it placed nothing or changed nothing
+        TAK would see: several messages of one frame often give the same event), one XML
+        line each."""
         moment = detection.time
         if moment is None:
             return []
@@ -194,7 +198,9 @@ class CotFeed:
             track.last_seen.date().isoformat(),
         )  # fmt: skip
         accuracy = self._accuracy.get(track.key, (None, None))
-        return events(track, moment, accuracy, identity, covered, reason)
+        found = events(track, moment, accuracy, identity, covered, reason)
+        sent, self._sent[track.key] = self._sent.get(track.key, ()), tuple(found)
+        return [event for event in found if event not in sent]
 
     def _identity(self, *facts: Any) -> tuple[dict[str, Any], str, str]:
         """(identity, covered status, reason) of (UAS IDs, ID type, serial, product type,
