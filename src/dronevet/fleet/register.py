@@ -73,17 +73,21 @@ class Register:
         with db.transaction(self.sessions) as session:
             return fleet_repo.upsert_aircraft(session, organisation, aircraft, actor=actor)
 
-    def request_waiver(
-        self, waiver: Waiver, *, actor: str, kb: KnowledgeBase | None = None
-    ) -> Waiver:
-        """Store a waiver request (its policy, use, legal basis and missions checked against
-        the policy book and the organisation's bindings); it comes back with its number."""
+    def request_waivers(
+        self, waivers: Sequence[Waiver], *, actor: str, kb: KnowledgeBase | None = None
+    ) -> list[Waiver]:
+        """Store waiver requests, all or none (each one's policy, use, legal basis and
+        missions checked against the policy book and its organisation's bindings); they come
+        back with their numbers."""
         from dronevet.store import db, fleet_repo, waiver_repo
 
         with db.transaction(self.sessions) as session:
-            org = fleet_repo.get_organisation(session, waiver.organisation)
-            checked = _checked_waiver(waiver, org, kb)
-            return waiver_repo.request_waiver(session, checked, actor=actor)
+            stored = []
+            for waiver in waivers:
+                org = fleet_repo.get_organisation(session, waiver.organisation)
+                checked = _checked_waiver(waiver, org, kb)
+                stored.append(waiver_repo.request_waiver(session, checked, actor=actor))
+            return stored
 
     def decide_waiver(self, waiver_id: int, *, approve: bool, reason: str, actor: str) -> Waiver:
         """Approve or deny a requested waiver (by someone other than who asked for it)."""
