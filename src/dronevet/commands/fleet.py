@@ -5,7 +5,9 @@
 or nothing: any bad row is named with its line and column, and nothing changes); `fleet
 orgs`, `fleet list` and `fleet export` show what the register holds; `fleet status` and
 `fleet timeline` say what each binding policy lets the organisation do with each aircraft
-on a date, and when that changes. `audit verify`
+on a date, and when that changes, with the approved waivers laid over them; `fleet waiver
+request|decide|list` asks for an exception under one of a policy's exemption routes, decides
+it (someone other than who asked) and lists them. `audit verify`
 checks the audit log's hash chain and names the first entry that was edited, inserted,
 deleted or moved. The register lives in the store the settings name (`DRONEVET_HOME`,
 `DRONEVET_DATABASE_URL`); every change is written to the audit log with who made it.
@@ -14,6 +16,7 @@ deleted or moved. The register lives in the store the settings name (`DRONEVET_H
 from __future__ import annotations
 
 import getpass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,11 +39,15 @@ if TYPE_CHECKING:
     from dronevet.fleet.model import Organisation
     from dronevet.fleet.register import Register
     from dronevet.fleet.status import FleetStatus
+    from dronevet.fleet.waivers import Waiver
 
 app = typer.Typer(
     help="The fleet register: organisations, the policies that bind them, their aircraft.",
     no_args_is_help=True,
 )
+waiver_app = typer.Typer(help="Waivers: exceptions asked for under a policy's exemption routes.",
+                         no_args_is_help=True)  # fmt: skip
+app.add_typer(waiver_app, name="waiver")
 audit_app = typer.Typer(help="The audit log of every change to the register.",
                         no_args_is_help=True)  # fmt: skip
 
@@ -241,6 +248,16 @@ def _status(organisation: str, as_of: str | None) -> FleetStatus:
                         parse_date(as_of))  # fmt: skip
 
 
+def _waived(found: FleetStatus, *, changes: bool) -> dict[str, Any]:
+    """The status as JSON with the organisation's approved waivers laid over its lines
+    (`changes`: every change listed, as `fleet timeline` shows them)."""
+    from dronevet.fleet.waivers import timeline_dict
+
+    timeline = found.timeline
+    lines = timeline_dict(timeline, register().waivers(timeline.org.name), changes=changes)
+    return lines if changes else {**lines, "totals": found.totals.to_dict()}
+
+
 VERDICT_WORDS = {"permitted": ("permitted", "green"), "prohibited": ("PROHIBITED", "bold red"),
                  "review": ("review", "bold yellow"),
                  "not_applicable": ("does not apply", "dim")}  # fmt: skip
@@ -282,7 +299,7 @@ def status(
 ) -> None:
     """What each binding policy lets the organisation do with each aircraft on a date, and
     the next change; totals: aircraft grounded, value at risk, missions left uncovered."""
-    found = _status(organisation, as_of).to_dict()
+    found = _waived(_status(organisation, as_of), changes=False)
     if fmt is TextOrJson.json:
         write_json(found)
         return
@@ -310,7 +327,7 @@ def timeline(
 ) -> None:
     """Every change to come in what the organisation may do with each aircraft, dated and
     explained (e.g. "operation prohibited from 2025-12-22 under us-asda-2023 §1824")."""
-    found = _status(organisation, as_of).timeline.to_dict(changes=True)
+    found = _waived(_status(organisation, as_of), changes=True)
     if fmt is TextOrJson.json:
         write_json(found)
         return
@@ -321,6 +338,116 @@ def timeline(
             say(f"  now: {line['explanation']}")
             for change in upcoming:
                 say(f"  {change['explanation']}")
+
+
+def _serials(text: str | None) -> tuple[str | None, ...]:
+    serials = tuple(part.strip() for part in (text or "").split(",") if part.strip())
+    return serials or (None,)
+
+
+BY_HELP = "who, as the audit log records it (default: cli:USER)"
+
+
+def _waiver_text(waiver: Waiver, as_of: date) -> str:
+    scope = waiver.aircraft or "every aircraft"
+    missions = f", missions {', '.join(waiver.missions)}" if waiver.missions else ""
+    decided = f" by {waiver.decided_by}: {waiver.reason}" if waiver.decided_by else ""
+    return (f"#{waiver.id} {waiver.state_on(as_of).value}{decided}; {scope}{missions}; "
+            f"{waiver.use} under {waiver.policy} (route {waiver.legal_basis}) from "
+            f"{waiver.start} until {waiver.end}; asked by {waiver.requested_by}")  # fmt: skip
+
+
+@waiver_app.command("request")
+@guarded
+def request_waiver(
+    organisation: Annotated[str, typer.Option("--org", help="the organisation")],
+    policy: Annotated[str, typer.Option("--policy", help="the policy it is an exception to")],
+    use: Annotated[str, typer.Option("--use", help="the use: operate, procure, fund, ...")],
+    basis: Annotated[str, typer.Option("--basis", help="the policy's exemption route id "
+                                       "(`dronevet vet MODEL --policy ID` lists them)")],
+    until: Annotated[str, typer.Option("--until", help="YYYY-MM-DD: the first day it no "
+                                       "longer covers")],
+    start: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD (default: today)")]
+    = None,
+    aircraft: Annotated[str | None, typer.Option(
+        "--aircraft", help="serials, comma-separated: one waiver each, all or none "
+        "(default: every aircraft, in one waiver)")] = None,
+    mission: Annotated[list[str] | None, typer.Option(
+        "--mission", help="a mission it covers (repeatable; default: all)")] = None,
+    control: Annotated[list[str] | None, typer.Option(
+        "--control", help="a compensating control, e.g. 'offline operation' (repeatable)")]
+    = None,
+    evidence: Annotated[list[str] | None, typer.Option(
+        "--evidence", help="what supports it: a text or URL (repeatable)")] = None,
+    by: Annotated[str | None, typer.Option("--by", help=BY_HELP)] = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)] = (
+        TextOrJson.text
+    ),
+) -> None:
+    """Ask for a waiver: an exception to a policy, on one of its exemption routes, for some
+    aircraft and missions and a period. It changes nothing until someone else approves it."""
+    from dronevet.api import load_knowledge
+    from dronevet.fleet.waivers import Waiver
+
+    store, kb, who = register(), load_knowledge(), by or actor()
+    first, end = parse_date(start, option="--from"), parse_date(until, option="--until")
+    asked = store.request_waivers([
+        Waiver(organisation, policy, use, basis, first, end, who, serial, tuple(mission or ()),
+               tuple(control or ()), tuple(evidence or ()))
+        for serial in _serials(aircraft)
+    ], actor=who, kb=kb)  # fmt: skip
+    if fmt is TextOrJson.json:
+        write_json([w.to_dict() for w in asked])
+        return
+    for waiver in asked:
+        say(f"requested {_waiver_text(waiver, first)}")
+
+
+@waiver_app.command("decide")
+@guarded
+def decide_waiver(
+    waiver_id: Annotated[int, typer.Argument(help="the waiver's number", metavar="ID")],
+    reason: Annotated[str, typer.Option("--reason", help="why it is approved or denied")],
+    approve: Annotated[bool | None, typer.Option("--approve/--deny", help="the decision",
+                                                 show_default=False)] = None,
+    by: Annotated[str | None, typer.Option("--by", help=BY_HELP)] = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)] = (
+        TextOrJson.text
+    ),
+) -> None:
+    """Approve or deny a requested waiver; whoever asked for it cannot decide it."""
+    if approve is None:
+        raise UsageError("say --approve or --deny")
+    decided = register().decide_waiver(waiver_id, approve=approve, reason=reason,
+                                       actor=by or actor())  # fmt: skip
+    if fmt is TextOrJson.json:
+        write_json(decided.to_dict())
+        return
+    say(_waiver_text(decided, parse_date(None)))
+
+
+@waiver_app.command("list")
+@guarded
+def list_waivers(
+    organisation: Annotated[str, typer.Option("--org", help="the organisation")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today); "
+                                              "approved waivers past their end read lapsed")]
+    = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)] = (
+        TextOrJson.text
+    ),
+) -> None:
+    """List an organisation's waivers and where each stands."""
+    day = parse_date(as_of)
+    found = register().waivers(organisation)
+    if fmt is TextOrJson.json:
+        write_json({"org": organisation, "as_of": day.isoformat(),
+                    "waivers": [w.to_dict(as_of=day) for w in found]})  # fmt: skip
+        return
+    if not found:
+        say(f"{organisation} has no waiver.")
+    for waiver in found:
+        say(_waiver_text(waiver, day))
 
 
 @audit_app.command()

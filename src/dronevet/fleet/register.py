@@ -20,6 +20,7 @@ from dronevet.fleet.model import Aircraft, Binding, Organisation
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from dronevet.fleet.waivers import Waiver
     from dronevet.knowledge.base import KnowledgeBase
     from dronevet.settings import Settings
     from dronevet.store.audit import Anchor, VerifyResult
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Register:
-    """A connected store: the fleet's organisations and aircraft, and the audit log."""
+    """A connected store: the fleet's organisations, aircraft and waivers, and the audit log."""
 
     sessions: sessionmaker[Session]
     url: str
@@ -72,6 +73,37 @@ class Register:
         with db.transaction(self.sessions) as session:
             return fleet_repo.upsert_aircraft(session, organisation, aircraft, actor=actor)
 
+    def request_waivers(
+        self, waivers: Sequence[Waiver], *, actor: str, kb: KnowledgeBase | None = None
+    ) -> list[Waiver]:
+        """Store waiver requests, all or none (each one's policy, use, legal basis and
+        missions checked against the policy book and its organisation's bindings); they come
+        back with their numbers."""
+        from dronevet.store import db, fleet_repo, waiver_repo
+
+        with db.transaction(self.sessions) as session:
+            stored = []
+            for waiver in waivers:
+                org = fleet_repo.get_organisation(session, waiver.organisation)
+                checked = _checked_waiver(waiver, org, kb)
+                stored.append(waiver_repo.request_waiver(session, checked, actor=actor))
+            return stored
+
+    def decide_waiver(self, waiver_id: int, *, approve: bool, reason: str, actor: str) -> Waiver:
+        """Approve or deny a requested waiver (by someone other than who asked for it)."""
+        from dronevet.store import db, waiver_repo
+
+        with db.transaction(self.sessions) as session:
+            return waiver_repo.decide_waiver(session, waiver_id, approve=approve, reason=reason,
+                                             actor=actor)  # fmt: skip
+
+    def waivers(self, organisation: str) -> list[Waiver]:
+        """`organisation`'s waivers, by number."""
+        from dronevet.store import db, waiver_repo
+
+        with db.transaction(self.sessions, read_only=True) as session:
+            return waiver_repo.list_waivers(session, organisation)
+
     def verify_audit(self, anchor: Anchor | None = None) -> VerifyResult:
         """Check the audit log's hash chain (and `anchor`, an entry noted earlier)."""
         from dronevet.store import audit, db
@@ -101,6 +133,36 @@ def _checked(organisation: Organisation, kb: KnowledgeBase | None) -> Organisati
             uses.append(use.value)
         bindings.append(Binding(policy.id, tuple(uses)))
     return replace(organisation, bindings=tuple(bindings))
+
+
+def _checked_waiver(waiver: Waiver, org: Organisation, kb: KnowledgeBase | None) -> Waiver:
+    """`waiver` with its policy as the id and its missions as ids, once its policy binds `org`
+    for its use and its legal basis is one of that policy's exemption routes for that use."""
+    from dronevet import api
+    from dronevet.errors import BadInputError, UnknownNameError
+    from dronevet.fleet.timeline import binding_columns
+    from dronevet.knowledge.model import Use
+    from dronevet.suggest import close_matches
+
+    book = api.dronevet_policies(kb)
+    policy = book.get(waiver.policy)
+    use = Use.parse(waiver.use)
+    bound = {(c.policy.id, c.use) for c in binding_columns(book, org)}
+    if (policy.id, use) not in bound:
+        raise BadInputError(
+            f"{org.name} is not bound by {policy.id} for {use.value}: a waiver would change "
+            "nothing"
+        )
+    routes = [route for route in policy.exemptions if not route.uses or use in route.uses]
+    if waiver.legal_basis not in {route.id for route in routes}:
+        ids = [route.id for route in routes]
+        raise UnknownNameError(
+            f"{waiver.legal_basis!r} is not an exemption route of {policy.id} for {use.value} "
+            f"(its routes: {', '.join(ids) or 'none'})",
+            suggestions=close_matches(waiver.legal_basis, ids),
+        )
+    missions = tuple(dict.fromkeys(book.mission(m) for m in waiver.missions))
+    return replace(waiver, policy=policy.id, use=use.value, missions=missions)
 
 
 def open_register(settings: Settings) -> Register:

@@ -158,7 +158,7 @@ class AircraftRow(Timestamped, Base):
 class WaiverRow(Timestamped, Base):
     """An exception asked for under a policy's exemption route (`legal_basis`), for one
     aircraft or (no aircraft) the whole organisation, some missions (all when empty), one use
-    and a period (`start_date` to `end_date`, inclusive)."""
+    and a period (from `start_date` until `end_date`, which it no longer covers)."""
 
     __tablename__ = "waivers"
     __table_args__ = (
@@ -185,6 +185,8 @@ class WaiverRow(Timestamped, Base):
     """Compensating controls (`offline-operation`, `local-data-mode`, ...)."""
     evidence: Mapped[list[str]] = mapped_column(JSON)
     """References to what supports the request (a leak report, a test record)."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    """Why it was approved or denied (none while it is only requested)."""
 
 
 class UserRow(Timestamped, Base):
