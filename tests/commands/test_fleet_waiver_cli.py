@@ -71,6 +71,8 @@ def test_an_approved_waiver_turns_its_aircraft_inside_its_period(env: dict[str, 
     assert verdict(env, "A1", "2026-07-01")["verdict"] == "prohibited"
     code, out = run(env, "fleet", "timeline", "--org", "Agency", "--as-of", "2025-06-01")
     assert code == 0 and "permitted from 2026-01-01 under waiver" in " ".join(out.split())
+    code, out = run(env, "fleet", "status", "--org", "Agency", "--as-of", "2026-03-01")
+    assert code == 0 and "these totals are without waivers" in " ".join(out.split())
     code, out = run(env, "fleet", "waiver", "list", "--org", "Agency", "--as-of", "2026-07-01",
                     "--format", "json")  # fmt: skip
     assert [w["state"] for w in json.loads(out)["waivers"]] == ["lapsed"]

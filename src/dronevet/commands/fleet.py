@@ -313,6 +313,9 @@ def status(
     say(f"{totals['grounded']['aircraft']} of {totals['aircraft']} aircraft grounded (operation "
         f"prohibited), now or to come; value at risk {totals['value_at_risk']['total']}; "
         f"missions no permitted aircraft can fly: {gaps}")  # fmt: skip
+    if any(line.get("waiver") for a in found["aircraft"] for line in a["verdicts"]):
+        say("  (these totals are without waivers: the verdicts above marked permitted under a "
+            "waiver count here as they would stand without it)")  # fmt: skip
 
 
 @app.command()
