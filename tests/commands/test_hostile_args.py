@@ -54,10 +54,25 @@ COMMANDS = [
     ("droneid", "decode", "x.fc32", "--sample-rate", "50e6", "--center-freq", "{}"),
     ("policies", "--format", "{}"),
     ("models", "--format", "{}"),
+    ("fleet", "org", "{}", "--policies", "asda"),
+    ("fleet", "org", "Unit", "--policies", "{}"),
+    ("fleet", "org", "Unit", "--policies", "asda", "--uses", "{}"),
+    ("fleet", "org", "Unit", "--policies", "asda", "--fiscal-year-start", "{}"),
+    ("fleet", "list", "--org", "{}"),
+    ("fleet", "import", "{}", "--org", "Unit"),
+    ("fleet", "import", "x.fc32", "--org", "Unit", "--column", "{}"),
+    ("fleet", "status", "--org", "{}"),
+    ("fleet", "status", "--org", "Unit", "--as-of", "{}"),
+    ("fleet", "timeline", "--org", "{}"),
+    ("fleet", "export", "--org", "{}", "out.csv"),
+    ("fleet", "waiver", "list", "--org", "{}"),
+    ("fleet", "waiver", "decide", "{}", "--approve", "--reason", "r"),
+    ("audit", "verify", "--anchor", "{}"),
 ]
 
-# Free-text positions a command answers (a name to screen may be anything).
-ANSWERS = {("screen", "{}")}
+# Free-text positions a command answers (a name to screen may be anything; an
+# organisation may be called anything the store can hold).
+ANSWERS = {("screen", "{}"), ("fleet", "org", "{}", "--policies", "asda")}
 
 
 def _args(template: tuple[str, ...], value: str) -> list[str]:

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
     from dronevet.fleet.model import Organisation
     from dronevet.fleet.register import Register
-    from dronevet.fleet.status import FleetStatus
     from dronevet.fleet.waivers import Waiver
 
 app = typer.Typer(
@@ -74,6 +73,9 @@ def _bindings(policies: str, uses: str | None) -> tuple[Any, ...]:
     if not ids:
         raise UsageError("--policies needs at least one policy id, e.g. --policies asda,ndaa-848")
     chosen = tuple(part.strip() for part in (uses or "").split(",") if part.strip())
+    if uses is not None and not chosen:
+        raise UsageError("--uses needs at least one use, e.g. --uses procure,operate "
+                         "(leave it out for every use the policies regulate)")  # fmt: skip
     return tuple(Binding(policy, chosen) for policy in ids)
 
 
@@ -235,32 +237,23 @@ def export(
     say(f"{file}: {len(found)} aircraft of {organisation}")
 
 
-def _status(organisation: str, as_of: str | None) -> FleetStatus:
+def _status(organisation: str, as_of: str | None, *, changes: bool) -> dict[str, Any]:
+    """The organisation's status as JSON, its approved waivers laid over its lines, from
+    one opening of the store (`changes`: every change listed, as `fleet timeline` shows
+    them; without, the `fleet status` contract with its totals)."""
     from dronevet.api import load_knowledge
     from dronevet.fleet.status import fleet_status
+    from dronevet.fleet.waivers import timeline_dict
 
     store = register()
     org_value = store.organisation(organisation)
     if not org_value.bindings:
         raise BadInputError(f"{organisation} is bound by no policy: add them with "
                             f"`dronevet fleet org {organisation!r} --policies ID,ID`")  # fmt: skip
-    return fleet_status(load_knowledge(), org_value, store.aircraft(organisation),
-                        parse_date(as_of))  # fmt: skip
-
-
-def _waived(found: FleetStatus, *, changes: bool) -> dict[str, Any]:
-    """The status as JSON with the organisation's approved waivers laid over its lines
-    (`changes`: every change listed, as `fleet timeline` shows them)."""
-    from dronevet.fleet.waivers import timeline_dict
-
-    timeline = found.timeline
-    lines = timeline_dict(timeline, register().waivers(timeline.org.name), changes=changes)
+    found = fleet_status(load_knowledge(), org_value, store.aircraft(organisation),
+                         parse_date(as_of))  # fmt: skip
+    lines = timeline_dict(found.timeline, store.waivers(organisation), changes=changes)
     return lines if changes else {**lines, "totals": found.totals.to_dict()}
-
-
-VERDICT_WORDS = {"permitted": ("permitted", "green"), "prohibited": ("PROHIBITED", "bold red"),
-                 "review": ("review", "bold yellow"),
-                 "not_applicable": ("does not apply", "dim")}  # fmt: skip
 
 
 def _status_table(status: dict[str, Any]) -> Table:
@@ -269,17 +262,20 @@ def _status_table(status: dict[str, Any]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
+    from dronevet.commands.vet import VERDICT_STYLE
+    from dronevet.policy.summary import VERDICT_WORDS
+
     table = Table(title=f"{status['org']} on {status['as_of']}: "
                   f"{len(status['aircraft'])} aircraft", title_justify="left")  # fmt: skip
     for column in ("aircraft", "policy", "use", "now", "next change"):
         table.add_column(column, overflow="fold")
     for aircraft in status["aircraft"]:
         for index, line in enumerate(aircraft["verdicts"]):
-            word, style = VERDICT_WORDS.get(line["verdict"], (line["verdict"], ""))
+            word, style = VERDICT_WORDS[line["verdict"]], VERDICT_STYLE[line["verdict"]]
             upcoming = line["next_change"]
             later = "—"
             if upcoming:
-                later = f"{VERDICT_WORDS.get(upcoming['verdict'], ('?', ''))[0]} from " \
+                later = f"{VERDICT_WORDS[upcoming['verdict']]} from " \
                         f"{upcoming['date']}"
             name = f"{aircraft['serial']}\n{aircraft['model']}" if index == 0 else ""
             table.add_row(name, line["policy"], line["use"], Text(word, style=style), later,
@@ -299,7 +295,7 @@ def status(
 ) -> None:
     """What each binding policy lets the organisation do with each aircraft on a date, and
     the next change; totals: aircraft grounded, value at risk, missions left uncovered."""
-    found = _waived(_status(organisation, as_of), changes=False)
+    found = _status(organisation, as_of, changes=False)
     if fmt is TextOrJson.json:
         write_json(found)
         return
@@ -330,7 +326,7 @@ def timeline(
 ) -> None:
     """Every change to come in what the organisation may do with each aircraft, dated and
     explained (e.g. "operation prohibited from 2025-12-22 under us-asda-2023 §1824")."""
-    found = _waived(_status(organisation, as_of), changes=True)
+    found = _status(organisation, as_of, changes=True)
     if fmt is TextOrJson.json:
         write_json(found)
         return
@@ -472,7 +468,7 @@ def verify(
     """
     from dronevet.store.audit import Anchor
 
-    result = register().verify_audit(Anchor.parse(anchor) if anchor else None)
+    result = register().verify_audit(None if anchor is None else Anchor.parse(anchor))
     if fmt is TextOrJson.json:
         write_json(result.to_dict())
     elif result.broken is None:
