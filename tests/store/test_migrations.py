@@ -18,7 +18,10 @@ from dronevet.store.db import connect, session_factory, transaction
 from dronevet.store.fleet_repo import get_organisation, save_organisation
 from dronevet.store.models import Base
 
-TABLES = {"aircraft", "audit_entries", "bindings", "organisations", "users", "waivers"}
+TABLES = {
+    "aircraft", "audit_entries", "bindings", "knowledge_imports", "organisations", "sessions",
+    "users", "waivers",
+}
 
 
 def differences(url: str) -> list[Any]:

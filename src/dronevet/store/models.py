@@ -26,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -200,6 +201,36 @@ class UserRow(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(40))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+
+class SessionRow(Base):
+    """A signed-in session: a bearer token (the API) or a browser cookie (the web pages).
+    Only the token's SHA-256 is kept, so a copy of the database signs nobody in; a cookie
+    session also carries the CSRF token its pages must send back."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    """`bearer` or `cookie`."""
+    csrf_token: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=now)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class KnowledgeImportRow(Timestamped, Base):
+    """An FtM file a user imported into the knowledge base (`dronevet kb import`), kept
+    whole: its name orders the layering, its digest tells a changed file from the same one."""
+
+    __tablename__ = "knowledge_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
 
 
 class AuditEntryRow(Base):
