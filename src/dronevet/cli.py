@@ -11,7 +11,7 @@ import warnings
 
 import typer
 
-from dronevet.commands import demo, droneid, fleet, kb, rid, screen, vet
+from dronevet.commands import demo, droneid, fleet, kb, rid, screen, serve, user, vet
 
 app = typer.Typer(
     name="dronevet",
@@ -31,6 +31,8 @@ app.add_typer(rid.app, name="rid")
 app.add_typer(droneid.app, name="droneid")
 app.add_typer(fleet.app, name="fleet")
 app.add_typer(fleet.audit_app, name="audit")
+app.add_typer(serve.app)
+app.add_typer(user.app, name="user")
 
 
 def main() -> None:

@@ -26,14 +26,14 @@ row is bad: `aircraft` is then empty, and `committable()` raises. File-level pro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dronevet.errors import AmbiguousNameError, BadInputError, UnknownNameError
 from dronevet.fleet.cells import Cell, parse_amount, parse_date, parse_list, parse_price, text
-from dronevet.fleet.columns import Layout, layout
+from dronevet.fleet.columns import FIELDS, Layout, layout
 from dronevet.fleet.model import Aircraft, AircraftStatus
 from dronevet.fleet.tables import MAX_BYTES, Table, blank, read_table
 from dronevet.knowledge.base import KnowledgeBase
@@ -307,6 +307,33 @@ def parse_fleet(
         ignored_columns=where.ignored,
         sheet=table.sheet,
     )
+
+
+def parse_records(
+    records: Sequence[Mapping[str, Cell | Sequence[str]]], name: str, *, kb: KnowledgeBase
+) -> FleetImport:
+    """Aircraft given as records (the HTTP API's JSON bodies) instead of a file's rows, read
+    and checked as rows are: record N is "line N" of `name`, a list of missions or
+    capabilities stands for its cell's `;`-separated text, and an unknown key is an error."""
+    unknown = sorted({key for record in records for key in record if key not in FIELDS})
+    if unknown:
+        raise BadInputError(f"{name}: unknown field(s) {', '.join(unknown)}; an aircraft has "
+                            f"{', '.join(FIELDS)}.")
+    rows = tuple(
+        (number, tuple(_cell(record.get(key)) for key in FIELDS))
+        for number, record in enumerate(records, start=1)
+    )
+    table = Table(path=name, header=FIELDS, header_line=0, rows=rows)
+    reader = _Rows(kb, builtin_policies(kb), table, layout(FIELDS, {}, path=name, line=0))
+    aircraft = _aircraft(reader)
+    return FleetImport(path=name, rows=len(rows), aircraft=() if reader.error_count else aircraft,
+                       errors=tuple(reader.errors), error_count=reader.error_count)
+
+
+def _cell(value: Cell | Sequence[str]) -> Cell:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(item) for item in value)
+    return value  # type: ignore[return-value]
 
 
 def read_fleet(

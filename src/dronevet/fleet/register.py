@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from dronevet.fleet.waivers import Waiver
     from dronevet.knowledge.base import KnowledgeBase
     from dronevet.settings import Settings
-    from dronevet.store.audit import Anchor, VerifyResult
+    from dronevet.store.audit import Anchor, Entry, VerifyResult
     from dronevet.store.fleet_repo import Saved, UpsertCounts
 
 
@@ -110,6 +110,20 @@ class Register:
 
         with db.transaction(self.sessions, read_only=True) as session:
             return audit.verify(session, anchor)
+
+    def delete_aircraft(self, organisation: str, serial: str, *, actor: str) -> Aircraft:
+        """Remove an aircraft entered by mistake (one with waivers must be retired)."""
+        from dronevet.store import db, fleet_repo
+
+        with db.transaction(self.sessions) as session:
+            return fleet_repo.delete_aircraft(session, organisation, serial, actor=actor)
+
+    def audit_entries(self, *, before: int | None = None, limit: int = 100) -> list[Entry]:
+        """The audit log's entries, newest first (those numbered below `before`)."""
+        from dronevet.store import audit, db
+
+        with db.transaction(self.sessions, read_only=True) as session:
+            return audit.entries(session, before=before, limit=limit)
 
 
 def _checked(organisation: Organisation, kb: KnowledgeBase | None) -> Organisation:

@@ -188,3 +188,48 @@ def _broken_at(row: RowMapping, expected: int, prev: str) -> Broken | None:
     if entry_hash(row) != row["hash"]:
         return Broken(seq, "its contents do not match its hash: edited")
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry as people read it: who changed what, when, from what to what."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    record_type: str
+    record_id: str
+    before: Any
+    after: Any
+    hash: str
+
+    @property
+    def organisation(self) -> str | None:
+        """The organisation the record belongs to (an organisation: itself)."""
+        state = self.after if self.after is not None else self.before
+        if not isinstance(state, dict):
+            return None
+        if self.record_type == "organisation":
+            return state.get("name")
+        found = state.get("organisation")
+        return found if isinstance(found, str) else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "at": self.at.isoformat(), "actor": self.actor,
+                "action": self.action, "record_type": self.record_type,
+                "record_id": self.record_id, "before": self.before, "after": self.after,
+                "hash": self.hash}
+
+
+def entries(session: Session, *, before: int | None = None, limit: int = 100) -> list[Entry]:
+    """Up to `limit` entries, newest first, numbered below `before` when given."""
+    query = select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(limit)
+    if before is not None:
+        query = query.where(AuditEntryRow.seq < before)
+    return [
+        Entry(row.seq, row.at, row.actor, row.action, row.record_type, row.record_id,
+              None if row.state_before is None else json.loads(row.state_before),
+              None if row.state_after is None else json.loads(row.state_after), row.hash)
+        for row in session.scalars(query)
+    ]
