@@ -238,22 +238,15 @@ def export(
 
 
 def _status(organisation: str, as_of: str | None, *, changes: bool) -> dict[str, Any]:
-    """The organisation's status as JSON, its approved waivers laid over its lines, from
-    one opening of the store (`changes`: every change listed, as `fleet timeline` shows
-    them; without, the `fleet status` contract with its totals)."""
+    """The organisation's status as JSON (`fleet.reports.fleet_report`, as the API sends
+    it): `changes`, every change listed, as `fleet timeline` shows them; without, the
+    `fleet status` contract with its totals."""
     from dronevet.api import load_knowledge
-    from dronevet.fleet.status import fleet_status
-    from dronevet.fleet.waivers import timeline_dict
+    from dronevet.fleet.reports import fleet_report
 
     store = register()
-    org_value = store.organisation(organisation)
-    if not org_value.bindings:
-        raise BadInputError(f"{organisation} is bound by no policy: add them with "
-                            f"`dronevet fleet org {organisation!r} --policies ID,ID`")  # fmt: skip
-    found = fleet_status(load_knowledge(), org_value, store.aircraft(organisation),
-                         parse_date(as_of))  # fmt: skip
-    lines = timeline_dict(found.timeline, store.waivers(organisation), changes=changes)
-    return lines if changes else {**lines, "totals": found.totals.to_dict()}
+    return fleet_report(store, load_knowledge(), store.organisation(organisation),
+                        parse_date(as_of), changes=changes)  # fmt: skip
 
 
 def _status_table(status: dict[str, Any]) -> Table:
