@@ -7,7 +7,8 @@ orgs`, `fleet list` and `fleet export` show what the register holds; `fleet stat
 `fleet timeline` say what each binding policy lets the organisation do with each aircraft
 on a date, and when that changes, with the approved waivers laid over them; `fleet waiver
 request|decide|list` asks for an exception under one of a policy's exemption routes, decides
-it (someone other than who asked) and lists them. `audit verify`
+it (someone other than who asked) and lists them; `fleet plan` plans the replacements
+(`commands/fleet_plan.py`). `audit verify`
 checks the audit log's hash chain and names the first entry that was edited, inserted,
 deleted or moved. The register lives in the store the settings name (`DRONEVET_HOME`,
 `DRONEVET_DATABASE_URL`); every change is written to the audit log with who made it.
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from dronevet.commands import fleet_plan
 from dronevet.commands.common import (
     FORMAT_HELP,
     TextOrJson,
@@ -47,6 +49,7 @@ app = typer.Typer(
 waiver_app = typer.Typer(help="Waivers: exceptions asked for under a policy's exemption routes.",
                          no_args_is_help=True)  # fmt: skip
 app.add_typer(waiver_app, name="waiver")
+app.command("plan")(fleet_plan.plan)
 audit_app = typer.Typer(help="The audit log of every change to the register.",
                         no_args_is_help=True)  # fmt: skip
 
