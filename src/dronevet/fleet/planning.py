@@ -21,7 +21,7 @@ what-ifs. `dronevet fleet plan` and `POST /api/v1/plans` both call `plan_fleet`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -210,10 +210,16 @@ def _needs(kb: KnowledgeBase, aircraft: Sequence[Aircraft], due: Sequence[Deadli
     serials = [a.serial for a in aircraft]
     for serial in (*table.aircraft, *table.trade_in):
         if serial not in serials:
-            raise UnknownNameError(f"the requirements name aircraft {serial!r}, which the "
-                                   "register does not hold.",
+            raise UnknownNameError(f"{table.where}: the requirements name aircraft "
+                                   f"{serial!r}, which the register does not hold.",
                                    suggestions=close_matches(serial, serials))  # fmt: skip
-    by_mission = {book.mission(m): r for m, r in table.missions.items()}
+    by_mission = {}
+    for mission, wanted in table.missions.items():
+        try:
+            by_mission[book.mission(mission)] = wanted
+        except UnknownNameError as error:
+            raise UnknownNameError(f"{table.where}: {mission!r} is not a mission any policy "
+                                   "names.", suggestions=error.suggestions) from None
     by_serial = {a.serial: a for a in aircraft}
     needs = []
     for deadline in due:
@@ -236,8 +242,9 @@ def candidates(kb: KnowledgeBase, quotes: Sequence[Quote],
     quoted: dict[str, Quote] = {}
     for quote in quotes:
         if quote.product_id not in kb.products:
-            raise UnknownNameError(f"a quote names product {quote.product_id!r}, which the "
-                                   "knowledge base does not hold.",
+            raise UnknownNameError(f"{quote.where}: a quote names product "
+                                   f"{quote.product_id!r}, which the knowledge base does not "
+                                   "hold.",
                                    suggestions=close_matches(quote.product_id, kb.products))
         quoted[quote.product_id] = quote
     for product_id in chosen:
@@ -255,10 +262,10 @@ def candidates(kb: KnowledgeBase, quotes: Sequence[Quote],
     found = []
     for product_id in ids:
         offer = quoted.get(product_id)
-        found.append(candidate(kb.products[product_id],
-                               price=offer.price if offer else None,
-                               capabilities=offer.capabilities if offer else (),
-                               payload_kg=offer.payload_kg if offer else None))
+        made = candidate(kb.products[product_id], price=offer.price if offer else None,
+                         capabilities=offer.capabilities if offer else (),
+                         payload_kg=offer.payload_kg if offer else None)
+        found.append(replace(made, price=cents(made.price)))  # prices are kept as floats
     return tuple(found)
 
 

@@ -79,7 +79,7 @@ def amount(value: Any, *, where: str) -> Decimal:
         raise BadInputError(f"{where}: {value} must be an amount of zero or more.")
     if number != number.quantize(Decimal("0.01")):
         raise BadInputError(f"{where}: {value} is not a whole number of cents.")
-    return number
+    return number.quantize(Decimal("0.01"))
 
 
 def fiscal_year(key: Any, *, where: str) -> int:
@@ -148,6 +148,8 @@ class RequirementsTable:
     aircraft: Mapping[str, Requirements] = field(default_factory=lambda: MappingProxyType({}))
     missions: Mapping[str, Requirements] = field(default_factory=lambda: MappingProxyType({}))
     trade_in: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    where: str = "the requirements"
+    """The document they come from, named by errors found later."""
 
 
 def parse_requirements(raw: Any, *, where: str) -> RequirementsTable:
@@ -169,7 +171,7 @@ def parse_requirements(raw: Any, *, where: str) -> RequirementsTable:
                                        what="missions").items()
     }  # fmt: skip
     return RequirementsTable(MappingProxyType(by_aircraft), MappingProxyType(by_mission),
-                             MappingProxyType(trade_in))  # fmt: skip
+                             MappingProxyType(trade_in), where)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,8 @@ class Quote:
     price: Price
     capabilities: tuple[str, ...] = ()
     payload_kg: float | None = None
+    where: str = "a quote"
+    """The document and entry it comes from, named by errors found later."""
 
 
 def _quote(product_id: str, raw: Any, *, where: str) -> Quote:
@@ -210,6 +214,7 @@ def _quote(product_id: str, raw: Any, *, where: str) -> Quote:
         Price(float(price), currency, Source(citation.strip(), day, verified)),
         _words(entry, "capabilities", where=where),
         _number(entry, "payload_kg", where=where),
+        where,
     )
 
 
