@@ -129,6 +129,7 @@ def test_signing_in_is_required_and_there_is_no_get(client: TestClient) -> None:
 @pytest.mark.parametrize(("change", "says"), [
     ({"budgets": {"FY20x": 1}}, "budgets: 'FY20x' is not a fiscal year"),
     ({"budgets": {"FY2026": -1}}, "budgets, FY2026: -1 must be an amount of zero or more"),
+    ({"budgets": {"FY2026": 1e300}}, "budgets, FY2026: 1e+300 is more than any budget"),
     ({"budgets": {"FY2020": 1}}, "FY2020 (2019-10-01 to 2020-09-30 for Test Police) ended"),
     ({"budgets": {}}, "budgets"),
     ({"candidates": ["skydio-x11"]}, "candidate 'skydio-x11' is not a product"),

@@ -47,6 +47,8 @@ from dronevet.knowledge.model import Price, Source
 _FISCAL_YEAR = re.compile(r"^(?:FY)?\s*(\d{4})$", re.IGNORECASE)
 FIRST_YEAR, LAST_YEAR = 1990, 2200
 """The fiscal years a budget may name."""
+MOST = Decimal(10) ** 12
+"""The most money one amount may be (a trillion): beyond any agency's budget."""
 _NEED_KEYS = frozenset({"capabilities", "min_flight_time_min", "min_ip_rating",
                         "min_payload_kg"})  # fmt: skip
 _QUOTE_KEYS = frozenset({"price", "currency", "source", "date", "verified", "capabilities",
@@ -77,6 +79,8 @@ def amount(value: Any, *, where: str) -> Decimal:
         raise BadInputError(f"{where}: {value!r} is not an amount of money.") from None
     if not number.is_finite() or number < 0:
         raise BadInputError(f"{where}: {value} must be an amount of zero or more.")
+    if number > MOST:
+        raise BadInputError(f"{where}: {value} is more than any budget ({MOST:,}).")
     if number != number.quantize(Decimal("0.01")):
         raise BadInputError(f"{where}: {value} is not a whole number of cents.")
     return number.quantize(Decimal("0.01"))

@@ -101,11 +101,19 @@ class Register:
 
     def waivers(self, organisation: str, *, today: date | None = None) -> list[Waiver]:
         """`organisation`'s waivers, by number, once every approved waiver whose end has
-        come by `today` (default: the real today) is stored lapsed, in the audit log."""
+        come by `today` (default: the real today) is stored lapsed, in the audit log. Only
+        when one of them is due to lapse does the read become a write."""
+        from dronevet.fleet.waivers import WaiverState
         from dronevet.store import db, waiver_repo
 
+        day = today or date.today()
+        with db.transaction(self.sessions, read_only=True) as session:
+            found = waiver_repo.list_waivers(session, organisation)
+        if not any(w.state is WaiverState.approved and w.state_on(day) is WaiverState.lapsed
+                   for w in found):
+            return found
         with db.transaction(self.sessions) as session:
-            waiver_repo.lapse_waivers(session, today or date.today())
+            waiver_repo.lapse_waivers(session, day)
             return waiver_repo.list_waivers(session, organisation)
 
     def verify_audit(self, anchor: Anchor | None = None) -> VerifyResult:

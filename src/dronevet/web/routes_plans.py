@@ -31,7 +31,7 @@ class WhatIfIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     budget_percent: list[Annotated[float, Field(gt=-100, le=1000)]] = Field(
-        default_factory=list, max_length=10,
+        default_factory=list, max_length=4,
         description="every budget changed by this many percent (-20: a fifth less)")
     later_days: Annotated[int | None, Field(gt=0, le=3660,
                                             description="every deadline this many days "
