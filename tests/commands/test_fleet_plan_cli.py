@@ -131,11 +131,11 @@ def test_the_text_says_what_to_buy_each_year_and_why(agency: Path) -> None:
     assert "What if every budget -20 %: 0 of 2 aircraft replaced (plan: 2)" in out
 
 
-def test_requirements_per_aircraft_are_shortfalls_of_the_candidate(agency: Path) -> None:
+def test_requirements_per_aircraft_and_mission_combine_into_shortfalls(agency: Path) -> None:
     needs = agency / "needs.yaml"
-    needs.write_text("aircraft:\n  A1: {min_flight_time_min: 600, trade_in: 500}\n"
-                     "missions:\n  rescue: {capabilities: [night-vision-goggles]}\n",
-                     encoding="utf-8")
+    needs.write_text("aircraft:\n  A1: {min_flight_time_min: 600, min_ip_rating: IPX7, "
+                     "trade_in: 500}\nmissions:\n  rescue: {capabilities: "
+                     "[night-vision-goggles], min_ip_rating: IP54}\n", encoding="utf-8")
     plan = plan_json(agency, "--as-of", "2025-11-01", "--budget", "FY2026=40000",
                      "--requirements", str(needs))
     a1 = by_serial(plan)["A1"]
@@ -143,7 +143,10 @@ def test_requirements_per_aircraft_are_shortfalls_of_the_candidate(agency: Path)
     assert "no night-vision-goggles" in a1["shortfalls"]
     assert any(s.endswith("of the 600 required") or "flight time not published" in s
                for s in a1["shortfalls"])
-    assert by_serial(plan)["B2"]["shortfalls"] == ["no night-vision-goggles"]
+    # the mission's IP54 and the aircraft's IPX7 together ask for IP57
+    assert "no IP rating published (IP57 required)" in a1["shortfalls"]
+    assert by_serial(plan)["B2"]["shortfalls"] == [
+        "no night-vision-goggles", "no IP rating published (IP54 required)"]
 
 
 def test_a_florida_sheriff_in_the_programme_is_paid_for_what_it_surrenders(files: Path) -> None:
@@ -229,3 +232,14 @@ def test_hostile_files_are_named_and_refused(
 def test_a_missing_file_is_named(agency: Path) -> None:
     result = run("fleet", "plan", "--org", AGENCY, "--budgets", str(agency / "none.yaml"))
     assert result.exit_code == 3 and "none.yaml: is not a file" in " ".join(result.output.split())
+
+
+def test_without_quotes_the_plan_asks_for_them_unless_nothing_is_due(agency: Path) -> None:
+    result = run("fleet", "plan", "--org", AGENCY, "--as-of", "2025-11-01", "--budget",
+                 "FY2026=1")
+    assert result.exit_code == 3
+    assert "no candidate has a price" in " ".join(result.output.split())
+    ok("fleet", "org", "Springfield Police", "--policies", "asda", "--uses", "operate")
+    out = " ".join(ok("fleet", "plan", "--org", "Springfield Police", "--as-of", "2025-11-01",
+                      "--budget", "FY2026=1").split())
+    assert "No aircraft must be replaced" in out

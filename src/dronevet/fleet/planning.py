@@ -235,10 +235,11 @@ def _needs(kb: KnowledgeBase, aircraft: Sequence[Aircraft], due: Sequence[Deadli
     return tuple(needs)
 
 
-def candidates(kb: KnowledgeBase, quotes: Sequence[Quote],
-               chosen: Sequence[str]) -> tuple[Candidate, ...]:
+def candidates(kb: KnowledgeBase, quotes: Sequence[Quote], chosen: Sequence[str], *,
+               needed: bool = True) -> tuple[Candidate, ...]:
     """The candidates to plan with: `chosen` product ids (none: every product quoted or
-    with a list price), each at its quote or else its list price."""
+    with a list price), each at its quote or else its list price. Having none is an error
+    only when some aircraft is `needed` to be replaced."""
     quoted: dict[str, Quote] = {}
     for quote in quotes:
         if quote.product_id not in kb.products:
@@ -255,7 +256,7 @@ def candidates(kb: KnowledgeBase, quotes: Sequence[Quote],
     ids = list(dict.fromkeys(chosen)) or [
         p.id for p in kb.products.values() if p.id in quoted or p.price is not None
     ]
-    if not ids:
+    if not ids and needed:
         raise BadInputError("no candidate has a price: the knowledge base keeps no list "
                             "prices yet, so give the quotes you were offered (product, price, "
                             "its source and date).")  # fmt: skip
@@ -311,7 +312,7 @@ def build_problem(kb: KnowledgeBase, organisation: Organisation, aircraft: Seque
     problem = PlanningProblem(
         organisation,
         _needs(kb, aircraft, due, request.requirements),
-        candidates(kb, request.quotes, request.candidates),
+        candidates(kb, request.quotes, request.candidates, needed=bool(due)),
         request.budgets,
         programmes(request.programs),
         carry_over=request.carry_over,
