@@ -129,7 +129,14 @@ def create_app(settings: Settings) -> FastAPI:
     """The application over the store and knowledge base `settings` name."""
     from dronevet import __version__
     from dronevet.fleet.register import open_register
-    from dronevet.web import routes_audit, routes_auth, routes_core, routes_fleet, routes_waivers
+    from dronevet.web import (
+        routes_audit,
+        routes_auth,
+        routes_core,
+        routes_fleet,
+        routes_plans,
+        routes_waivers,
+    )
 
     app = FastAPI(
         title="dronevet",
@@ -142,7 +149,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.register = open_register(settings)
     app.state.knowledge = Knowledge(settings)
     app.state.throttle = LoginThrottle()
-    for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_audit):
+    for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
+                   routes_audit):
         app.include_router(module.router, prefix=API)
     _errors(app)
     app.add_middleware(SecurityHeaders)
