@@ -169,7 +169,7 @@ class DatabaseImportStore:
                                 {"key": _MOVE_LOCK_KEY})  # fmt: skip
             held = dict(session.execute(
                 select(KnowledgeImportRow.name, KnowledgeImportRow.sha256)
-            ).tuples())  # fmt: skip
+            ).all())  # fmt: skip
             moved = []
             for name, data, digest in found:
                 if name in held:
@@ -199,12 +199,13 @@ def _moved_notice(
     """The one message that tells the user their imports folder was moved into the store."""
     parts = []
     if moved:
+        files = "file" if len(moved) == 1 else "files"
         parts.append(
-            f"Moved {len(moved)} imported file(s) ({', '.join(moved)}) from the folder "
+            f"Copied {len(moved)} imported {files} ({', '.join(moved)}) from the folder "
             f"{directory} into the database {location}; dronevet keeps imports there now."
         )
     if left_out:
-        parts.append(f"Not moved from {directory}: {'; '.join(left_out)}.")
+        parts.append(f"Not copied from {directory}: {'; '.join(left_out)}.")
     if noted:
         parts.append(f"The files were left in the folder, with a note ({import_files.MARKER}) "
                      "saying so; dronevet no longer reads that folder.")  # fmt: skip
