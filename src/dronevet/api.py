@@ -76,7 +76,23 @@ def load_knowledge(
     """
     if settings is None:
         settings = Settings.from_env() if home is None else Settings.at(Path(home))
+    if _nothing_stored(settings):
+        from dronevet.knowledge.loader import load_builtin
+
+        return load_builtin()
     return knowledge_with(import_store(settings))
+
+
+def _nothing_stored(settings: Settings) -> bool:
+    """True when the store cannot hold an import yet: its SQLite file does not exist and no
+    old imports folder waits to be moved in. Then nothing is created just to be found empty,
+    and a command that only reads does not load the database layer (about half a second)."""
+    from dronevet.store.import_files import waiting_files
+
+    url, prefix = settings.database_url, "sqlite:///"
+    if not url.startswith(prefix) or "?" in url:
+        return False
+    return not Path(url.removeprefix(prefix)).exists() and not waiting_files(settings.imports_dir)
 
 
 def knowledge_with(store: ImportStore, fingerprint: str | None = None) -> KnowledgeBase:

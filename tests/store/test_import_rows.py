@@ -272,6 +272,22 @@ def test_kb_import_then_screen_and_vet_see_the_imported_maker(
     assert not (tmp_path / "home" / "imports").exists()  # nothing written to a folder
 
 
+def test_reading_a_new_home_creates_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("DRONEVET_HOME", str(home))
+    monkeypatch.delenv("DRONEVET_DATABASE_URL", raising=False)
+    code, output = _cli("screen", "DJI", "--format", "json")
+    assert code == 0 and json.loads(output)["match"]["entity_id"] == "dji"
+    assert not home.exists()
+    (home / "imports").mkdir(parents=True)  # an old folder waiting: now the store is opened
+    _export(home / "imports" / "csl.jsonl", MAKER, LISTING)
+    code, output = _cli("screen", "Zephyr Quux Aerial", "--format", "json")
+    assert code == 0 and json.loads(output)["match"]["entity_id"] == "zz-maker"
+    assert (home / "dronevet.sqlite3").exists()
+
+
 def test_the_command_line_says_once_on_stderr_that_the_folder_was_moved(
     tmp_path: Path,
 ) -> None:
