@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from dronevet.cli import app
 from dronevet.errors import BadInputError, UnknownNameError
-from dronevet.knowledge.imports import MAX_IMPORT_BYTES, with_imports
+from dronevet.knowledge.imports import MAX_IMPORT_BYTES, import_name, with_imports
 from dronevet.knowledge.loader import load_builtin
 from dronevet.settings import Settings
 from dronevet.store import audit, db
@@ -76,8 +76,8 @@ def test_add_list_read_remove_each_audited(
     assert [item.name for item in store.list()] == ["a-first.jsonl"]
     create, _, delete = _entries(sessions)
     state = {"name": "csl.ftm.jsonl", "size": len(data), "sha256": saved.stored.sha256}
-    assert (create.action, create.record_type, create.record_id) == (
-        "create", RECORD_TYPE, "csl.ftm.jsonl")
+    assert (create.action, create.record_type) == ("create", RECORD_TYPE)
+    assert delete.record_id == create.record_id
     assert (create.actor, create.before, create.after) == ("cli:alice", None, state)
     assert (delete.action, delete.actor, delete.before, delete.after) == (
         "delete", "cli:alice", state, None)
@@ -97,9 +97,20 @@ def test_same_name_again_needs_replace_which_replaces_and_is_audited(
     assert saved.replaced == first and saved.stored.sha256 != first.sha256
     assert [pair[1] for pair in store.contents()] == [newer.read_bytes()]
     *_, replace = _entries(sessions)
-    assert replace.action == "replace" and replace.record_id == "csl.jsonl"
+    assert replace.action == "replace" and replace.after["name"] == "csl.jsonl"
     assert replace.before["sha256"] == first.sha256
     assert replace.after["sha256"] == saved.stored.sha256
+
+
+def test_the_longest_name_an_import_may_have_is_kept_and_audited(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    name = import_name(tmp_path / "x.jsonl", "n" * 111)  # + ".ftm.jsonl": 121 characters
+    store = DatabaseImportStore(sessions, actor="cli:alice")
+    store.save(name, _export(tmp_path / "x.jsonl", MAKER))
+    store.remove(name)
+    create, delete = _entries(sessions)
+    assert len(name) == 121 and create.after["name"] == name == delete.before["name"]
 
 
 def test_a_save_that_fails_part_way_leaves_the_earlier_import_whole(
@@ -189,10 +200,10 @@ def test_the_old_imports_folder_is_copied_in_once_and_kept_with_a_note(
     assert (folder / "csl.ftm.jsonl").exists() and (folder / "other.json").exists()  # kept
 
     *_, first_move, second_move = _entries(sessions)
-    assert (first_move.action, first_move.actor, first_move.record_id) == (
+    assert (first_move.action, first_move.actor, first_move.after["name"]) == (
         "move", "cli:bob", "csl.ftm.jsonl")
     assert first_move.after["sha256"] == hashlib.sha256(contents["csl.ftm.jsonl"]).hexdigest()
-    assert second_move.record_id == "other.json"
+    assert second_move.after["name"] == "other.json"
 
     # Once: a removed import does not come back from the folder, and nothing is said again.
     store.remove("other.json")

@@ -32,11 +32,11 @@ from dronevet.store.models import KnowledgeImportRow, now
 from dronevet.suggest import close_matches
 
 RECORD_TYPE = "knowledge_import"
-"""How the audit log names an import record."""
+"""How the audit log names an import record (its `record_id` is the row's number; the name
+is in the state before and after)."""
 
 _log = logging.getLogger(__name__)
 _MOVE_LOCK_KEY = int.from_bytes(b"dvimport", "big") >> 1  # fits PostgreSQL's bigint
-_NO_CONTENT = defer(KnowledgeImportRow.content)
 
 
 def _read(path: Path) -> tuple[bytes, str]:
@@ -49,6 +49,22 @@ def _read(path: Path) -> tuple[bytes, str]:
         raise BadInputError(f"cannot read the file ({error.strerror})", path=str(path)) from None
     check_size(len(data), str(path))
     return data, hashlib.sha256(data).hexdigest()
+
+
+def _row(session: Session, name: str) -> KnowledgeImportRow | None:
+    """The import called `name`, without its contents (they are not needed to change it)."""
+    return session.scalars(
+        select(KnowledgeImportRow).options(defer(KnowledgeImportRow.content))
+        .where(KnowledgeImportRow.name == name)
+    ).one_or_none()  # fmt: skip
+
+
+def _added(session: Session, name: str, data: bytes, digest: str) -> KnowledgeImportRow:
+    """A new import row, flushed (so it has its number)."""
+    row = KnowledgeImportRow(name=name, content=data, size=len(data), sha256=digest)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def _state(item: ImportedFile) -> dict[str, Any]:
@@ -102,10 +118,7 @@ class DatabaseImportStore:
     def save(self, name: str, source: Path, *, replace: bool = False) -> Saved:
         data, digest = _read(source)
         with db.transaction(self.sessions) as session:
-            row = session.scalars(
-                select(KnowledgeImportRow).options(_NO_CONTENT)
-                .where(KnowledgeImportRow.name == name)
-            ).one_or_none()  # fmt: skip
+            row = _row(session, name)
             if row is not None and not replace:
                 raise BadInputError(
                     f"an import named {name!r} exists already; use --replace to overwrite it "
@@ -113,25 +126,21 @@ class DatabaseImportStore:
                 )
             before = None if row is None else self._item(row.name, row.size, row.sha256)
             if row is None:
-                session.add(KnowledgeImportRow(name=name, content=data, size=len(data),
-                                               sha256=digest))  # fmt: skip
+                row = _added(session, name, data, digest)
             else:
                 row.content, row.size, row.sha256 = data, len(data), digest
                 row.updated_at = now()  # also when the bytes are the same ones again
-            session.flush()
+                session.flush()
             after = self._item(name, len(data), digest)
             audit.record(session, self.actor, audit.Change(
-                "create" if before is None else "replace", RECORD_TYPE, name,
+                "create" if before is None else "replace", RECORD_TYPE, str(row.id),
                 None if before is None else _state(before), _state(after),
             ))  # fmt: skip
         return Saved(after, before)
 
     def remove(self, name: str) -> ImportedFile:
         with db.transaction(self.sessions) as session:
-            row = session.scalars(
-                select(KnowledgeImportRow).options(_NO_CONTENT)
-                .where(KnowledgeImportRow.name == name)
-            ).one_or_none()  # fmt: skip
+            row = _row(session, name)
             if row is None:
                 names = list(session.scalars(select(KnowledgeImportRow.name)))
                 raise UnknownNameError(
@@ -142,7 +151,7 @@ class DatabaseImportStore:
             session.delete(row)
             session.flush()
             audit.record(session, self.actor,
-                         audit.Change("delete", RECORD_TYPE, name, _state(item), None))
+                         audit.Change("delete", RECORD_TYPE, str(row.id), _state(item), None))
         return item
 
     def move_in(self, directory: Path) -> Sequence[str]:
@@ -177,15 +186,13 @@ class DatabaseImportStore:
                         left_out.append(f"{name}: the database holds a different import of "
                                         "that name already")  # fmt: skip
                     continue
-                session.add(KnowledgeImportRow(name=name, content=data, size=len(data),
-                                               sha256=digest))  # fmt: skip
-                moved.append(self._item(name, len(data), digest))
-            session.flush()
+                row = _added(session, name, data, digest)
+                moved.append((str(row.id), self._item(name, len(data), digest)))
             audit.record(session, self.actor, *(
-                audit.Change("move", RECORD_TYPE, item.name, None, _state(item))
-                for item in moved
+                audit.Change("move", RECORD_TYPE, row_id, None, _state(item))
+                for row_id, item in moved
             ))  # fmt: skip
-        names = [item.name for item in moved]
+        names = [item.name for _, item in moved]
         noted = import_files.write_marker(directory, location=self.location, at=now(),
                                           moved=names, left_out=left_out)  # fmt: skip
         if names or left_out:
