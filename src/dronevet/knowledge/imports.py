@@ -70,8 +70,8 @@ class ImportStore(Protocol):
         ...
 
     def fingerprint(self) -> str:
-        """A short text that changes whenever an import is added, replaced or removed, and
-        only then; cheap enough to ask every few seconds."""
+        """A short text that changes whenever an import is added or removed or its bytes
+        change, and only then; cheap enough to ask every few seconds."""
         ...
 
     def save(self, name: str, source: Path, *, replace: bool = False) -> Saved:
