@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -51,34 +51,74 @@ Subject = str | Path | Product | Mapping[str, Any]
 When = date | str | None
 
 
-def import_store(settings: Settings) -> ImportStore:
-    """Where the user's imported FtM files are kept for these settings."""
-    from dronevet.store.import_files import DirectoryImportStore
+def import_store(settings: Settings, *, actor: str = "dronevet") -> ImportStore:
+    """The user's imported FtM files for these settings: kept in the store's database (an
+    SQLite file in the home by default, `DRONEVET_DATABASE_URL` otherwise), its schema
+    brought up to date. The first time, the files an earlier version kept in the imports
+    folder are moved in (`DatabaseImportStore.move_in`). Changes are audited as by `actor`.
+    """
+    from dronevet.fleet.register import open_register
+    from dronevet.store.import_rows import DatabaseImportStore
 
-    return DirectoryImportStore(settings.imports_dir)
+    store = DatabaseImportStore(open_register(settings).sessions, actor=actor)
+    store.move_in(settings.imports_dir)
+    return store
 
 
-def load_knowledge(home: Path | str | None = None) -> KnowledgeBase:
+def load_knowledge(
+    home: Path | str | None = None, *, settings: Settings | None = None
+) -> KnowledgeBase:
     """The built-in knowledge base plus the user's imports: the one way every front gets it.
 
-    `home` is the user data directory (default `DRONEVET_HOME` or `~/.local/share/dronevet`).
-    The value is immutable and safe to share between threads.
+    `home` is the user data directory (default `DRONEVET_HOME` or `~/.local/share/dronevet`),
+    whose SQLite file keeps the imports; `settings` names the store instead. The value is
+    immutable and safe to share between threads.
     """
-    settings = Settings.from_env() if home is None else Settings.at(Path(home))
-    store = import_store(settings)
-    version = tuple((item.name, item.size, item.version) for item in store.list())
-    return _layered(str(settings.imports_dir), version)
+    if settings is None:
+        settings = Settings.from_env() if home is None else Settings.at(Path(home))
+    if _nothing_stored(settings):
+        from dronevet.knowledge.loader import load_builtin
+
+        return load_builtin()
+    return knowledge_with(import_store(settings))
+
+
+def _nothing_stored(settings: Settings) -> bool:
+    """True when the store cannot hold an import yet: its SQLite file does not exist and no
+    old imports folder waits to be moved in. Then nothing is created just to be found empty,
+    and a command that only reads does not load the database layer (about half a second)."""
+    from dronevet.store.import_files import waiting_files
+
+    url, prefix = settings.database_url, "sqlite:///"
+    if not url.startswith(prefix) or "?" in url:
+        return False
+    return not Path(url.removeprefix(prefix)).exists() and not waiting_files(settings.imports_dir)
+
+
+def knowledge_with(store: ImportStore, fingerprint: str | None = None) -> KnowledgeBase:
+    """The built-in base plus `store`'s imports; the same value again (nothing is read but
+    the fingerprint) while the imports are unchanged. `fingerprint` is the store's, if the
+    caller has just asked for it."""
+    found = store.fingerprint() if fingerprint is None else fingerprint
+    return _layered(_Imports(store.location, found, store))
+
+
+@dataclass(frozen=True, slots=True)
+class _Imports:
+    """The imports of one store as they were at one fingerprint: the cache key."""
+
+    location: str
+    fingerprint: str
+    store: ImportStore = field(compare=False)
 
 
 @functools.lru_cache(maxsize=8)
-def _layered(directory: str, version: tuple[tuple[str, int, str], ...]) -> KnowledgeBase:
-    """The built-in base with the imports of `directory` as they were at `version`."""
+def _layered(imports: _Imports) -> KnowledgeBase:
+    """The built-in base with the imports as they were at the key's fingerprint."""
     from dronevet.knowledge.imports import with_imports
     from dronevet.knowledge.loader import load_builtin
-    from dronevet.store.import_files import DirectoryImportStore
 
-    del version  # part of the cache key only: a changed import loads afresh
-    return with_imports(load_builtin(), DirectoryImportStore(Path(directory)))
+    return with_imports(load_builtin(), imports.store)
 
 
 def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:

@@ -3,7 +3,7 @@
 The core never reads the environment: a front (the CLI, the web app, a worker) calls
 `Settings.from_env()` once and hands the value to what needs it.
 
-- `DRONEVET_HOME`: where user data lives (imported FtM files, the SQLite database);
+- `DRONEVET_HOME`: where user data lives (the SQLite database, which keeps imports too);
   default `$XDG_DATA_HOME/dronevet`, else `~/.local/share/dronevet`.
 - `DRONEVET_DATABASE_URL`: the store's SQLAlchemy URL; default an SQLite file in the home.
 - `DRONEVET_MQTT_URL`: the broker detections are published to, e.g. `mqtt://127.0.0.1:1883/dronevet`.
@@ -43,7 +43,8 @@ class Settings:
 
     @property
     def imports_dir(self) -> Path:
-        """Where `dronevet kb import` keeps the FtM files a user added."""
+        """Where earlier versions kept the FtM files a user added (now in the database; the
+        files there are moved in once)."""
         return self.home / "imports"
 
 

@@ -3,6 +3,7 @@ added all or nothing; imported entities are then part of the knowledge base."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,11 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dronevet.api import load_knowledge
+from dronevet.api import import_store, load_knowledge
 from dronevet.commands import common
 from dronevet.commands.kb import app
 from dronevet.settings import Settings
-from dronevet.store.import_files import DirectoryImportStore
 from shared_files import require_module
 
 require_module("followthemoney")
@@ -98,7 +98,7 @@ def _write(path: Path, records: list[dict], *, extra_lines: tuple[str, ...] = ()
 
 def stored() -> list[str]:
     """The names of the imports kept for the current DRONEVET_HOME."""
-    return [item.name for item in DirectoryImportStore(Settings.from_env().imports_dir).list()]
+    return [item.name for item in import_store(Settings.from_env()).list()]
 
 
 def _run(*args: str):
@@ -134,7 +134,7 @@ def test_malformed_line_is_rejected_with_its_line_and_nothing_is_imported(
     assert "bad.ftm.json, line 3" in result.output and "not valid JSON" in result.output
     assert "nothing was imported" in result.output
     assert stored() == []
-    assert not (home / "imports").exists() or not any((home / "imports").iterdir())
+    assert not (home / "imports").exists()
 
 
 def test_record_invalid_for_followthemoney_is_rejected_with_its_line(tmp_path: Path) -> None:
@@ -149,10 +149,28 @@ def test_record_invalid_for_followthemoney_is_rejected_with_its_line(tmp_path: P
 
 def test_a_second_import_under_the_same_name_needs_replace(tmp_path: Path) -> None:
     export = _write(tmp_path / "csl.ftm.json", [COMPANY])
-    assert _run("import", str(export)).exit_code == 0
+    first = _run("import", str(export))
+    assert first.exit_code == 0 and "Imported csl.ftm.json: 1 entities" in first.output
     again = _run("import", str(export))
     assert again.exit_code == 3 and "--replace" in again.output
-    assert _run("import", str(export), "--replace").exit_code == 0
+    _write(export, [COMPANY, PARENT, OWNERSHIP])
+    replaced = _run("import", str(export), "--replace")
+    assert replaced.exit_code == 0
+    assert "replacing the earlier import of that name: 2 entities, 1 links" in replaced.output
+    assert stored() == ["csl.ftm.json"]
+    assert "NK-11b2c3" in load_knowledge().entities
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from dronevet.knowledge.imports import MAX_IMPORT_BYTES
+
+    huge = tmp_path / "huge.jsonl"
+    with huge.open("wb") as out:  # sparse: no disk used, nothing read
+        out.truncate(MAX_IMPORT_BYTES + 1)
+    result = _run("import", str(huge))
+    assert result.exit_code == 3
+    assert f"{huge}: the file is larger than the 512 MiB an import may be" in result.output
+    assert stored() == []
 
 
 def test_import_that_redefines_a_builtin_entity_is_refused_naming_the_id(tmp_path: Path) -> None:
@@ -217,16 +235,34 @@ def test_empty_file_is_not_imported(tmp_path: Path) -> None:
     assert stored() == []
 
 
-def test_check_reports_a_broken_import_with_its_file_and_line(home: Path, tmp_path: Path) -> None:
+def test_check_reports_a_broken_import_with_its_name_and_line(tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from dronevet.store.import_rows import DatabaseImportStore
+    from dronevet.store.models import KnowledgeImportRow
+
     export = _write(tmp_path / "csl.ftm.json", [COMPANY, SANCTION])
     assert _run("import", str(export)).exit_code == 0
-    # Someone edits the stored file by hand afterwards.
-    stored = home / "imports" / "csl.ftm.json"
-    stored.write_text(stored.read_text(encoding="utf-8") + '{"id": "x", "schema": "Kompany", '
-                      '"properties": {}}\n', encoding="utf-8")
+    # Someone edits the stored import by hand afterwards, in the database.
+    store = import_store(Settings.from_env())
+    assert isinstance(store, DatabaseImportStore)
+    with store.sessions.begin() as session:
+        session.execute(update(KnowledgeImportRow).values(
+            content=export.read_bytes() + b'{"id": "x", "schema": "Kompany", "properties": {}}\n'))
     result = _run("check", "--format", "json")
     assert result.exit_code == 3
     (error,) = json.loads(result.output)["errors"]
-    assert error["path"].endswith("csl.ftm.json") and error["line"] == 3
+    assert error["path"].startswith("import csl.ftm.json in sqlite:///") and error["line"] == 3
     assert "'Kompany' is not an FtM schema" in error["message"]
     assert _run("check", "--no-imports").exit_code == 0
+
+
+def test_list_and_remove_are_written_to_the_audit_log(tmp_path: Path) -> None:
+    from dronevet.cli import app as dronevet
+
+    _run("import", str(_write(tmp_path / "a.jsonl", [COMPANY])), "--name", "csl-2025")
+    listed = json.loads(_run("list-imports", "--format", "json").output)
+    assert listed[0]["sha256"] == hashlib.sha256((tmp_path / "a.jsonl").read_bytes()).hexdigest()
+    assert _run("remove-import", "csl-2025.ftm.jsonl").exit_code == 0
+    verified = CliRunner().invoke(dronevet, ["audit", "verify", "--format", "json"])
+    assert verified.exit_code == 0 and json.loads(verified.output)["entries"] == 2

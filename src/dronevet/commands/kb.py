@@ -2,9 +2,10 @@
 
 Commands: `check` (validate the built-in data and the imports; exit 3 on errors),
 `import FILE` (validate an FtM file with followthemoney, then add it to the imports, all or
-nothing), `list-imports`, `remove-import NAME`, and `show ENTITY`. Imports live in
-`$DRONEVET_HOME/imports` (default `~/.local/share/dronevet/imports`). `check` and `import`
-need the optional FollowTheMoney model: `pip install 'dronevet[ftm]'`.
+nothing), `list-imports`, `remove-import NAME`, and `show ENTITY`. Imports are kept in the
+store's database (the SQLite file in `$DRONEVET_HOME`, or `DRONEVET_DATABASE_URL`); each
+import and removal is written to the audit log. `check` and `import` need the optional
+FollowTheMoney model: `pip install 'dronevet[ftm]'`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dronevet.errors import BadInputError, KnowledgeError
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from dronevet.knowledge.imports import ImportStore
     from dronevet.knowledge.validate import Problem
 
 app = typer.Typer(
@@ -41,11 +43,12 @@ WithImports = Annotated[
 ]
 
 
-def _store() -> Any:
+def _store() -> ImportStore:
     from dronevet.api import import_store
+    from dronevet.commands.fleet import actor
     from dronevet.settings import Settings
 
-    return import_store(Settings.from_env())
+    return import_store(Settings.from_env(), actor=actor())
 
 
 def _print_problems(label: str, style: str, problems: tuple[Problem, ...]) -> None:
@@ -94,12 +97,13 @@ def import_file(
 
     An import may add entities, links and designations, and link to built-in entities; it may
     not redefine an entity the knowledge base already holds (it is refused, naming the id).
+    A file may be up to 512 MiB.
     """
-    from dronevet.knowledge.imports import clashing_ids, import_name, with_imports
+    from dronevet.knowledge.imports import check_size, clashing_ids, import_name, with_imports
     from dronevet.knowledge.loader import load_builtin
     from dronevet.knowledge.validate import validate_ftm_file
 
-    existing_file(file)
+    check_size(existing_file(file).stat().st_size, str(file))
     store = _store()
     stored_name = import_name(file, name)
     kb = with_imports(load_builtin(), store, skip=stored_name)
@@ -120,13 +124,16 @@ def import_file(
             "Nothing was imported.",
             path=str(file),
         )
-    stored = store.save(stored_name, file, replace=replace)
+    saved = store.save(stored_name, file, replace=replace)
+    stored, replaced = saved.stored, saved.replaced
     if fmt is TextOrJson.json:
-        write_json({**report.to_dict(), "stored_as": stored.name, "location": stored.location})
+        write_json({**report.to_dict(), "stored_as": stored.name, "location": stored.location,
+                    "sha256": stored.sha256, "replaced": replaced is not None})  # fmt: skip
         return
+    instead = "" if replaced is None else ", replacing the earlier import of that name"
     say(
-        f"Imported {stored.name}: {report.entities} entities, {report.links} links, "
-        f"{report.designations} designations (kept in {store.location})."
+        f"Imported {stored.name}{instead}: {report.entities} entities, {report.links} links, "
+        f"{report.designations} designations (kept in the database {store.location})."
     )
     if report.skipped:
         say(f"Skipped {len(report.skipped)} records not used for screening:")
@@ -142,10 +149,11 @@ def list_imports(fmt: FormatOption = TextOrJson.text) -> None:
     store = _store()
     files = store.list()
     if fmt is TextOrJson.json:
-        write_json([{"name": f.name, "path": f.location, "size": f.size} for f in files])
+        write_json([{"name": f.name, "location": f.location, "size": f.size,
+                     "sha256": f.sha256} for f in files])  # fmt: skip
         return
     if not files:
-        say(f"No imports in {store.location}.")
+        say(f"No imports in the database {store.location}.")
     for item in files:
         say(item.name, (f"  {item.size} bytes", "dim"))
 

@@ -1,7 +1,8 @@
-"""FtM files a user added with `dronevet kb import`: naming rules, the store interface, layering.
+"""FtM files a user added with `dronevet kb import`: naming rules, the size limit, the store
+interface, layering.
 
-The core never touches the file system here: an `ImportStore` keeps the files (the
-directory store in `dronevet.store.import_files`, later the database), and
+The core never touches a file or a database here: an `ImportStore` keeps the files (the
+store's `knowledge_imports` table, `dronevet.store.import_rows`), and
 `with_imports(kb, store)` adds each stored file to a knowledge base as one layer, in name
 order. An import never replaces a built-in or earlier entity: `kb import` refuses a file
 that redefines an id the base holds (`clashing_ids`), and loading leaves such a record
@@ -10,13 +11,13 @@ out and reports it (see `KnowledgeBase.with_layer`).
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from dronevet.errors import BadInputError
 from dronevet.knowledge.base import KnowledgeBase
@@ -25,16 +26,31 @@ from dronevet.knowledge.ftm import read_ftm
 SUFFIXES = (".ftm.json", ".ftm.jsonl", ".json", ".jsonl")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+"""The largest file an import may be (512 MiB). A stored import is one value in one row, read
+whole into memory when the knowledge base loads; both databases cap such a value at about
+1 GB: SQLite's longest BLOB, SQLITE_MAX_LENGTH, defaults to 1,000,000,000 bytes
+(https://www.sqlite.org/limits.html) and PostgreSQL's largest field is 1 GB
+(https://www.postgresql.org/docs/15/limits.html); both read 2026-12-03."""
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedFile:
-    """One stored import: its name, where it is kept (for people), its size in bytes, and a
-    version mark that changes whenever the stored file does."""
+    """One stored import: its name, where it is kept (for people, in messages), its size in
+    bytes and the SHA-256 (hex) of its bytes."""
 
     name: str
     location: str
     size: int
-    version: str = ""
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What saving an import did: the import as stored, and the one it replaced if any."""
+
+    stored: ImportedFile
+    replaced: ImportedFile | None = None
 
 
 class ImportStore(Protocol):
@@ -42,25 +58,42 @@ class ImportStore(Protocol):
 
     @property
     def location(self) -> str:
-        """Where the store keeps its files, for messages (a directory, a database URL)."""
+        """Where the store keeps its files, for messages (a database URL)."""
         ...
 
     def list(self) -> list[ImportedFile]:
         """The stored imports in name order (the order they are layered in)."""
         ...
 
-    def open(self, name: str) -> AbstractContextManager[BinaryIO]:
-        """The stored file's bytes as an open binary stream."""
+    def contents(self) -> Sequence[tuple[ImportedFile, bytes]]:
+        """Every stored import with its bytes, in name order, read in one go."""
         ...
 
-    def save(self, name: str, source: Path, *, replace: bool = False) -> ImportedFile:
+    def fingerprint(self) -> str:
+        """A short text that changes whenever an import is added or removed or its bytes
+        change, and only then; cheap enough to ask every few seconds."""
+        ...
+
+    def save(self, name: str, source: Path, *, replace: bool = False) -> Saved:
         """Store a copy of `source` under `name`, all or nothing; an existing name needs
-        `replace`."""
+        `replace`; a file over `MAX_IMPORT_BYTES` is refused."""
         ...
 
     def remove(self, name: str) -> ImportedFile:
         """Delete a stored import; an unknown name is an `UnknownNameError`."""
         ...
+
+
+def check_size(size: int, path: str) -> None:
+    """Refuse a file of `size` bytes at `path` that is over `MAX_IMPORT_BYTES`."""
+    if size > MAX_IMPORT_BYTES:
+        limit = MAX_IMPORT_BYTES // (1024 * 1024)
+        raise BadInputError(
+            f"the file is larger than the {limit} MiB an import may be; split it into "
+            "several files and import each (or keep only the records you screen against). "
+            "Nothing was imported.",
+            path=path,
+        )
 
 
 def import_name(source: Path, name: str | None = None) -> str:
@@ -86,16 +119,11 @@ def with_imports(
     """`kb` plus every stored import as a layer, in name order (`skip` leaves one out: the
     import being replaced)."""
     day = today or date.today()
-    for item in store.list():
+    for item, data in store.contents():
         if item.name == skip:
             continue
-        with store.open(item.name) as handle:
-            records = read_ftm(
-                handle,
-                kb.sources,
-                label=item.location,
-                origin=item.name,
-                default_day=day,
-            )
+        records = read_ftm(
+            io.BytesIO(data), kb.sources, label=item.location, origin=item.name, default_day=day
+        )
         kb = kb.with_layer(item.name, records)
     return kb

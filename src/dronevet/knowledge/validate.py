@@ -610,10 +610,8 @@ def with_imports_checked(report: CheckReport, store: ImportStore) -> CheckReport
     known = set(kb.entities)
     errors, warnings = list(report.errors), list(report.warnings)
     records = 0
-    items = store.list()
-    for item in items:
-        with store.open(item.name) as handle:
-            data = handle.read()
+    items = store.contents()
+    for item, data in items:
         label = item.location
         checked = validate_ftm_file(
             label, sources=kb.sources, known_ids=frozenset(known), data=data

@@ -1,3 +1,4 @@
-"""Where dronevet keeps what users add: imported FtM files (`import_files`) and the fleet
-database (`db` opens it, `models` and `migrations` are its schema, `fleet_repo` moves fleet
-values in and out, `audit` keeps the hash-chained log of every change)."""
+"""Where dronevet keeps what users add: the database (`db` opens it, `models` and
+`migrations` are its schema, `fleet_repo` and `waiver_repo` move fleet values in and out,
+`import_rows` keeps the imported FtM files, `audit` keeps the hash-chained log of every
+change), and `import_files`, the folder imports were kept in before, moved in once."""

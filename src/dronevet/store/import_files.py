@@ -1,86 +1,61 @@
-"""Imported FtM files kept in a directory (`$DRONEVET_HOME/imports`): the `ImportStore` on disk.
+"""The imports folder earlier versions kept (`$DRONEVET_HOME/imports`): what is waiting in it
+to be moved into the store, and the note left there once it was.
 
-A file is written under a temporary name in the same directory first and renamed into
-place, so the directory never holds a partial file, and a failed write leaves no trace.
-Hidden files (a temporary file a crash left behind) are never listed.
+Imports now live in the store's database (`import_rows`). The first time the store is
+opened, the FtM files still in the folder are copied into it (`DatabaseImportStore.move_in`)
+and the folder is left as it was, plus a note (`MARKER`) that says where the files went and
+that dronevet no longer reads them. The files are kept, not deleted: if anything went
+wrong, nothing is lost, and the user removes the folder when they choose. A folder with
+the note is never looked at again, so an import removed from the store does not come back.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
 
-from dronevet.errors import BadInputError, KnowledgeError, UnknownNameError
-from dronevet.knowledge.imports import SUFFIXES, ImportedFile
-from dronevet.suggest import close_matches
+from dronevet.knowledge.imports import SUFFIXES
+
+MARKER = "MOVED-TO-DATABASE.txt"
+"""The note left in the folder once its files were moved into the store."""
 
 
-class DirectoryImportStore:
-    """Imports as files in one directory (created on the first save)."""
+def waiting_files(directory: Path) -> list[Path]:
+    """The FtM files in the old imports folder, in name order; none once the folder holds
+    the note (or when there is no folder). Hidden files (a temporary file an interrupted
+    copy left behind) are not imports."""
+    if not directory.is_dir() or (directory / MARKER).exists():
+        return []
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.is_file() and path.name.endswith(SUFFIXES) and not path.name.startswith(".")
+    )
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
 
-    @property
-    def location(self) -> str:
-        return str(self.directory)
-
-    def _paths(self) -> list[Path]:
-        if not self.directory.is_dir():
-            return []
-        return sorted(
-            path
-            for path in self.directory.iterdir()
-            if path.is_file() and path.name.endswith(SUFFIXES) and not path.name.startswith(".")
-        )
-
-    def _item(self, path: Path) -> ImportedFile:
-        stat = path.stat()
-        return ImportedFile(path.name, str(path), stat.st_size, str(stat.st_mtime_ns))
-
-    def list(self) -> list[ImportedFile]:
-        return [self._item(path) for path in self._paths()]
-
-    def open(self, name: str) -> AbstractContextManager[BinaryIO]:
-        try:
-            return (self.directory / name).open("rb")
-        except OSError as error:
-            raise KnowledgeError(
-                f"cannot read the import ({error.strerror})", path=str(self.directory / name)
-            ) from None
-
-    def save(self, name: str, source: Path, *, replace: bool = False) -> ImportedFile:
-        target = self.directory / name
-        if target.exists() and not replace:
-            raise BadInputError(
-                f"an import named {name!r} exists already; use --replace to overwrite it "
-                "or --name to choose another name."
-            )
-        self.directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".importing-", dir=self.directory)
-        try:
-            with os.fdopen(handle, "wb") as out, source.open("rb") as src:
-                shutil.copyfileobj(src, out)
-            os.replace(temporary, target)
-        except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
-            raise KnowledgeError(
-                f"cannot write the import ({error.strerror})", path=str(target)
-            ) from None
-        return self._item(target)
-
-    def remove(self, name: str) -> ImportedFile:
-        names = [path.name for path in self._paths()]
-        if name not in names:
-            raise UnknownNameError(
-                f"no import named {name!r} in {self.directory}.",
-                suggestions=close_matches(name, names),
-            )
-        path = self.directory / name
-        item = self._item(path)
-        path.unlink()
-        return item
+def write_marker(
+    directory: Path, *, location: str, at: datetime, moved: Sequence[str],
+    left_out: Sequence[str],
+) -> bool:
+    """Leave the note in `directory`; False when it cannot be written (then the folder is
+    looked at again next time, and nothing is moved twice: the store holds those names)."""
+    lines = [
+        f"On {at:%Y-%m-%d at %H:%M} UTC dronevet copied the imported FtM files in this folder "
+        f"into its database ({location}).",
+        "dronevet no longer reads this folder: list, add and remove imports with",
+        "`dronevet kb list-imports`, `dronevet kb import FILE` and",
+        "`dronevet kb remove-import NAME`.",
+        "The files were left here untouched; delete the folder when you no longer need them.",
+        "",
+        "Copied:" if moved else "Nothing needed copying.",
+        *(f"  {name}" for name in moved),
+    ]
+    if left_out:
+        lines += ["", "Not copied (import them again with `dronevet kb import` if you need them):",
+                  *(f"  {reason}" for reason in left_out)]
+    try:
+        (directory / MARKER).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError:
+        return False
+    return True

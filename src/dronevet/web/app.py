@@ -68,25 +68,31 @@ class SecurityHeaders:
 
 
 class Knowledge:
-    """The knowledge base the routes use: loaded once, reloaded when the imports change."""
+    """The knowledge base the routes use: loaded once, and again only when the imports'
+    fingerprint (one small query, asked at most every `KNOWLEDGE_RECHECK` seconds) changes."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+        from dronevet.api import import_store
+
+        self._store = import_store(settings)
         self._lock = threading.Lock()
-        self._checked = 0.0
-        self._kb = self._load()
+        self._kb = self._load(self._store.fingerprint())
 
-    def _load(self) -> KnowledgeBase:
-        from dronevet.api import load_knowledge
+    def _load(self, fingerprint: str) -> KnowledgeBase:
+        from dronevet.api import knowledge_with
 
-        self._checked = time.monotonic()
-        return load_knowledge(self.settings.home)
+        self._checked, self._fingerprint = time.monotonic(), fingerprint
+        return knowledge_with(self._store, fingerprint)
 
     def get(self) -> KnowledgeBase:
         if time.monotonic() - self._checked > KNOWLEDGE_RECHECK:
             with self._lock:
                 if time.monotonic() - self._checked > KNOWLEDGE_RECHECK:
-                    self._kb = self._load()
+                    found = self._store.fingerprint()
+                    if found == self._fingerprint:
+                        self._checked = time.monotonic()
+                    else:
+                        self._kb = self._load(found)
         return self._kb
 
 
