@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from dronevet.errors import UnknownNameError
 from dronevet.fleet.timeline import USE_NOUNS, VERDICT_PHRASES
 from dronevet.knowledge.model import Use
-from dronevet.policy.model import VerdictKind
+from dronevet.policy.model import Outcome, VerdictKind
 
 
 def money(amount: Decimal | str | float, currency: str = "USD") -> str:
@@ -35,3 +35,17 @@ def use_words(use: str) -> str:
         return USE_NOUNS[Use.parse(use)]
     except UnknownNameError:
         return use
+
+
+OUTCOME_WORDS = {
+    Outcome.hit: "stands in the way",
+    Outcome.clear: "met",
+    Outcome.review: "needs review",
+    Outcome.not_applicable: "does not apply",
+}
+"""What a rule's outcome means for the reader."""
+
+
+def outcome_words(outcome: Outcome) -> str:
+    """A rule's outcome in words."""
+    return OUTCOME_WORDS[outcome]
