@@ -195,3 +195,19 @@ def test_charts_read_the_fleet_status_and_timeline_the_fleet_gives() -> None:
     chart = parse(aircraft_timeline_chart(timeline["aircraft"][0], as_of))
     assert "us-fl-934-50 operation" in texts(chart)
     assert "segment prohibited" in [r.get("class") for r in chart.iter(f"{SVG}rect")]
+
+
+def test_plan_spend_reads_the_plan_the_planner_gives() -> None:
+    from dronevet.fleet.planner import plan
+    from dronevet.fleet.planner_inputs import PlanningProblem
+    from fleet.planner_fixtures import ORG, TableVet, budgets, candidate, need
+
+    problem = PlanningProblem(ORG, (need("A", date(2026, 10, 1)), need("B", date(2027, 10, 1))),
+                              (candidate("skydio-x10d", 10_000),),
+                              budgets(fy2026=10_000, fy2027=12_000))
+    found = plan(problem, TableVet()).to_dict()
+    root = parse(plan_spend_chart(found))
+    values = [(r.get("class"), r.get("data-value")) for r in root.iter(f"{SVG}rect")
+              if (r.get("class") or "").startswith("bar")]
+    assert values == [("bar budget", "10000"), ("bar spend", "10000"),
+                      ("bar budget", "12000"), ("bar spend", "10000")]
