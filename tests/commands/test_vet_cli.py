@@ -1,4 +1,4 @@
-"""`dronevet vet`, `policies`, `models`, `demo`: the names people type, exit codes, one-sentence
+"""`dronevet vet`, `policies`, `models`: the names people type, exit codes, one-sentence
 errors, the JSON contract and the text a procurement officer reads."""
 
 from __future__ import annotations
@@ -251,10 +251,3 @@ def test_policies_and_models_text(run: Run) -> None:
 def test_a_format_the_command_does_not_write_is_a_usage_error(run: Run) -> None:
     result = run("policies", "--format", "csv")
     assert result.exit_code == 2
-
-
-def test_demo_walks_through_fleet_verdict_and_screening(run: Run) -> None:
-    result = run("demo", "--as-of", "2026-03-02")
-    assert result.exit_code == 0, output_of(result)
-    for words in ("fleet", "2025-12-21", "2025-12-22", "DOES NOT APPLY", "PROHIBITED", "Anzu"):
-        assert words in result.output

@@ -1,4 +1,14 @@
-"""`dronevet demo`: a walkthrough for a program manager, on the built-in data.
+"""`dronevet demo`: the web application on a demo agency, or a text walkthrough.
+
+`dronevet demo [--port N] [--data-dir DIR]` fills the embedded SQLite database in the data
+directory (default: the user data directory, `DRONEVET_HOME`) with the demo agency of
+`fleet/demo_data.py` - once: a second run reuses it - prints its accounts, then serves the
+application on 127.0.0.1 (port N, or a free one) and prints, on lines of their own,
+`URL: http://127.0.0.1:N/` and `Sign in: USER / PASSWORD` (a program manager; the
+passwords are drawn at random for each data directory and kept in it). Ctrl-C stops it.
+`--no-serve` fills the database and prints the accounts without serving.
+
+`dronevet demo --text [--as-of DATE]` is the walkthrough on the built-in data, no store:
 
 1. A demo fleet of real models against every policy, as of today, for buying and flying.
 2. One verdict explained on both sides of a date: the DJI Matrice 30T under the American
@@ -8,17 +18,23 @@
 
 from __future__ import annotations
 
+import socket
+import sys
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dronevet.commands.common import console, guarded, parse_date, say
+from dronevet.errors import BadInputError, UsageError
 
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from dronevet.fleet.demo_data import DemoAgency
     from dronevet.policy.batch import VerdictGrid
+    from dronevet.settings import Settings
 
 app = typer.Typer()
 
@@ -67,11 +83,103 @@ def fleet_table(grid: VerdictGrid, title: str) -> Table:
 @app.command("demo")
 @guarded
 def demo_command(
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port to serve on; default a free one.",
+                                 min=1, max=65535)
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where the demo database lives; "
+                                  "default the user data directory.")
+    ] = None,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Create the demo data and print the accounts "
+                           "only.")
+    ] = False,
+    text: Annotated[
+        bool, typer.Option("--text", help="The text walkthrough on the built-in data instead.")
+    ] = False,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Date for the fleet matrix; default today.")
+        str | None, typer.Option("--as-of", help="Date for the walkthrough's fleet matrix "
+                                 "(with --text); default today.")
     ] = None,
 ) -> None:
-    """A guided tour: fleet x policies, one verdict explained, one screening."""
+    """The web application on a demo agency (about 60 aircraft), or a text walkthrough."""
+    if text:
+        _walkthrough(as_of)
+        return
+    if as_of is not None:
+        raise UsageError("--as-of is for the text walkthrough: add --text.")
+    from dronevet.api import load_knowledge
+    from dronevet.fleet.demo_data import create_demo
+    from dronevet.fleet.register import open_register
+    from dronevet.settings import Settings
+
+    home = data_dir if data_dir is not None else Settings.from_env().home
+    settings = Settings.at(home)
+    try:
+        register = open_register(settings)
+    except OSError as error:
+        raise BadInputError(f"cannot use it ({error.strerror}).", path=str(home)) from None
+    agency = create_demo(register, load_knowledge(home), settings.home, today=date.today())
+    _print_agency(agency, settings.home)
+    if not no_serve:
+        _serve(settings, agency, port)
+
+
+def _print_agency(agency: DemoAgency, home: Path) -> None:
+    from dronevet.fleet.demo_data import ACCOUNTS_FILE
+
+    done = "Created" if agency.created else "Reusing"
+    say(f"{done} the demo agency in {home}:")
+    for org in agency.organisations:
+        say(f"  {org.name} ({org.jurisdiction}): {agency.aircraft[org.name]} aircraft, bound by "
+            + ", ".join(b.policy for b in org.bindings))
+    say(f"Accounts (their passwords are kept in {home / ACCOUNTS_FILE}):")
+    for account in agency.accounts:
+        where = account.organisation or "every organisation"
+        say(f"  {account.name} / {account.password}  {account.role.value}, {where}")
+
+
+def _listening(port: int | None) -> socket.socket:
+    """A socket listening on 127.0.0.1 (`port`, or one the system picks)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port or 0))
+    except OSError as error:
+        sock.close()
+        raise BadInputError(f"cannot listen on 127.0.0.1 port {port} ({error.strerror}): "
+                            "choose another with --port.") from None
+    sock.listen(128)
+    return sock
+
+
+def _serve(settings: Settings, agency: DemoAgency, port: int | None) -> None:
+    """Serve the application until Ctrl-C (which ends the command normally)."""
+    import uvicorn
+
+    from dronevet.web.app import create_app
+
+    application = create_app(settings)
+    sock = _listening(port)
+    bound = sock.getsockname()[1]
+    say(f"URL: http://127.0.0.1:{bound}/")
+    say(f"Sign in: {agency.sign_in.name} / {agency.sign_in.password}")
+    say("Press Ctrl-C to stop.")
+    sys.stdout.flush()
+    config = uvicorn.Config(application, log_level="warning", server_header=False,
+                            proxy_headers=False)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises the Ctrl-C again once it has shut down
+        pass
+    finally:
+        sock.close()
+    say("Stopped.")
+
+
+def _walkthrough(as_of: str | None) -> None:
+    """The text walkthrough (see the module docstring)."""
     import time
 
     from rich.rule import Rule
