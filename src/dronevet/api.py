@@ -25,6 +25,7 @@ cached until the imports change.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,15 +85,32 @@ def load_knowledge(
 
 
 def _nothing_stored(settings: Settings) -> bool:
-    """True when the store cannot hold an import yet: its SQLite file does not exist and no
-    old imports folder waits to be moved in. Then nothing is created just to be found empty,
-    and a command that only reads does not load the database layer (about half a second)."""
+    """True when the store holds no import: its SQLite file does not exist or its imports
+    table is empty, and no old imports folder waits to be moved in. Then nothing is created
+    just to be found empty, and a command that only reads does not load the database layer
+    (about half a second: most `vet` and `screen` runs). The look is one read-only query
+    through the standard library; anything unexpected (an older schema, a locked or damaged
+    file) answers False, and the store proper then deals with it."""
     from dronevet.store.import_files import waiting_files
 
     url, prefix = settings.database_url, "sqlite:///"
-    if not url.startswith(prefix) or "?" in url:
+    if not url.startswith(prefix) or "?" in url or waiting_files(settings.imports_dir):
         return False
-    return not Path(url.removeprefix(prefix)).exists() and not waiting_files(settings.imports_dir)
+    path = Path(url.removeprefix(prefix))
+    return not path.exists() or _no_import_rows(path)
+
+
+def _no_import_rows(path: Path) -> bool:
+    """True when the SQLite file at `path` has an empty `knowledge_imports` table."""
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro",
+                                                uri=True, timeout=1.0)) as db:
+            row = db.execute("SELECT EXISTS (SELECT 1 FROM knowledge_imports)").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == 0
 
 
 def knowledge_with(store: ImportStore, fingerprint: str | None = None) -> KnowledgeBase:

@@ -299,6 +299,27 @@ def test_reading_a_new_home_creates_no_database(
     assert (home / "dronevet.sqlite3").exists()
 
 
+def test_a_store_without_imports_is_read_without_the_database_layer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A home whose store holds a fleet but no import: `vet` and `screen` see the built-in
+    base at once, without loading SQLAlchemy; the first import is then seen."""
+    pytest.importorskip("followthemoney", reason="kb import validates with followthemoney")
+    home = tmp_path / "home"
+    monkeypatch.setenv("DRONEVET_HOME", str(home))
+    monkeypatch.delenv("DRONEVET_DATABASE_URL", raising=False)
+    assert _cli("fleet", "org", "Springfield Police", "--policies", "asda")[0] == 0
+    probe = ("import sys, dronevet; kb = dronevet.load_knowledge(); "
+             "print(len(kb.entities) > 0, 'sqlalchemy' in sys.modules)")
+    env = {**os.environ, "DRONEVET_HOME": str(home)}
+    found = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                           text=True, check=True)
+    assert found.stdout.split() == ["True", "False"]
+    assert _cli("kb", "import", str(_export(tmp_path / "csl.jsonl", MAKER, LISTING)))[0] == 0
+    code, output = _cli("screen", "Zephyr Quux Aerial", "--format", "json")
+    assert code == 0 and json.loads(output)["match"]["entity_id"] == "zz-maker"
+
+
 def test_the_command_line_says_once_on_stderr_that_the_folder_was_moved(
     tmp_path: Path,
 ) -> None:
