@@ -12,6 +12,7 @@ costs it $3,000. Hostile arguments and files exit 2 or 3 with one clear sentence
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -243,3 +244,22 @@ def test_without_quotes_the_plan_asks_for_them_unless_nothing_is_due(agency: Pat
     out = " ".join(ok("fleet", "plan", "--org", "Springfield Police", "--as-of", "2025-11-01",
                       "--budget", "FY2026=1").split())
     assert "No aircraft must be replaced" in out
+
+
+def test_the_plan_is_written_as_a_spreadsheet_beside_its_json(agency: Path) -> None:
+    sheet = agency / "plan.csv"
+    result = run("fleet", "plan", "--org", AGENCY, "--quotes", str(agency / "quotes.yaml"),
+                 "--as-of", "2025-11-01", "--budget", "FY2026=16000", "--budget",
+                 "FY2027=16000", "--output", str(sheet), "--format", "json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)  # the note about the file goes to stderr
+    assert f"{sheet}: the plan" in result.stderr
+
+    rows = {row["serial"]: row for row in csv.DictReader(sheet.open(encoding="utf-8"))}
+    assert set(rows) == {a["serial"] for a in plan["aircraft"]}
+    assert (rows["A1"]["fiscal_year"], rows["A1"]["replacement_product_id"]) == (
+        "2026", "skydio-x10d")
+    workbook = agency / "plan.xlsx"
+    ok("fleet", "plan", "--org", AGENCY, "--quotes", str(agency / "quotes.yaml"), "--as-of",
+       "2025-11-01", "--budget", "FY2026=16000", "-o", str(workbook))
+    assert workbook.read_bytes()[:2] == b"PK"

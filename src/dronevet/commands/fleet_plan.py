@@ -6,7 +6,7 @@ YAML, in the shapes `fleet.planning_requests` describes), asks `fleet.planning.p
 for the plan, and prints it: per fiscal year what to buy and what it costs against the
 budget, per aircraft the deadline, the replacement and the reasons, the aircraft left
 without one and why, and the what-ifs asked for. `--format json` prints the plan's JSON,
-as `POST /api/v1/plans` sends it.
+as `POST /api/v1/plans` sends it; `--output` also writes it as a CSV or XLSX sheet.
 """
 
 from __future__ import annotations
@@ -158,6 +158,19 @@ def _render(report: PlanReport, currency: str) -> None:
         _what_if(result, plan, currency)
 
 
+def _write(plan: Plan, path: Path) -> None:
+    """The plan as a spreadsheet at `path` (`reports.plan_export`), said on stderr so that
+    `--format json` stays one JSON document."""
+    from dronevet.fleet.tables import is_workbook
+    from dronevet.reports.plan_export import plan_csv, plan_xlsx
+
+    if is_workbook(path.name):
+        path.write_bytes(plan_xlsx(plan))
+    else:
+        path.write_text(plan_csv(plan), encoding="utf-8", newline="")
+    say(f"{path}: the plan, one row per aircraft", err=True)
+
+
 @guarded
 def plan(
     organisation: Annotated[str, typer.Option("--org", help="the organisation")],
@@ -188,6 +201,9 @@ def plan(
     what_if_later: Annotated[int | None, typer.Option(
         "--what-if-later", help="also plan with every deadline DAYS days later",
         metavar="DAYS")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="also write the plan as a spreadsheet: a .csv or .xlsx file, "
+        "one row per aircraft")] = None,
     fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)] = (
         TextOrJson.text
     ),
@@ -217,6 +233,8 @@ def plan(
         what_if_later_days=what_if_later,
     )
     report = plan_fleet(register(), load_knowledge(), request)
+    if output is not None:
+        _write(report.plan, output)
     if fmt is TextOrJson.json:
         write_json(report.to_dict())
         return
