@@ -45,8 +45,9 @@ def test_the_memo_answers_under_each_policy_and_use_that_binds_the_agency() -> N
                      ("us-asda-2023", "fund")]
     assert {e.verdict.verdict for e in memo.entries} == {VerdictKind.prohibited}
     assert memo.recommendation.startswith("Not recommended: on 2025-12-22 DJI Matrice 30T")
-    assert "procurement and operation under us-fl-934-50" in memo.recommendation
-    assert "funding under us-asda-2023" in memo.recommendation
+    assert "procurement and operation under Florida s. 934.50(7) F.S." in memo.recommendation
+    assert ("funding under American Security Drone Act of 2023 (FY2024 NDAA §§1821-1833)"
+            in memo.recommendation)
 
 
 def test_without_an_agency_the_memo_answers_every_policy_for_the_uses_it_regulates() -> None:
@@ -71,7 +72,7 @@ def test_the_pdf_names_each_verdict_its_clause_source_and_date() -> None:
         assert decisive.citation.clause in text
         source = decisive.citation.source
         assert f"{source.date.isoformat()}" in text
-    assert "us-fl-934-50, procurement: PROHIBITED" in text
+    assert "Florida s. 934.50(7) F.S. (us-fl-934-50), procurement: PROHIBITED" in text
     assert "s. 934.50 (SB 2512, 2022)" in text  # Florida's clause
     assert "§1825" in text  # ASDA's funding clause
     assert "UNVERIFIED" in text

@@ -243,6 +243,12 @@ class Policy:
         return use in self.regulations
 
     @property
+    def name(self) -> str:
+        """The policy as people name it: its title up to the first colon ("American Security
+        Drone Act of 2023 (FY2024 NDAA §§1821-1833)", "Florida s. 934.50(7) F.S.")."""
+        return self.title.split(": ", 1)[0]
+
+    @property
     def advisory(self) -> bool:
         """Advisory guidance never prohibits (the UK)."""
         return self.nature is PolicyNature.advisory

@@ -3,7 +3,7 @@ a bill of materials), and what stands in the way, under every policy that binds 
 
 ```python
 memo = decision_memo(kb, "DJI Matrice 30T", as_of=date(2025, 12, 22), organisation=org)
-memo.recommendation   # "Not recommended: ... prohibited for procurement under us-fl-934-50"
+memo.recommendation   # "Not recommended: ... prohibited for procurement under Florida ..."
 render_memo(memo)     # HTML (reports/render.py); pdf_of(html) for the PDF (reports/pdf.py)
 ```
 
@@ -59,11 +59,11 @@ class DecisionMemo:
 
 
 def _pairs(entries: tuple[MemoEntry, ...], kind: VerdictKind) -> str:
-    """`procurement and operation under us-fl-934-50; funding under us-asda-2023`."""
+    """`procurement and operation under Florida s. 934.50(7) F.S.; funding under ...`."""
     uses: dict[str, list[str]] = {}
     for e in entries:
         if e.verdict.verdict is kind:
-            uses.setdefault(e.verdict.policy.id, []).append(use_words(e.verdict.use.value))
+            uses.setdefault(e.verdict.policy.name, []).append(use_words(e.verdict.use.value))
     return "; ".join(f"{_joined(words)} under {policy}" for policy, words in uses.items())
 
 
