@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 import uvicorn
-from web_ui.agency import PASSWORD, Agency, build
 
 from dronevet.web.app import create_app
+from web_ui.agency import Agency, build
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
