@@ -1,4 +1,5 @@
-"""Write a fleet register as CSV or XLSX, in the columns the importer reads.
+"""Write a fleet register as CSV or XLSX, in the columns the importer reads (and any other
+table, such as a replacement plan, written the same way: `csv_text`, `xlsx_bytes`).
 
 Importing an exported file gives back the same aircraft: dates are written as ISO dates
 (date cells in a workbook), numbers exactly (a workbook keeps 15 significant digits, as
@@ -57,27 +58,30 @@ def _csv_cell(value: Cell | Decimal) -> str:
     return _guarded(value) if isinstance(value, str) else str(value)
 
 
-def fleet_csv(aircraft: Iterable[Aircraft]) -> str:
-    """The register as CSV text (comma-separated, a header row first)."""
+Row = Iterable[Cell | Decimal]
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Row]) -> str:
+    """A table as CSV text (comma-separated, the header first), cells written as above."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIELDS)
-    for one in aircraft:
-        writer.writerow(_csv_cell(v) for v in _values(one))
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(_csv_cell(v) for v in row)
     return out.getvalue()
 
 
-def fleet_xlsx(aircraft: Iterable[Aircraft]) -> bytes:
-    """The register as an XLSX workbook with one sheet, `Fleet`."""
+def xlsx_bytes(sheet_name: str, header: Iterable[str], rows: Iterable[Row]) -> bytes:
+    """A table as an XLSX workbook with one sheet, cells written as above."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET)
-    sheet.append(FIELDS)
-    for one in aircraft:
+    sheet = workbook.create_sheet(sheet_name)
+    sheet.append(list(header))
+    for row in rows:
         cells = []
-        for value in _values(one):
+        for value in row:
             cell = WriteOnlyCell(sheet, value=_guarded(value) if isinstance(value, str) else value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -88,6 +92,16 @@ def fleet_xlsx(aircraft: Iterable[Aircraft]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def fleet_csv(aircraft: Iterable[Aircraft]) -> str:
+    """The register as CSV text (comma-separated, a header row first)."""
+    return csv_text(FIELDS, (_values(one) for one in aircraft))
+
+
+def fleet_xlsx(aircraft: Iterable[Aircraft]) -> bytes:
+    """The register as an XLSX workbook with one sheet, `Fleet`."""
+    return xlsx_bytes(SHEET, FIELDS, (_values(one) for one in aircraft))
 
 
 def write_fleet(aircraft: Iterable[Aircraft], path: str | Path) -> None:
