@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from dronevet.policy.model import VerdictKind
 from dronevet.web.auth import CallerDep
@@ -50,7 +51,7 @@ def dashboard(request: Request, who: CallerDep, org: OrgQuery = None,
         org=chosen, as_of=day, totals=totals, counts=totals.counts[0][1] if totals.counts else {},
         kinds=list(VerdictKind), grounded_now=grounded_now, upcoming=upcoming,
         deadlines=sorted(deadlines.items()), pending=pending,
-        first=totals.grounded[0] if totals.grounded else None,
+        first=totals.grounded[0] if totals.grounded else None, chart=Markup(view.deadlines),
         total_at_risk=sum(e.value for e in totals.value_at_risk),
     )
 
@@ -148,6 +149,7 @@ def aircraft_list(
 def aircraft_detail(request: Request, serial: str, who: CallerDep, org: OrgQuery = None,
                     as_of: DayQuery = None) -> HTMLResponse:
     from dronevet.policy.summary import summarise
+    from dronevet.reports.fleet_charts import aircraft_timeline_chart
 
     chosen = who.organisation(org)
     day = as_of or date.today()
@@ -163,6 +165,11 @@ def aircraft_detail(request: Request, serial: str, who: CallerDep, org: OrgQuery
         for p, (column, (line, waiver)) in enumerate(zip(view.columns, view.lines(i),
                                                          strict=True))
     ]
+    entry = {**view.aircraft[i].to_dict(),
+             "verdicts": [{**line.to_dict(changes=True),
+                           "waiver": waiver.id if waiver else None}
+                          for line, waiver in view.lines(i)]}
     return render(request, "aircraft.html", who, title=f"Aircraft {serial}", org=chosen,
                   as_of=day, aircraft=view.aircraft[i], lines=lines,
-                  waivers=view.waivers_of(serial))
+                  waivers=view.waivers_of(serial),
+                  chart=Markup(aircraft_timeline_chart(entry, day)))

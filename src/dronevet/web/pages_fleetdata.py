@@ -52,6 +52,8 @@ class FleetView:
     waived: dict[int, tuple[tuple[VerdictLine, Waiver | None], ...]]
     position: dict[str, int]
     """Serial -> aircraft index."""
+    deadlines: str
+    """The chart of aircraft grounded by month (`reports.fleet_charts`), as SVG."""
 
     @property
     def aircraft(self) -> tuple[Aircraft, ...]:
@@ -79,6 +81,7 @@ def _view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: date)
     from dronevet.errors import BadInputError
     from dronevet.fleet.status import fleet_status
     from dronevet.fleet.waivers import waived_lines
+    from dronevet.reports.fleet_charts import deadline_chart
 
     if not org.bindings:
         raise BadInputError(f"{org.name} is bound by no policy yet: an administrator adds "
@@ -92,8 +95,11 @@ def _view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: date)
     waived = waived_lines(timeline, waivers)
     for i, lines in waived.items():
         codes[i] = [CODE[line.verdict] for line, _ in lines]
+    prices = {a.serial: a.price for a in aircraft}
+    chart = deadline_chart({"as_of": as_of.isoformat(), "totals": status.totals.to_dict()},
+                           prices=prices)
     return FleetView(org, as_of, status, waivers, codes, waived,
-                     {a.serial: i for i, a in enumerate(aircraft)})
+                     {a.serial: i for i, a in enumerate(aircraft)}, chart)
 
 
 _lock = threading.Lock()
