@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from web_ui.agency import SHERIFF, Agency
+from web_ui.agency import PASSWORD, SHERIFF, Agency
 from web_ui.browser import sign_in
 from web_ui.page_checks import check_page
 
@@ -29,7 +29,6 @@ def test_signing_in_leads_back_to_the_page_asked_for(browser: Any, server: str,
     page.get_by_role("button", name="Sign in").click()
     assert "the user name or the password is wrong" in page.get_by_role("alert").inner_text()
     page.get_by_label("User name").fill("viewer")
-    from web_ui.agency import PASSWORD
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     assert page.url.endswith("/aircraft?verdict=prohibited")
