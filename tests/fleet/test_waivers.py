@@ -1,7 +1,7 @@
 """Waivers over the compliance timeline: an approved waiver turns a prohibited verdict to
 permitted only for its aircraft, missions, policy and use, from its start until its end,
-says so, and the line changes back on its end date; requested, denied and lapsed waivers
-change nothing."""
+says so, and the line changes back on its end date; requested and denied waivers change
+nothing, and a lapsed one (approved, then stored lapsed at its end) reads only over its period."""
 
 from __future__ import annotations
 
@@ -101,13 +101,20 @@ def test_a_waiver_never_turns_a_verdict_that_is_not_prohibited() -> None:
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("state", [WaiverState.requested, WaiverState.denied,
-                                   WaiverState.lapsed])  # fmt: skip
+@pytest.mark.parametrize("state", [WaiverState.requested, WaiverState.denied])
 def test_a_waiver_that_is_not_approved_changes_nothing(state: WaiverState) -> None:
     timeline = fleet_timeline(kb(), ORG, FLEET, date(2026, 3, 1))
     assert waived_lines(timeline, [replace(WAIVER, state=state)]) == {}
     assert operate(lines_on(date(2026, 3, 1), replace(WAIVER, state=state)), "A1")["verdict"] \
         == "prohibited"
+
+
+def test_a_lapsed_waiver_still_reads_over_its_period_and_not_after_it() -> None:
+    lapsed = replace(WAIVER, state=WaiverState.lapsed)
+    assert operate(lines_on(date(2026, 3, 1), lapsed), "A1")["verdict"] == "permitted"
+    assert operate(lines_on(WAIVER.end, lapsed), "A1")["verdict"] == "prohibited"
+    assert lapsed.state_on(date(2026, 3, 1)) is WaiverState.approved
+    assert lapsed.state_on(WAIVER.end) is WaiverState.lapsed
 
 
 def test_applies_reads_scope_and_period_and_an_approved_waiver_past_its_end_is_lapsed() -> None:

@@ -7,7 +7,8 @@ orgs`, `fleet list` and `fleet export` show what the register holds; `fleet stat
 `fleet timeline` say what each binding policy lets the organisation do with each aircraft
 on a date, and when that changes, with the approved waivers laid over them; `fleet waiver
 request|decide|list` asks for an exception under one of a policy's exemption routes, decides
-it (someone other than who asked) and lists them. `audit verify`
+it (someone other than who asked) and lists them; `fleet plan` plans the replacements
+(`commands/fleet_plan.py`). `audit verify`
 checks the audit log's hash chain and names the first entry that was edited, inserted,
 deleted or moved. The register lives in the store the settings name (`DRONEVET_HOME`,
 `DRONEVET_DATABASE_URL`); every change is written to the audit log with who made it.
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from dronevet.commands import fleet_plan
 from dronevet.commands.common import (
     FORMAT_HELP,
     TextOrJson,
@@ -47,6 +49,7 @@ app = typer.Typer(
 waiver_app = typer.Typer(help="Waivers: exceptions asked for under a policy's exemption routes.",
                          no_args_is_help=True)  # fmt: skip
 app.add_typer(waiver_app, name="waiver")
+app.command("plan")(fleet_plan.plan)
 audit_app = typer.Typer(help="The audit log of every change to the register.",
                         no_args_is_help=True)  # fmt: skip
 
@@ -238,22 +241,15 @@ def export(
 
 
 def _status(organisation: str, as_of: str | None, *, changes: bool) -> dict[str, Any]:
-    """The organisation's status as JSON, its approved waivers laid over its lines, from
-    one opening of the store (`changes`: every change listed, as `fleet timeline` shows
-    them; without, the `fleet status` contract with its totals)."""
+    """The organisation's status as JSON (`fleet.reports.fleet_report`, as the API sends
+    it): `changes`, every change listed, as `fleet timeline` shows them; without, the
+    `fleet status` contract with its totals."""
     from dronevet.api import load_knowledge
-    from dronevet.fleet.status import fleet_status
-    from dronevet.fleet.waivers import timeline_dict
+    from dronevet.fleet.reports import fleet_report
 
     store = register()
-    org_value = store.organisation(organisation)
-    if not org_value.bindings:
-        raise BadInputError(f"{organisation} is bound by no policy: add them with "
-                            f"`dronevet fleet org {organisation!r} --policies ID,ID`")  # fmt: skip
-    found = fleet_status(load_knowledge(), org_value, store.aircraft(organisation),
-                         parse_date(as_of))  # fmt: skip
-    lines = timeline_dict(found.timeline, store.waivers(organisation), changes=changes)
-    return lines if changes else {**lines, "totals": found.totals.to_dict()}
+    return fleet_report(store, load_knowledge(), store.organisation(organisation),
+                        parse_date(as_of), changes=changes)  # fmt: skip
 
 
 def _status_table(status: dict[str, Any]) -> Table:

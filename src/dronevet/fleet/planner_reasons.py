@@ -37,6 +37,13 @@ class Bound(StrEnum):
     programme = "programme"
 
 
+def money(amount: Decimal, currency: str) -> str:
+    """An amount as a person writes it: `$16,000`, `$9,999.50`, `EUR 1,200`."""
+    sign = "$" if currency == "USD" else f"{currency} "
+    text = f"{amount:,.2f}".removesuffix(".00")
+    return f"{sign}{text}"
+
+
 @dataclass(frozen=True, slots=True)
 class NeedView:
     """One aircraft as the planner sees it: its last year, the candidates it may have and
@@ -62,9 +69,7 @@ class Outcome:
     spend: tuple[Decimal, ...]
 
     def money(self, amount: Decimal) -> str:
-        sign = "$" if self.problem.currency == "USD" else f"{self.problem.currency} "
-        text = f"{amount:,.2f}".removesuffix(".00")
-        return f"{sign}{text}"
+        return money(amount, self.problem.currency)
 
     def year(self, t: int) -> str:
         return f"FY{self.problem.years[t]}"

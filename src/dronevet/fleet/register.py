@@ -3,7 +3,8 @@
 `open_register(settings)` connects to the store the settings name (an SQLite file in the
 user's home by default, PostgreSQL by `DRONEVET_DATABASE_URL`), brings its schema up to
 date, and returns a `Register`: the operations the CLI, the HTTP API and the web pages
-offer, each in one transaction, each change written to the audit log with who made it.
+offer, each in one transaction, each change written to the audit log with who made it;
+reading waivers first lapses those whose end has come (audited as made by `system`).
 Policy ids are checked against the knowledge base's policy book (aliases resolve to ids)
 before an organisation is saved, so a register never names a policy dronevet cannot
 evaluate.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from dronevet.fleet.model import Aircraft, Binding, Organisation
@@ -97,11 +99,21 @@ class Register:
             return waiver_repo.decide_waiver(session, waiver_id, approve=approve, reason=reason,
                                              actor=actor)  # fmt: skip
 
-    def waivers(self, organisation: str) -> list[Waiver]:
-        """`organisation`'s waivers, by number."""
+    def waivers(self, organisation: str, *, today: date | None = None) -> list[Waiver]:
+        """`organisation`'s waivers, by number, once every approved waiver whose end has
+        come by `today` (default: the real today) is stored lapsed, in the audit log. Only
+        when one of them is due to lapse does the read become a write."""
+        from dronevet.fleet.waivers import WaiverState
         from dronevet.store import db, waiver_repo
 
+        day = today or date.today()
         with db.transaction(self.sessions, read_only=True) as session:
+            found = waiver_repo.list_waivers(session, organisation)
+        if not any(w.state is WaiverState.approved and w.state_on(day) is WaiverState.lapsed
+                   for w in found):
+            return found
+        with db.transaction(self.sessions) as session:
+            waiver_repo.lapse_waivers(session, day)
             return waiver_repo.list_waivers(session, organisation)
 
     def verify_audit(self, anchor: Anchor | None = None) -> VerifyResult:

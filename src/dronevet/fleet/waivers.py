@@ -5,7 +5,8 @@ A `Waiver` names its legal basis (the id of an exemption route of its policy), i
 (one aircraft or, with none, every aircraft of the organisation; some missions or, with
 none, all; one policy and use) and its period: from `start` until `end`, the first day it
 no longer covers. It is asked for (`requested`), then `approved` or `denied` by someone
-other than who asked; an approved waiver past its end reads as `lapsed`.
+other than who asked; an approved waiver past its end reads as `lapsed` (and the store
+records it so), while over its period a lapsed waiver still reads as the approval it was.
 
 `applies` says whether a waiver turns a verdict on a day; `waived_lines` lays the approved
 waivers over a `Timeline`: inside its scope and period, a prohibited verdict reads
@@ -32,6 +33,10 @@ class WaiverState(StrEnum):
     approved = "approved"
     denied = "denied"
     lapsed = "lapsed"
+
+
+_HELD = frozenset({WaiverState.approved, WaiverState.lapsed})
+"""The states of waivers that held, or hold, over their period."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +75,12 @@ class Waiver:
             )
 
     def state_on(self, day: date) -> WaiverState:
-        """Its state on `day`: an approved waiver reads lapsed from its end date on."""
+        """Its state on `day`: an approved waiver reads lapsed from its end date on, and a
+        lapsed one (approved, then stored lapsed at its end) approved before it."""
         if self.state is WaiverState.approved and day >= self.end:
             return WaiverState.lapsed
+        if self.state is WaiverState.lapsed and day < self.end:
+            return WaiverState.approved
         return self.state
 
     @property
@@ -197,7 +205,7 @@ def waived_lines(
     """The lines of every aircraft that an approved waiver reaches, by aircraft index, each
     with the waiver that holds on the timeline's date. Lines no waiver reaches, and
     aircraft none reaches, are left out: they read as the timeline has them."""
-    approved = tuple(w for w in waivers if w.state is WaiverState.approved)
+    approved = tuple(w for w in waivers if w.state in _HELD)
     found: dict[int, tuple[tuple[VerdictLine, Waiver | None], ...]] = {}
     for i, one in enumerate(timeline.aircraft):
         mine = tuple(w for w in approved if w.aircraft in (None, one.serial))

@@ -4,11 +4,16 @@ Functions over a `Session` that take and give `dronevet.fleet.waivers.Waiver` va
 rows, like `fleet_repo`: every change is audited (`audit.record`) in the same transaction
 by the actor the caller names, and the caller commits. A waiver is stored `requested`;
 only a requested waiver can be decided (approved or denied), and never by who asked for
-it. Checking the policy, use, legal basis and missions against the policy book is the
-register's work (`fleet.register`), before a waiver reaches the store.
+it. An approved waiver whose end has come is stored `lapsed` by `lapse_waivers`, which the
+register runs before it reads waivers: each lapse is an audit entry by `system`. Checking the
+policy, use, legal basis and missions against the policy book is the register's work
+(`fleet.register`), before a waiver reaches the store.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +23,9 @@ from dronevet.fleet.waivers import Waiver, WaiverState
 from dronevet.store import audit
 from dronevet.store.fleet_repo import _aircraft_row, _organisation_row
 from dronevet.store.models import AircraftRow, OrganisationRow, WaiverRow
+
+SYSTEM = "system"
+"""Who the audit log names for changes no person made (a waiver lapsing at its end)."""
 
 
 def _waiver(row: WaiverRow, organisation: str, serial: str | None) -> Waiver:
@@ -120,3 +128,27 @@ def list_waivers(session: Session, organisation: str) -> list[Waiver]:
         select(WaiverRow).where(WaiverRow.organisation_id == org.id).order_by(WaiverRow.id)
     ).all()
     return [_read(session, row) for row in rows]
+
+
+def lapse_waivers(session: Session, today: date) -> list[Waiver]:
+    """Store every approved waiver whose end date is `today` or earlier as `lapsed`, each
+    lapse an audit entry by `SYSTEM` with the waiver before and after; the lapsed waivers
+    come back. A second call finds none left to lapse and writes nothing. The rows are
+    locked first (on PostgreSQL), so two callers at once lapse each waiver once."""
+    rows = session.scalars(
+        select(WaiverRow)
+        .where(WaiverRow.state == WaiverState.approved.value, WaiverRow.end_date <= today)
+        .order_by(WaiverRow.id)
+        .with_for_update()
+    ).all()
+    lapsed, changes = [], []
+    for row in rows:
+        before = _read(session, row)
+        row.state = WaiverState.lapsed.value
+        after = replace(before, state=WaiverState.lapsed)
+        lapsed.append(after)
+        changes.append(audit.Change("lapse", "waiver", str(row.id), before.to_dict(),
+                                    after.to_dict()))
+    session.flush()
+    audit.record(session, SYSTEM, *changes)
+    return lapsed

@@ -160,6 +160,7 @@ def create_app(settings: Settings) -> FastAPI:
         routes_auth,
         routes_core,
         routes_fleet,
+        routes_plans,
         routes_waivers,
     )
     from dronevet.web.pages_base import STATIC
@@ -175,7 +176,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.register = open_register(settings)
     app.state.knowledge = Knowledge(settings)
     app.state.throttle = LoginThrottle()
-    for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_audit):
+    for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
+                   routes_audit):
         app.include_router(module.router, prefix=API)
     for page in (pages_auth, pages_fleet, pages_import, pages_vet, pages_waivers, pages_admin):
         app.include_router(page.router, include_in_schema=False)
