@@ -146,3 +146,25 @@ def test_every_other_page_passes_the_checks(browser: Any, server: str,
     page.set_viewport_size({"width": 800, "height": 1100})
     page.goto(server + "/?as_of=2025-12-22")
     check_page(page, artifacts, "dashboard-tablet")
+
+
+def test_a_plan_within_the_budgets_replaces_what_it_can_and_says_why(
+        browser: Any, server: str, artifacts: Path) -> None:
+    page = sign_in(browser, server, "pm")
+    page.get_by_role("link", name="Plan", exact=True).click()
+    check_page(page, artifacts, "plan-form")
+    page.goto(server + "/plan?as_of=2025-12-22")  # the budget years follow the plan's date
+    page.get_by_label("FY 2026 budget").fill("30000")
+    page.get_by_label("Model quoted in quote 1").fill("Skydio X10D")
+    page.get_by_label("Price in quote 1").fill("16000")
+    page.get_by_label("Source of quote 1").fill("Skydio quote Q-2291")
+    page.get_by_label("Date of quote 1").fill("2025-11-02")
+    page.get_by_label("What if every budget changed by this many percent").fill("100")
+    page.get_by_role("button", name="Make the plan").click()
+    heading = page.get_by_role("heading", level=2, name=re.compile("^The plan")).inner_text()
+    assert "1 of 3 aircraft replaced, 16,000.00 of 30,000.00" in heading
+    replaced = page.get_by_role("table", name=re.compile("what replaces it"))
+    assert "Skydio X10D" in replaced.inner_text()
+    assert "Not replaced: the cheapest compliant candidate" in replaced.inner_text()
+    assert "3 of 3 aircraft replaced, 48,000.00 spent" in page.inner_text("main")  # doubled
+    check_page(page, artifacts, "plan")

@@ -154,6 +154,7 @@ def create_app(settings: Settings) -> FastAPI:
         pages_auth,
         pages_fleet,
         pages_import,
+        pages_plan,
         pages_vet,
         pages_waivers,
         routes_audit,
@@ -179,7 +180,8 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
                    routes_audit):
         app.include_router(module.router, prefix=API)
-    for page in (pages_auth, pages_fleet, pages_import, pages_vet, pages_waivers, pages_admin):
+    for page in (pages_auth, pages_fleet, pages_import, pages_vet, pages_waivers, pages_plan,
+                 pages_admin):
         app.include_router(page.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _errors(app)
