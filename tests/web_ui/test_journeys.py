@@ -168,3 +168,21 @@ def test_a_plan_within_the_budgets_replaces_what_it_can_and_says_why(
     assert "Not replaced: the cheapest compliant candidate" in replaced.inner_text()
     assert "3 of 3 aircraft replaced, 48,000.00 spent" in page.inner_text("main")  # doubled
     check_page(page, artifacts, "plan")
+
+
+def test_the_decision_memo_downloads_as_a_pdf_citing_the_clause(
+        browser: Any, server: str, artifacts: Path) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    page = sign_in(browser, server, "pm")
+    page.goto(server + "/vet?product=DJI+M30T&as_of=2025-12-22")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download the procurement decision memo (PDF)").click()
+    saved = artifacts / downloading.value.suggested_filename
+    downloading.value.save_as(saved)
+    assert saved.name == "decision-memo-DJI-M30T-2025-12-22.pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(saved.read_bytes())).pages)
+    text = " ".join(text.split())
+    assert "DJI Matrice 30T" in text and "§1823" in text

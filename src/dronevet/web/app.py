@@ -155,6 +155,7 @@ def create_app(settings: Settings) -> FastAPI:
         pages_fleet,
         pages_import,
         pages_plan,
+        pages_reports,
         pages_vet,
         pages_waivers,
         routes_audit,
@@ -181,7 +182,7 @@ def create_app(settings: Settings) -> FastAPI:
                    routes_audit):
         app.include_router(module.router, prefix=API)
     for page in (pages_auth, pages_fleet, pages_import, pages_vet, pages_waivers, pages_plan,
-                 pages_admin):
+                 pages_reports, pages_admin):
         app.include_router(page.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _errors(app)
