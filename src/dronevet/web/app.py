@@ -1,11 +1,12 @@
-"""The FastAPI application: the `/api/v1` routes, the errors they send, and the headers
-every response carries.
+"""The FastAPI application: the `/api/v1` routes, the HTML pages (`pages_*.py`) and their
+static files, the errors they send, and the headers every response carries.
 
 `create_app(settings)` opens the store the settings name (bringing its schema up to date)
 and loads the knowledge base once; the knowledge base is looked at again for new user
 imports at most every few seconds. Errors keep one shape, `{"detail", "suggestions"}`:
 input that is wrong is 422, a name that is not there 404, a store that cannot be reached
-503; nothing reaches a caller as a traceback.
+503; nothing reaches a caller as a traceback. Outside `/api/` the same errors are pages
+(`pages_base.error_page`), and one that needs signing in redirects to the sign-in page.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dronevet.errors import BadInputError, DronevetError, UnknownNameError, UsageError
-from dronevet.web.responses import Json, problem
+from dronevet.web.responses import problem
 from dronevet.web.throttle import LoginThrottle
 
 if TYPE_CHECKING:
@@ -96,46 +98,72 @@ class Knowledge:
         return self._kb
 
 
+def _page(request: Request) -> bool:
+    return not request.url.path.startswith("/api/")
+
+
 def _errors(app: FastAPI) -> None:
+    from dronevet.web.pages_base import error_page
+
     @app.exception_handler(UnknownNameError)
-    async def unknown(_request: Request, error: UnknownNameError) -> Json:
+    async def unknown(request: Request, error: UnknownNameError) -> Response:
+        if _page(request):
+            return error_page(request, 422, str(error.message))
         return problem(422, str(error.message), suggestions=error.suggestions)
 
     @app.exception_handler(BadInputError)
-    async def bad(_request: Request, error: BadInputError) -> Json:
+    async def bad(request: Request, error: BadInputError) -> Response:
         extra: dict[str, Any] = {}
         rows = getattr(error, "errors", None)
         if rows:
             extra["errors"] = [row.to_dict() for row in rows]
+        if _page(request):
+            return error_page(request, 422, str(error), extra.get("errors"))
         return problem(422, str(error), suggestions=error.suggestions, **extra)
 
     @app.exception_handler(UsageError)
-    async def usage(_request: Request, error: UsageError) -> Json:
-        return problem(400, str(error))
+    async def usage(request: Request, error: UsageError) -> Response:
+        return error_page(request, 400, str(error)) if _page(request) else \
+            problem(400, str(error))
 
     @app.exception_handler(DronevetError)
-    async def unavailable(_request: Request, error: DronevetError) -> Json:
-        return problem(503, str(error))
+    async def unavailable(request: Request, error: DronevetError) -> Response:
+        return error_page(request, 503, str(error)) if _page(request) else \
+            problem(503, str(error))
 
     @app.exception_handler(HTTPException)
-    async def http(_request: Request, error: HTTPException) -> Json:
+    async def http(request: Request, error: HTTPException) -> Response:
+        if _page(request):
+            return error_page(request, error.status_code, str(error.detail))
         response = problem(error.status_code, str(error.detail))
         response.headers.update(error.headers or {})
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, error: RequestValidationError) -> Json:
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
         found = [{"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg")}
                  for e in error.errors()]
         text = "; ".join(f"{e['where']}: {e['message']}" for e in found[:5])
+        if _page(request):
+            return error_page(request, 422, f"the form is not filled in right: {text}")
         return problem(422, f"the request is not valid: {text}", errors=found)
 
 
 def create_app(settings: Settings) -> FastAPI:
     """The application over the store and knowledge base `settings` name."""
+    from fastapi.staticfiles import StaticFiles
+
     from dronevet import __version__
     from dronevet.fleet.register import open_register
     from dronevet.web import (
+        pages_admin,
+        pages_auth,
+        pages_fleet,
+        pages_import,
+        pages_plan,
+        pages_reports,
+        pages_vet,
+        pages_waivers,
         routes_audit,
         routes_auth,
         routes_core,
@@ -143,6 +171,7 @@ def create_app(settings: Settings) -> FastAPI:
         routes_plans,
         routes_waivers,
     )
+    from dronevet.web.pages_base import STATIC
 
     app = FastAPI(
         title="dronevet",
@@ -158,6 +187,10 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
                    routes_audit):
         app.include_router(module.router, prefix=API)
+    for page in (pages_auth, pages_fleet, pages_import, pages_vet, pages_waivers, pages_plan,
+                 pages_reports, pages_admin):
+        app.include_router(page.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _errors(app)
     app.add_middleware(SecurityHeaders)
     return app

@@ -2,8 +2,9 @@
 or a browser session cookie (from `/api/v1/auth/login`), and what they may see.
 
 A cookie-signed request that changes anything (any method but GET, HEAD, OPTIONS) must
-also carry the session's CSRF token in the `X-CSRF-Token` header: another site can make a
-browser send the cookie, but cannot read the token. Bearer tokens are never sent by a
+also carry the session's CSRF token in the `X-CSRF-Token` header, or, from the HTML pages'
+forms, in their `csrf_token` field: another site can make a browser send the cookie, but
+cannot read the token. Bearer tokens are never sent by a
 browser on its own, so they need none.
 
 Every account sees its own organisation and that organisation's units, and nothing else:
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
 
 from dronevet.access import Action, User
 from dronevet.accounts import BEARER, COOKIE, session_user
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 SESSION_COOKIE = "dronevet_session"
 CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -52,6 +55,8 @@ class Caller:
 
     user: User
     register: Register
+    csrf: str | None = None
+    """The session's CSRF token (browser sessions only), for the pages' forms."""
 
     def visible(self) -> dict[str, Organisation]:
         """The organisations this user may see, by name: its own and its units, or all of
@@ -80,7 +85,19 @@ class Caller:
         return found
 
 
-def caller(request: Request) -> Caller:
+async def sent_csrf(request: Request) -> str:
+    """The CSRF token a request carries: its header, else its form's `csrf_token` field
+    (the form is parsed once; the route reads the same parse)."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is not None or request.method in _SAFE:
+        return sent or ""
+    if request.headers.get("content-type", "").startswith(_FORMS):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+def caller(request: Request, sent: Annotated[str, Depends(sent_csrf)]) -> Caller:
     """The signed-in caller, from a bearer token or the session cookie (see above)."""
     register: Register = request.app.state.register
     token = bearer_token(request)
@@ -96,15 +113,24 @@ def caller(request: Request) -> Caller:
     if found is None:
         raise unauthorised("the session has ended: sign in again")
     user, csrf = found
-    if request.method not in _SAFE:
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not csrf or not hmac.compare_digest(sent.encode(), csrf.encode()):
-            raise HTTPException(403, f"a change made from a browser session needs its CSRF "
-                                     f"token in the {CSRF_HEADER} header")
-    return Caller(user, register)
+    if request.method not in _SAFE and (
+            not csrf or not hmac.compare_digest(sent.encode(), csrf.encode())):
+        raise HTTPException(403, f"a change made from a browser session needs its CSRF "
+                                 f"token in the {CSRF_HEADER} header or the form's "
+                                 f"{CSRF_FIELD} field: reload the page and try again")
+    return Caller(user, register, csrf)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    """Give the browser its session cookie: HTTP-only, same-site, for the whole site."""
+    from dronevet.accounts import SESSION_LIFETIME
+
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/",
+                        max_age=int(SESSION_LIFETIME.total_seconds()))
 
 
 def allowed(action: Action) -> Callable[[Caller], Caller]:

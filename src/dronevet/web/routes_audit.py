@@ -19,14 +19,9 @@ Auditor = Annotated[Caller, Depends(allowed(Action.read_audit))]
 _SCAN = 500
 
 
-@router.get("", summary="Audit entries, newest first")
-def entries(
-    who: Auditor,
-    before: Annotated[int | None, Query(ge=1, le=2**62, description="entries numbered "
-                                        "below this (the last page's smallest `seq`)")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> Json:
-    """`{"entries": [...], "next": SEQ | null}`: pass `next` as `before` for the page after."""
+def visible_entries(who: Caller, before: int | None, limit: int) -> tuple[list[Entry], int | None]:
+    """Up to `limit` entries numbered below `before` that `who` may see, newest first, and
+    the `before` of the page after (None on the last page)."""
     visible = None if who.user.organisation is None else set(who.visible())
     found: list[Entry] = []
     cursor, more = before, True
@@ -40,6 +35,18 @@ def entries(
                 if len(found) == limit:
                     break
     following = found[-1].seq if len(found) == limit and found[-1].seq > 1 else None
+    return found, following
+
+
+@router.get("", summary="Audit entries, newest first")
+def entries(
+    who: Auditor,
+    before: Annotated[int | None, Query(ge=1, le=2**62, description="entries numbered "
+                                        "below this (the last page's smallest `seq`)")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Json:
+    """`{"entries": [...], "next": SEQ | null}`: pass `next` as `before` for the page after."""
+    found, following = visible_entries(who, before, limit)
     return Json({"entries": [e.to_dict() for e in found], "next": following})
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response
 
 from dronevet import accounts
 from dronevet.access import User
-from dronevet.web.auth import SESSION_COOKIE, CallerDep, bearer_token
+from dronevet.web.auth import SESSION_COOKIE, CallerDep, bearer_token, set_session_cookie
 from dronevet.web.responses import Json
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -23,7 +23,9 @@ Username = Annotated[str, Form(max_length=200)]
 Password = Annotated[str, Form(max_length=accounts.MAX_PASSWORD)]
 
 
-def _checked(request: Request, username: str, password: str) -> User:
+def checked(request: Request, username: str, password: str) -> User:
+    """The account these credentials are for (401 if none, 429 while throttled); the API's
+    sign-in routes and the sign-in page share it."""
     throttle = request.app.state.throttle
     address = request.client.host if request.client else "unknown"
     wait = throttle.retry_after(username, address)
@@ -43,7 +45,7 @@ def _checked(request: Request, username: str, password: str) -> User:
 def token(request: Request, username: Username, password: Password) -> Json:
     """`{"access_token", "token_type": "bearer", "expires_in"}`: send it as
     `Authorization: Bearer <access_token>`."""
-    user = _checked(request, username, password)
+    user = checked(request, username, password)
     signed = accounts.sign_in(request.app.state.register, user, kind=accounts.BEARER)
     return Json({"access_token": signed.token, "token_type": "bearer",
                  "expires_in": int(accounts.SESSION_LIFETIME.total_seconds()),
@@ -54,12 +56,10 @@ def token(request: Request, username: Username, password: Password) -> Json:
 def login(request: Request, username: Username, password: Password) -> Json:
     """Sets the HTTP-only session cookie; the answer's `csrf_token` goes back in the
     `X-CSRF-Token` header of every change made with it."""
-    user = _checked(request, username, password)
+    user = checked(request, username, password)
     signed = accounts.sign_in(request.app.state.register, user, kind=accounts.COOKIE)
     response = Json({"user": user.to_dict(), "csrf_token": signed.csrf_token})
-    response.set_cookie(SESSION_COOKIE, signed.token, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/",
-                        max_age=int(accounts.SESSION_LIFETIME.total_seconds()))
+    set_session_cookie(response, request, signed.token)
     return response
 
 

@@ -1,0 +1,78 @@
+"""The replacement plan in the browser: `/plan` takes budgets for up to three fiscal years,
+the price quotes the agency holds and a what-if on the budget, and shows the planner's
+plan (who is replaced by what, in which year, why), each year's spend against its budget
+as a chart, and what the what-if changes.
+
+The plan is `fleet.planning.plan_fleet`'s, as `POST /api/v1/plans` and `dronevet fleet
+plan` give it; the budgets and quotes are read by the same `planning_requests` parsers.
+Plans are worked out on request and never stored, so the form is a GET.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from dronevet.access import Action
+from dronevet.web.auth import Caller, allowed
+from dronevet.web.pages_base import knowledge, render
+
+router = APIRouter()
+
+YEARS = 3
+QUOTES = 3
+Planner = Annotated[Caller, Depends(allowed(Action.plan))]
+
+
+def _asked(request: Request) -> dict[str, str]:
+    return {k: v.strip() for k, v in request.query_params.items() if len(v) <= 300}
+
+
+def _plan(request: Request, who: Caller, asked: dict[str, str], day: date) -> dict[str, Any]:
+    from dronevet.api import find_product
+    from dronevet.fleet.planning import PlanRequest, plan_fleet
+    from dronevet.fleet.planning_requests import RequirementsTable, parse_budgets, parse_quotes
+
+    kb = knowledge(request)
+    budgets = {asked[f"year_{n}"]: asked[f"budget_{n}"] for n in range(1, YEARS + 1)
+               if asked.get(f"year_{n}") and asked.get(f"budget_{n}")}
+    quotes = {
+        find_product(asked[f"product_{n}"], kb=kb).product.id: {
+            "price": asked.get(f"price_{n}", ""), "source": asked.get(f"source_{n}", ""),
+            "date": asked.get(f"quoted_{n}", "")}
+        for n in range(1, QUOTES + 1) if asked.get(f"product_{n}")
+    }
+    percent = asked.get("what_if", "")
+    wanted = PlanRequest(
+        organisation=who.organisation(None).name,
+        budgets=parse_budgets(budgets, where="the budgets"),
+        as_of=day,
+        requirements=RequirementsTable(),
+        quotes=parse_quotes(quotes, where="the quotes"),
+        candidates=(),
+        programs=(),
+        carry_over=asked.get("carry_over") == "yes",
+        what_if_budget=(float(percent),) if percent.lstrip("-").isdigit() else (),
+        what_if_later_days=None,
+    )
+    return plan_fleet(who.register, kb, wanted).to_dict()
+
+
+@router.get("/plan")
+def plan_page(request: Request, who: Planner, as_of: date | None = None) -> HTMLResponse:
+    from dronevet.reports.fleet_charts import plan_spend_chart
+
+    day = as_of or date.today()
+    asked = _asked(request)
+    chosen = who.organisation(None)
+    first = chosen.fiscal_year(day)
+    found = _plan(request, who, asked, day) if any(
+        asked.get(f"budget_{n}") for n in range(1, YEARS + 1)) else None
+    return render(request, "plan.html", who, title=f"{chosen.name}: replacement plan",
+                  asked=asked, as_of=day, years=[first + n for n in range(YEARS)],
+                  quotes=range(1, QUOTES + 1), plan=found,
+                  chart=Markup(plan_spend_chart(found)) if found else "")
