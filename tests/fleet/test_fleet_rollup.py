@@ -148,6 +148,20 @@ def test_grounded_aircraft_and_from_when(org: Organisation) -> None:
         assert g.text.startswith("operation prohibited") and g.policy in g.text
 
 
+def test_a_grounding_under_way_gives_the_reason_behind_its_start() -> None:
+    """Two bans overlap (Florida's since 2023, the ASDA's since 22 Dec 2025, the ASDA bound
+    first): on a day after both, the reason given is the one that has held since the date
+    given, not the first binding's."""
+    t = fleet_timeline(kb(), ORG, FLEET, date(2026, 6, 1), past=True)
+    found = {g.serial: g for g in rollup(t).grounded}
+    m30 = found["M30-1"]
+    assert m30.start is not None and m30.start < date(2025, 12, 22)
+    assert m30.policy == "us-fl-934-50"
+    assert f"since {m30.start.isoformat()}" in m30.text
+    for g in found.values():
+        assert g.start is not None and f"since {g.start.isoformat()}" in g.text
+
+
 @ORGS
 def test_value_at_risk_by_the_organisations_fiscal_year(org: Organisation) -> None:
     t = timeline(org)

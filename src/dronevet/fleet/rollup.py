@@ -220,17 +220,22 @@ def _prohibited(timeline: Timeline, *uses: Use) -> npt.NDArray[np.bool_]:
 
 
 def _why(timeline: Timeline, k: int, g: int) -> tuple[str, str]:
-    """The first operating ban on group k from grid date g (a ban in force on `as_of`
-    when g is not later): its policy and the sentence."""
+    """The operating ban on group k that grounds it from grid date g: its policy and the
+    sentence. For a grounding already under way on `as_of` (g not later), a ban in force
+    then, preferring one that has held since g, so that the reason given is the one behind
+    the date given; for one to come, a ban that starts on g."""
     now = timeline.now
-    for p in _columns(timeline, Use.operate):
-        if timeline.codes[k, p, max(g, now)] != PROHIBITED:
-            continue
+    columns = [p for p in _columns(timeline, Use.operate)
+               if timeline.codes[k, p, max(g, now)] == PROHIBITED]
+    if g <= now:
+        since = [p for p in columns if (timeline.codes[k, p, g:now + 1] == PROHIBITED).all()]
+        line = timeline.line(k, (since or columns)[0])
+        return line.column.policy.id, line.text
+    for p in columns:
         line = timeline.line(k, p)
-        if g <= now:
-            return line.column.policy.id, line.text
-        change = next(c for c in line.changes if c.day == timeline.day(g))
-        return line.column.policy.id, change.text
+        change = next((c for c in line.changes if c.day == timeline.day(g)), None)
+        if change is not None:
+            return line.column.policy.id, change.text
     raise AssertionError("no prohibition at a grounding's start")  # pragma: no cover
 
 
