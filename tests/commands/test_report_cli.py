@@ -42,7 +42,7 @@ def test_a_memo_as_pdf_names_verdicts_clauses_and_the_recommendation(
     assert "Not recommended" in result.output
     text = pdf_text(out.read_bytes())
     for words in ("Prepared for: Test Sheriff", "PROHIBITED", "s. 934.50 (SB 2512, 2022)",
-                  "§1824", "us-asda-2023, operation", "UNVERIFIED", "Sources"):
+                  "§1824", "(us-asda-2023), operation", "UNVERIFIED", "Sources"):
         assert words in text, words
 
 
