@@ -149,31 +149,33 @@ class Api:
         return self.client.request(method, path, headers=headers, **options)
 
 
-def _api(url: str, home: Path, seeded: Seeded) -> Iterator[Api]:
+def _api(url: str, seeded: Seeded, home: Path) -> Iterator[Api]:
     app = create_app(Settings.at(home, database_url=url))
     with TestClient(app) as client:
         yield Api(client, app.state.register, seeded, url)
     _dispose(app.state.register)
 
 
-def _sqlite_copy(template: tuple[Path, Seeded], tmp_path: Path) -> Iterator[Api]:
-    path, seeded = template
+@pytest.fixture
+def sqlite_store(sqlite_template: tuple[Path, Seeded], tmp_path: Path) -> tuple[str, Seeded]:
+    """A copy of the SQLite template, as a URL."""
+    path, seeded = sqlite_template
     copy = tmp_path / "store.sqlite3"
     shutil.copyfile(path, copy)
-    yield from _api(f"sqlite:///{copy}", tmp_path / "home", seeded)
+    return f"sqlite:///{copy}", seeded
 
 
 @pytest.fixture
-def sqlite_api(sqlite_template: tuple[Path, Seeded], tmp_path: Path) -> Iterator[Api]:
+def sqlite_api(sqlite_store: tuple[str, Seeded], tmp_path: Path) -> Iterator[Api]:
     """The application on a copy of the SQLite template."""
-    yield from _sqlite_copy(sqlite_template, tmp_path)
+    yield from _api(*sqlite_store, tmp_path / "home")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
     """The application on a copy of the template, on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        yield from _sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+        yield from _api(*request.getfixturevalue("sqlite_store"), tmp_path / "home")
         return
     template, seeded = request.getfixturevalue("postgres_template")
     server: str = request.getfixturevalue("postgres_database")
@@ -183,7 +185,7 @@ def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
             sql.Identifier(name), sql.Identifier(template)))
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
     try:
-        yield from _api(url, tmp_path / "home", seeded)
+        yield from _api(url, seeded, tmp_path / "home")
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
