@@ -5,11 +5,13 @@ every response carries.
 and loads the knowledge base once; the knowledge base is looked at again for new user
 imports at most every few seconds. Errors keep one shape, `{"detail", "suggestions"}`:
 input that is wrong is 422, a name that is not there 404, a store that cannot be reached
-503; nothing reaches a caller as a traceback.
+503; any other failure is logged (logger `dronevet.web`, with its traceback) and answered
+500 with a sentence and the security headers, so nothing reaches a caller as a traceback.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from dronevet.settings import Settings
 
 API = "/api/v1"
+LOG = logging.getLogger("dronevet.web")
 KNOWLEDGE_RECHECK = 5.0
 """Seconds between looks at the user's imports for a changed knowledge base."""
 
@@ -115,6 +118,16 @@ def _errors(app: FastAPI) -> None:
     async def http(_request: Request, error: HTTPException) -> Json:
         response = problem(error.status_code, str(error.detail))
         response.headers.update(error.headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, error: Exception) -> Json:
+        # Starlette answers this outside every middleware, SecurityHeaders included
+        LOG.exception("%s %s failed", request.method, request.url.path, exc_info=error)
+        response = problem(500, "the server failed to answer this request; the failure is "
+                                "in its log")
+        response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
+        response.headers["cache-control"] = "no-store"
         return response
 
     @app.exception_handler(RequestValidationError)
