@@ -10,8 +10,8 @@ signing in itself is tested in `test_auth.py`.
 
 from __future__ import annotations
 
-import shutil
 import secrets
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -175,7 +175,8 @@ def sqlite_api(sqlite_store: tuple[str, Seeded], tmp_path: Path) -> Iterator[Api
 def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
     """The application on a copy of the template, on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        yield from _api(*request.getfixturevalue("sqlite_store"), tmp_path / "home")
+        url, seeded = request.getfixturevalue("sqlite_store")
+        yield from _api(url, seeded, tmp_path / "home")
         return
     template, seeded = request.getfixturevalue("postgres_template")
     server: str = request.getfixturevalue("postgres_database")

@@ -14,6 +14,7 @@ import statistics
 import time
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlalchemy import update
 
@@ -30,14 +31,17 @@ what clients and the schema tests read before they can sign in."""
 NEW_AIRCRAFT = {"serial": "S9", "model": "Skydio X10"}
 
 
-def sign_in(api: Api, username: str, password: str = PASSWORD, form: str = TOKEN) -> object:
-    return api.client.post(form, data={"username": username, "password": password})
+def sign_in(api: Api, username: str, password: str = PASSWORD,
+            form: str = TOKEN) -> httpx.Response:
+    answer: httpx.Response = api.client.post(form, data={"username": username,
+                                                          "password": password})
+    return answer
 
 
 def test_the_password_form_gives_a_bearer_token_that_signs_requests(api: Api) -> None:
     answer = sign_in(api, "sheriff-viewer")
-    assert answer.status_code == 200  # type: ignore[attr-defined]
-    body = answer.json()  # type: ignore[attr-defined]
+    assert answer.status_code == 200
+    body = answer.json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 12 * 3600
     assert body["user"] == {"name": "sheriff-viewer", "role": "viewer", "organisation": "Sheriff"}
     me = api.client.get("/api/v1/auth/me",
@@ -49,10 +53,10 @@ def test_the_password_form_gives_a_bearer_token_that_signs_requests(api: Api) ->
 def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(api: Api) -> None:
     wrong = sign_in(api, "sheriff-viewer", "not the password at all")
     unknown = sign_in(api, "nobody-here", "not the password at all")
-    assert wrong.status_code == unknown.status_code == 401  # type: ignore[attr-defined]
-    assert wrong.json() == unknown.json() == {  # type: ignore[attr-defined]
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json() == {
         "detail": "the user name or the password is wrong", "suggestions": []}
-    assert wrong.headers["www-authenticate"] == unknown.headers["www-authenticate"]  # type: ignore[attr-defined]
+    assert wrong.headers["www-authenticate"] == unknown.headers["www-authenticate"]
 
 
 def test_a_wrong_password_and_an_unknown_name_take_about_the_same_time(sqlite_api: Api) -> None:
@@ -60,7 +64,7 @@ def test_a_wrong_password_and_an_unknown_name_take_about_the_same_time(sqlite_ap
 
     def seconds(username: str) -> float:
         started = time.perf_counter()
-        assert sign_in(sqlite_api, username, "not the password at all").status_code == 401  # type: ignore[attr-defined]
+        assert sign_in(sqlite_api, username, "not the password at all").status_code == 401
         return time.perf_counter() - started
 
     # different names each time, so the per-name throttle never starts
@@ -75,18 +79,18 @@ def test_repeated_failures_for_a_name_are_refused_even_with_the_right_password(
     sqlite_api: Api,
 ) -> None:
     for _ in range(5):
-        assert sign_in(sqlite_api, "fire-viewer", "guess guess guess").status_code == 401  # type: ignore[attr-defined]
+        assert sign_in(sqlite_api, "fire-viewer", "guess guess guess").status_code == 401
     refused = sign_in(sqlite_api, "fire-viewer")
-    assert refused.status_code == 429  # type: ignore[attr-defined]
-    assert int(refused.headers["retry-after"]) > 0  # type: ignore[attr-defined]
-    assert "too many failed sign-ins" in refused.json()["detail"]  # type: ignore[attr-defined]
-    assert sign_in(sqlite_api, "sheriff-viewer").status_code == 200  # type: ignore[attr-defined]
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert "too many failed sign-ins" in refused.json()["detail"]
+    assert sign_in(sqlite_api, "sheriff-viewer").status_code == 200
 
 
 def test_an_unknown_name_is_throttled_like_a_real_one(sqlite_api: Api) -> None:
     for _ in range(5):
         sign_in(sqlite_api, "nobody-here", "guess guess guess")
-    assert sign_in(sqlite_api, "nobody-here", "guess guess guess").status_code == 429  # type: ignore[attr-defined]
+    assert sign_in(sqlite_api, "nobody-here", "guess guess guess").status_code == 429
 
 
 @pytest.mark.parametrize("token", ["garbage", "x" * 500, "", "a b c"])
@@ -111,7 +115,7 @@ def test_an_expired_token_is_401(api: Api) -> None:
 
 
 def test_logout_revokes_the_token(api: Api) -> None:
-    token = sign_in(api, "fire-viewer").json()["access_token"]  # type: ignore[attr-defined]
+    token = sign_in(api, "fire-viewer").json()["access_token"]
     signed = {"Authorization": f"Bearer {token}"}
     assert api.client.post("/api/v1/auth/logout", headers=signed).status_code == 204
     assert api.client.get("/api/v1/auth/me", headers=signed).status_code == 401
@@ -120,11 +124,11 @@ def test_logout_revokes_the_token(api: Api) -> None:
 
 def test_a_cookie_session_needs_the_csrf_token_to_change_anything(api: Api) -> None:
     login = sign_in(api, "sheriff-program-manager", form=LOGIN)
-    assert login.status_code == 200  # type: ignore[attr-defined]
-    csrf = login.json()["csrf_token"]  # type: ignore[attr-defined]
-    cookie = login.cookies[SESSION_COOKIE]  # type: ignore[attr-defined]
-    assert "httponly" in login.headers["set-cookie"].lower()  # type: ignore[attr-defined]
-    assert "samesite=strict" in login.headers["set-cookie"].lower()  # type: ignore[attr-defined]
+    assert login.status_code == 200
+    csrf = login.json()["csrf_token"]
+    cookie = login.cookies[SESSION_COOKIE]
+    assert "httponly" in login.headers["set-cookie"].lower()
+    assert "samesite=strict" in login.headers["set-cookie"].lower()
     api.client.cookies.set(SESSION_COOKIE, cookie)
     assert api.client.get("/api/v1/aircraft").status_code == 200  # reading needs no token
     changes = [("POST", "/api/v1/aircraft", NEW_AIRCRAFT),
@@ -145,8 +149,8 @@ def test_a_cookie_session_needs_the_csrf_token_to_change_anything(api: Api) -> N
 
 def test_a_cookie_session_ends_at_logout(api: Api) -> None:
     login = sign_in(api, "fire-viewer", form=LOGIN)
-    csrf = login.json()["csrf_token"]  # type: ignore[attr-defined]
-    api.client.cookies.set(SESSION_COOKIE, login.cookies[SESSION_COOKIE])  # type: ignore[attr-defined]
+    csrf = login.json()["csrf_token"]
+    api.client.cookies.set(SESSION_COOKIE, login.cookies[SESSION_COOKIE])
     assert api.client.post("/api/v1/auth/logout", headers={CSRF_HEADER: csrf}).status_code == 204
     assert api.client.get("/api/v1/auth/me").status_code == 401
 
@@ -159,7 +163,7 @@ def test_a_bearer_token_is_not_a_session_cookie(api: Api) -> None:
 def _unsigned_requests(api: Api) -> list[tuple[str, str]]:
     """Every operation the OpenAPI document lists, with its path filled in."""
     paths = api.client.get("/api/v1/openapi.json").json()["paths"]
-    found = []
+    found: list[tuple[str, str]] = []
     for path, operations in paths.items():
         filled = path.replace("{serial}", "S1").replace("{waiver_id}", "1")
         filled = filled.replace("{name}", "Sheriff")

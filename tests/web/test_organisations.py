@@ -119,7 +119,9 @@ def test_an_organisation_administrator_may_add_a_unit_and_then_sees_it(api: Api)
 def organisation_of(entry: dict[str, Any]) -> str | None:
     """Whose record an audit entry is about (an organisation's own entry: itself)."""
     state = entry["after"] if entry["after"] is not None else entry["before"]
-    return state["name"] if entry["record_type"] == "organisation" else state["organisation"]
+    found: str | None = state["name" if entry["record_type"] == "organisation" else
+                              "organisation"]
+    return found
 
 
 def test_the_audit_log_shows_only_ones_own_organisations_entries(api: Api) -> None:

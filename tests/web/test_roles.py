@@ -19,7 +19,7 @@ from web.conftest import FLEETS, ORGS, WAIVER_BASIS, Api, user_name
 
 
 def _second_serial(org: str) -> str:
-    return FLEETS[org].splitlines()[2].split(",")[0]
+    return str(FLEETS[org].splitlines()[2].split(",")[0])
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ FAMILIES: dict[Action, list[Call]] = {
         Call("POST", "/api/v1/waivers/{waiver}/decision", 200,
              {"approve": True, "reason": "offline operation only, for six months"}),
     ],
-    Action.read_audit: [Call("GET", "/api/v1/audit", 200), Call("GET", "/api/v1/audit/verify", 200)],
+    Action.read_audit: [Call("GET", "/api/v1/audit", 200),
+                        Call("GET", "/api/v1/audit/verify", 200)],
     Action.administer: [
         Call("PUT", "/api/v1/orgs/{org}", 200,
              {"bindings": [{"policy": "asda", "uses": ["operate"]}]}),
