@@ -60,6 +60,7 @@ from dronevet.access import Role
 from dronevet.fleet.register import Register, open_register
 from dronevet.fleet.reports import fleet_report
 from dronevet.knowledge import load_builtin
+from dronevet.knowledge.base import KnowledgeBase
 from dronevet.settings import Settings
 
 VET_P99_TARGET = 0.050
@@ -109,13 +110,13 @@ def fill(store: Store, count: int) -> str:
     return token
 
 
-def in_process(register: Register, kb: object) -> None:
+def in_process(register: Register, kb: KnowledgeBase) -> None:
     """The status report without HTTP: the baseline for 4."""
     org = register.organisation(ORG)
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        orjson.dumps(fleet_report(register, kb, org, AS_OF, changes=False))  # type: ignore[arg-type]
+        orjson.dumps(fleet_report(register, kb, org, AS_OF, changes=False))
         times.append(time.perf_counter() - started)
     timed("status in-process (read, report, JSON)", statistics.median(times))
 
@@ -282,12 +283,20 @@ def bench_status(base: str, token: str) -> None:
     timed("worst", max(times), STATUS_TARGET)
 
 
+def load() -> str:
+    """The machine's load average: how much else wanted these two cores meanwhile."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
 def run(store: Store, count: int, rate: float, seconds: float) -> None:
-    print(f"{store.label}:")
+    print(f"{store.label} ({load()}):")
+    store.home.mkdir(parents=True, exist_ok=True)
     token = fill(store, count)
     with served(store) as base:
         bench_vet(base, token, rate, seconds, store.home)
         bench_status(base, token)
+    print(f"   ({load()} at the end)")
 
 
 @contextmanager
