@@ -196,11 +196,19 @@ async def open_loop(base: str, token: str, rate: float, seconds: float) -> tuple
     latencies: list[float] = []
     failed = 0
 
+    async def connect() -> Connection:
+        return Connection(*await asyncio.open_connection("127.0.0.1", port))
+
     async def one(due: float, request: bytes) -> None:
         nonlocal failed
-        connection = idle.pop() if idle else Connection(
-            *await asyncio.open_connection("127.0.0.1", port))
-        status = await connection.post(request)
+        connection = idle.pop() if idle else await connect()
+        try:
+            status = await connection.post(request)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            # the server closes a connection idle for 5 s (uvicorn's keep-alive) before
+            # reading from it again: the request was not taken, so send it on a new one
+            connection = await connect()
+            status = await connection.post(request)
         latencies.append(time.perf_counter() - due)
         failed += status != 200
         idle.append(connection)
