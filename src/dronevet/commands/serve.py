@@ -2,7 +2,8 @@
 
 The store is the one the settings name (`DRONEVET_DATABASE_URL`, else an SQLite file in
 `DRONEVET_HOME`); its schema is brought up to date before the first request. Sign in with
-an account made by `dronevet user add`.
+an account made by `dronevet user add`. uvicorn parses HTTP with httptools and runs on
+uvloop (both dependencies, chosen by uvicorn itself when installed).
 """
 
 from __future__ import annotations

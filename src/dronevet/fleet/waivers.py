@@ -225,17 +225,25 @@ def timeline_dict(
     timeline: Timeline, waivers: list[Waiver] | tuple[Waiver, ...], *, changes: bool
 ) -> dict[str, Any]:
     """`timeline.to_dict(changes=...)` with approved waivers laid over it: each line a
-    waiver holds on gets `"waiver": ID` (None on the others)."""
+    waiver holds on gets `"waiver": ID` (None on the others). As there, aircraft alike
+    share their verdict lists and lines their dicts (a whole fleet's status is built
+    once per group of alike aircraft, not once per aircraft): copy one before changing it."""
     found = timeline.to_dict(changes=changes)
     lines = waived_lines(timeline, waivers)
+    unwaived: dict[int, list[dict[str, Any]]] = {}
+    marked: dict[int, dict[str, Any]] = {}
+    # both by the id of a shared list or dict, alive in `found` while this runs
     listed = []
     for i, aircraft in enumerate(found["aircraft"]):
         own = lines.get(i)
-        verdicts = (
-            [{**line.to_dict(changes=changes), "waiver": waiver.id if waiver else None}
-             for line, waiver in own]
-            if own
-            else [{**line, "waiver": None} for line in aircraft["verdicts"]]
-        )  # fmt: skip
+        if own:
+            verdicts = [{**line.to_dict(changes=changes), "waiver": waiver.id if waiver else None}
+                        for line, waiver in own]  # fmt: skip
+        else:
+            shared = aircraft["verdicts"]
+            if id(shared) not in unwaived:
+                unwaived[id(shared)] = [marked.get(id(line)) or marked.setdefault(
+                    id(line), {**line, "waiver": None}) for line in shared]
+            verdicts = unwaived[id(shared)]
         listed.append({**aircraft, "verdicts": verdicts})
     return {**found, "aircraft": listed}

@@ -5,12 +5,15 @@ static files, the errors they send, and the headers every response carries.
 and loads the knowledge base once; the knowledge base is looked at again for new user
 imports at most every few seconds. Errors keep one shape, `{"detail", "suggestions"}`:
 input that is wrong is 422, a name that is not there 404, a store that cannot be reached
-503; nothing reaches a caller as a traceback. Outside `/api/` the same errors are pages
-(`pages_base.error_page`), and one that needs signing in redirects to the sign-in page.
+503; any other failure is logged (logger `dronevet.web`, with its traceback) and answered
+500 with a sentence and the security headers, so nothing reaches a caller as a traceback.
+Outside `/api/` the same errors are pages (`pages_base.error_page`), and one that needs
+signing in redirects to the sign-in page.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from dronevet.settings import Settings
 
 API = "/api/v1"
+LOG = logging.getLogger("dronevet.web")
 KNOWLEDGE_RECHECK = 5.0
 """Seconds between looks at the user's imports for a changed knowledge base."""
 
@@ -102,7 +106,8 @@ def _page(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
 
-def _errors(app: FastAPI) -> None:
+def _input_errors(app: FastAPI) -> None:
+    """The project's own errors: bad input, usage, a store that cannot be reached."""
     from dronevet.web.pages_base import error_page
 
     @app.exception_handler(UnknownNameError)
@@ -131,12 +136,28 @@ def _errors(app: FastAPI) -> None:
         return error_page(request, 503, str(error)) if _page(request) else \
             problem(503, str(error))
 
+
+
+def _http_errors(app: FastAPI) -> None:
+    """HTTP errors, requests the schema refuses, and any failure not foreseen."""
+    from dronevet.web.pages_base import error_page
+
     @app.exception_handler(HTTPException)
     async def http(request: Request, error: HTTPException) -> Response:
         if _page(request):
             return error_page(request, error.status_code, str(error.detail))
         response = problem(error.status_code, str(error.detail))
         response.headers.update(error.headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, error: Exception) -> Response:
+        # Starlette answers this outside every middleware, SecurityHeaders included
+        LOG.exception("%s %s failed", request.method, request.url.path, exc_info=error)
+        response = problem(500, "the server failed to answer this request; the failure is "
+                                "in its log")
+        response.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
+        response.headers["cache-control"] = "no-store"
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -191,6 +212,7 @@ def create_app(settings: Settings) -> FastAPI:
                  pages_reports, pages_admin):
         app.include_router(page.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    _errors(app)
+    _input_errors(app)
+    _http_errors(app)
     app.add_middleware(SecurityHeaders)
     return app

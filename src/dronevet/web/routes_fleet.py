@@ -94,17 +94,22 @@ def organisation(name: str, who: CallerDep) -> Json:
 @router.put("/orgs/{name}", summary="Create or update an organisation (administrators)")
 def save_organisation(request: Request, name: Annotated[str, Path(max_length=200)],
                       body: OrganisationIn, who: Admin) -> Json:
+    name = name.strip()
+    if not name:
+        raise HTTPException(422, "the organisation needs a name")
     visible = who.visible()
-    if who.user.organisation is not None and name not in visible and body.parent not in visible:
-        raise HTTPException(403, "an administrator of an organisation may add units to it, "
-                                 "not organisations beside it")
+    if who.user.organisation is not None and name not in visible:
+        if body.parent not in visible:
+            raise HTTPException(403, "an administrator of an organisation may add units to "
+                                     "it, not organisations beside it")
+        if any(org.name == name for org in who.register.organisations()):
+            # an organisation outside the caller's, which a new parent would hand to them
+            raise HTTPException(409, f"the name {name!r} is taken: choose another for the "
+                                     "new unit")
     if body.parent is not None and body.parent not in visible:
         raise HTTPException(404, f"no organisation {body.parent!r}")
-    wanted = Organisation(name.strip(), tuple(Binding(b.policy, tuple(b.uses))
-                                              for b in body.bindings),
+    wanted = Organisation(name, tuple(Binding(b.policy, tuple(b.uses)) for b in body.bindings),
                           body.jurisdiction, body.fiscal_year_start, body.parent)
-    if not wanted.name:
-        raise HTTPException(422, "the organisation needs a name")
     saved, outcome = who.register.save_organisation(
         wanted, actor=who.user.name, kb=request.app.state.knowledge.get())
     return Json({**_org_dict(saved), "saved": outcome.value})
