@@ -28,6 +28,7 @@ from dronevet.access import Action
 from dronevet.errors import UnknownNameError
 from dronevet.fleet.model import Aircraft, Binding, Organisation
 from dronevet.web.auth import Caller, CallerDep, allowed
+from dronevet.web.report_cache import MOST, PAGE, cached_report, page_of
 from dronevet.web.responses import Json
 
 router = APIRouter(tags=["fleet"])
@@ -219,24 +220,30 @@ def _mapping(text: str) -> dict[str, str]:
     return mapping
 
 
-def _report(request: Request, who: Caller, org: str | None, as_of: date | None,
-            changes: bool) -> Json:
-    from dronevet.fleet.reports import fleet_report
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="the first aircraft of the "
+                              "page (0 for the first page; `page.next` gives the next)")]
+Limit = Annotated[int, Query(ge=1, le=MOST, description=f"aircraft per page (at most {MOST})")]
 
+
+def _report(request: Request, who: Caller, org: str | None, as_of: date | None,
+            changes: bool, offset: int, limit: int) -> Json:
     chosen = who.organisation(org)
-    kb = request.app.state.knowledge.get()
-    return Json(fleet_report(who.register, kb, chosen, as_of or date.today(), changes=changes))
+    report = cached_report(request, who.register, chosen, as_of or date.today(),
+                           changes=changes)
+    return Json(page_of(report, offset, limit))
 
 
 @router.get("/status", summary="What each binding policy allows for each aircraft on a date")
 def status(request: Request, who: CallerDep, org: OrgQuery = None,
-           as_of: date | None = None) -> Json:
-    """The `dronevet fleet status --format json` contract, with its totals."""
-    return _report(request, who, org, as_of, changes=False)
+           as_of: date | None = None, offset: Offset = 0, limit: Limit = PAGE) -> Json:
+    """The `dronevet fleet status --format json` contract, with its totals for the whole
+    fleet; `aircraft` holds one page of the fleet, which `page` places."""
+    return _report(request, who, org, as_of, changes=False, offset=offset, limit=limit)
 
 
 @router.get("/timeline", summary="Every change to come, dated and explained")
 def timeline(request: Request, who: CallerDep, org: OrgQuery = None,
-             as_of: date | None = None) -> Json:
-    """The `dronevet fleet timeline --format json` contract."""
-    return _report(request, who, org, as_of, changes=True)
+             as_of: date | None = None, offset: Offset = 0, limit: Limit = PAGE) -> Json:
+    """The `dronevet fleet timeline --format json` contract, a page of aircraft at a time
+    (`page` places it)."""
+    return _report(request, who, org, as_of, changes=True, offset=offset, limit=limit)
