@@ -1,0 +1,113 @@
+"""Flows: each TCP connection or UDP conversation, with the bytes and packets each way.
+
+A flow is keyed by its 5-tuple (protocol, addresses, ports) in either direction. Its
+client is the side that sent the first packet (for TCP, the side that sent a SYN without
+ACK when the capture has one). Bytes are counted as Wireshark's conversation statistics
+count them (`tshark -z conv,tcp` / `conv,udp`): the whole frame's original length (as on
+the wire, link header included) of every frame whose TCP or UDP header was read; a
+fragmented datagram counts once, in the frame that completed it.
+
+`Flow` is the scanner's mutable accumulator; `FlowRecord` is the immutable result.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from dronevet.leaks.streams import StreamPrefix
+
+FlowKey = tuple[int, bytes, int, bytes, int]
+
+
+def address_text(raw: bytes) -> str:
+    """`192.0.2.1` or `2001:db8::1` for 4 or 16 address bytes."""
+    return str(ipaddress.ip_address(raw))
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a destination bears a name: the protocol field it came from, its value, its frame."""
+
+    kind: str
+    """`dns`, `sni`, `quic-sni`, `cert`, `http-host`."""
+    value: str
+    frame: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "value": self.value, "frame": self.frame}
+
+
+@dataclass(slots=True)
+class Flow:
+    """A flow as the scan sees it so far."""
+
+    transport: str
+    client: bytes
+    client_port: int
+    server: bytes
+    server_port: int
+    first_ns: int
+    first_frame: int
+    last_ns: int = 0
+    packets_up: int = 0
+    bytes_up: int = 0
+    packets_down: int = 0
+    bytes_down: int = 0
+    up: StreamPrefix | None = None
+    down: StreamPrefix | None = None
+    done: bool = False
+    """Nothing more to read in this flow's payloads (its handshakes are read or absent)."""
+    protocols: set[str] = field(default_factory=set)
+    evidence: list[Evidence] = field(default_factory=list)
+    ja4: str | None = None
+    timeline: list[tuple[int, int, int]] = field(default_factory=list)
+    """(minute since the epoch, bytes up, bytes down), one entry per minute with traffic."""
+
+    def count(self, upward: bool, size: int, time_ns: int) -> None:
+        """Count one frame of `size` bytes, sent by the client when `upward`."""
+        if upward:
+            self.packets_up += 1
+            self.bytes_up += size
+        else:
+            self.packets_down += 1
+            self.bytes_down += size
+        self.last_ns = time_ns
+        minute = time_ns // 60_000_000_000
+        timeline = self.timeline
+        if timeline and timeline[-1][0] == minute:
+            _, up, down = timeline[-1]
+            timeline[-1] = (minute, up + size, down) if upward else (minute, up, down + size)
+        else:
+            timeline.append((minute, size, 0) if upward else (minute, 0, size))
+
+    def freeze(self) -> FlowRecord:
+        return FlowRecord(
+            self.transport, address_text(self.client), self.client_port,
+            address_text(self.server), self.server_port, self.first_ns, self.last_ns,
+            self.first_frame, self.packets_up, self.bytes_up, self.packets_down,
+            self.bytes_down, frozenset(self.protocols), tuple(self.evidence), self.ja4,
+            tuple(self.timeline),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRecord:
+    """A flow of the capture, its counts and what names its server."""
+
+    transport: str
+    client: str
+    client_port: int
+    server: str
+    server_port: int
+    first_ns: int
+    last_ns: int
+    first_frame: int
+    packets_up: int
+    bytes_up: int
+    packets_down: int
+    bytes_down: int
+    protocols: frozenset[str]
+    evidence: tuple[Evidence, ...]
+    ja4: str | None
+    timeline: tuple[tuple[int, int, int], ...]
