@@ -13,7 +13,11 @@ cannot be read is counted in `skipped` with its number, never fatal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
+from dronevet.capture import linktypes
+from dronevet.capture.files import open_capture
 from dronevet.capture.packets import LinkLayerError, Packet, SkipTally
 from dronevet.leaks import certificates, dns, http, iot, quic, tls
 from dronevet.leaks.flows import Evidence, Flow, FlowKey, FlowRecord, address_text
@@ -50,7 +54,7 @@ class Scan:
     packets: int
     flows: tuple[FlowRecord, ...]
     dns_questions: tuple[tuple[str, int], ...]
-    """Every name asked in a DNS query, with its frame, in order."""
+    """Every question name of a DNS query or response, with its frame, in order."""
     dns_answers: tuple[DnsAnswer, ...]
     macs: dict[str, str]
     """IP address -> the MAC address its frames came from (where the link layer has one)."""
@@ -217,8 +221,8 @@ class Scanner:
                 return
 
     def _dns(self, message: dns.DnsMessage, frame: int, time_ns: int) -> None:
+        self.questions.extend((name, frame) for name in message.questions)
         if not message.response:
-            self.questions.extend((name, frame) for name in message.questions)
             return
         for address, chain in _chains(message):
             self.answers.append(DnsAnswer(address, chain[0], chain, frame, time_ns))
@@ -290,3 +294,14 @@ class Scanner:
             first_ns=self.first_ns,
             last_ns=self.last_ns if self.first_ns is not None else None,
         )
+
+
+def scan_capture(source: str | Path | BinaryIO, *, label: str | None = None) -> Scan:
+    """Read a pcap or pcapng capture once, front to back, and say what it found."""
+    reader = open_capture(source, label=label, supported=linktypes.IP_CARRYING,
+                          reads=linktypes.IP_READS)
+    scanner = Scanner()
+    for packet in reader:
+        scanner.feed(packet)
+    scanner.skipped.merge(reader.skipped)
+    return scanner.finish()
