@@ -319,7 +319,8 @@ def session() -> list[IpFrame]:
     frames: list[IpFrame] = []
     dji, mapbox, bugly = "47.91.161.230", "2600:9000:2000::10", "119.28.121.174"
     firebase, broker = "142.250.1.100", "3.120.0.50"
-    frames.append(_udp_frame(clock, PHONE, 40001, RESOLVER, 53, dns_query(1, "mydjiflight.dji.com")))
+    frames.append(_udp_frame(clock, PHONE, 40001, RESOLVER, 53,
+                             dns_query(1, "mydjiflight.dji.com")))
     frames.append(_udp_frame(clock, RESOLVER, 53, PHONE, 40001, dns_response(
         1, "mydjiflight.dji.com", ["mydjiflight.dji.com.edge.djicdn.com"], [dji]), False))
     # TLS 1.2 with its certificate; the ClientHello in two segments, out of order and resent
