@@ -1,4 +1,4 @@
-"""Test and benchmark captures built in code: a phone app's session, as frames on several link layers.
+"""Test and benchmark captures built in code: a phone app's session on several link layers.
 
 No public capture of a drone app's internet traffic exists, so the tests and the
 benchmark make their own (`../shared/research/data-leaks.md`). Everything here writes
@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import os
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def dns_response(ident: int, name: str, aliases: Iterable[str], addresses: Itera
     """A response: `name` through the CNAME chain `aliases` to `addresses`."""
     chain = [name, *aliases]
     records = b""
-    for here, there in zip(chain, chain[1:], strict=False):
+    for here, there in itertools.pairwise(chain):
         target = _dns_name(there)
         records += _dns_name(here) + struct.pack("!HHIH", 5, 1, 60, len(target)) + target
     count = len(chain) - 1
@@ -408,6 +409,10 @@ def link_frame(linktype: int, frame: IpFrame) -> bytes:
                   + b"\x00\x00")
         return radiotap + header + b"\xaa\xaa\x03\x00\x00\x00" + ethertype + frame.ip
     raise ValueError(f"synth writes no link type {linktype}")
+
+
+Writer = Callable[[Path, int, Iterable["IpFrame"]], Path]
+"""`write_pcap` or `write_pcapng`: (path, link type, frames) -> path."""
 
 
 def write_pcap(path: Path, linktype: int, frames: Iterable[IpFrame]) -> Path:
