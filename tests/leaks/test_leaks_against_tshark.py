@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shared_files import require_tool
-from leaks.tshark_oracle import extract
 
 from dronevet.capture import linktypes
 from dronevet.leaks import synth
 from dronevet.leaks.scan import Scan, scan_capture
+from leaks.tshark_oracle import extract
+from shared_files import require_tool
 
 CASES = [
     ("ethernet.pcap", linktypes.ETHERNET, synth.write_pcap),

@@ -91,11 +91,13 @@ class Scanner:
     macs: dict[bytes, bytes] = field(default_factory=dict)
     first_ns: int | None = None
     last_ns: int = 0
+    last_frame: int = 0
     quic_keys: dict[FlowKey, quic.InitialKeys] = field(default_factory=dict)
 
     def feed(self, packet: Packet) -> None:
         """Take in the capture's next packet."""
         self.packets += 1
+        self.last_frame = packet.number
         time_ns = packet.time_ns or 0
         if self.first_ns is None:
             self.first_ns = time_ns
@@ -279,10 +281,10 @@ class Scanner:
     def finish(self) -> Scan:
         """The scan's result (fragments still waiting are counted as skipped)."""
         if self.defragmenter.pending:
-            self.skipped.add("IP fragments whose datagram never completed", self.packets,
+            self.skipped.add("IP fragments whose datagram never completed", self.last_frame,
                              len(self.defragmenter.pending))
         if self.defragmenter.dropped:
-            self.skipped.add("IP fragments dropped (too many datagrams waiting)", self.packets,
+            self.skipped.add("IP fragments dropped (too many datagrams waiting)", self.last_frame,
                              self.defragmenter.dropped)
         return Scan(
             packets=self.packets,

@@ -146,7 +146,10 @@ def parse_client_hello(body: bytes) -> ClientHello:
     suites = _u16s(reader.vector(2))
     reader.vector(1)
     extensions: list[int] = []
-    name, alpn, versions, signatures = None, (), (), ()
+    name: str | None = None
+    alpn: tuple[str, ...] = ()
+    versions: tuple[int, ...] = ()
+    signatures: tuple[int, ...] = ()
     if reader.left:
         block = _Reader(reader.vector(2))
         while block.left:
