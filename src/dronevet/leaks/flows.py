@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from dronevet.leaks.streams import StreamPrefix
 
 FlowKey = tuple[int, bytes, int, bytes, int]
+MINUTE_NS = 60_000_000_000
 
 
 def address_text(raw: bytes) -> str:
@@ -61,8 +62,10 @@ class Flow:
     protocols: set[str] = field(default_factory=set)
     evidence: list[Evidence] = field(default_factory=list)
     ja4: str | None = None
-    timeline: list[tuple[int, int, int]] = field(default_factory=list)
-    """(minute since the epoch, bytes up, bytes down), one entry per minute with traffic."""
+    inspected: int = 0
+    """UDP datagrams looked at so far."""
+    timeline: dict[int, list[int]] = field(default_factory=dict)
+    """Minute since the epoch -> [bytes up, bytes down] in that minute."""
 
     def count(self, upward: bool, size: int, time_ns: int) -> None:
         """Count one frame of `size` bytes, sent by the client when `upward`."""
@@ -72,14 +75,32 @@ class Flow:
         else:
             self.packets_down += 1
             self.bytes_down += size
-        self.last_ns = time_ns
-        minute = time_ns // 60_000_000_000
-        timeline = self.timeline
-        if timeline and timeline[-1][0] == minute:
-            _, up, down = timeline[-1]
-            timeline[-1] = (minute, up + size, down) if upward else (minute, up, down + size)
+        self.last_ns = max(self.last_ns, time_ns)
+        minute = time_ns // MINUTE_NS
+        entry = self.timeline.get(minute)
+        if entry is None:
+            entry = self.timeline[minute] = [0, 0]
+        entry[0 if upward else 1] += size
+
+    def add_counts(self, upward: bool, packets: int, size: int, first: tuple[int, int],
+                   last_ns: int, minutes: dict[int, int]) -> None:
+        """Count many frames of one direction at once (the batch path's per-chunk sums):
+        `first` is (time, frame) of the earliest, `minutes` bytes per minute."""
+        if upward:
+            self.packets_up += packets
+            self.bytes_up += size
         else:
-            timeline.append((minute, size, 0) if upward else (minute, 0, size))
+            self.packets_down += packets
+            self.bytes_down += size
+        if first < (self.first_ns, self.first_frame):
+            self.first_ns, self.first_frame = first
+        self.last_ns = max(self.last_ns, last_ns)
+        side = 0 if upward else 1
+        for minute, sent in minutes.items():
+            entry = self.timeline.get(minute)
+            if entry is None:
+                entry = self.timeline[minute] = [0, 0]
+            entry[side] += sent
 
     def freeze(self) -> FlowRecord:
         return FlowRecord(
@@ -87,7 +108,7 @@ class Flow:
             address_text(self.server), self.server_port, self.first_ns, self.last_ns,
             self.first_frame, self.packets_up, self.bytes_up, self.packets_down,
             self.bytes_down, frozenset(self.protocols), tuple(self.evidence), self.ja4,
-            tuple(self.timeline),
+            tuple((m, up, down) for m, (up, down) in sorted(self.timeline.items())),
         )
 
 

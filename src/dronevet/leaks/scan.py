@@ -32,6 +32,8 @@ CLIENT_PREFIX = 16_384
 SERVER_PREFIX = 65_536
 """Bytes of each direction kept for handshakes: a ClientHello, a certificate chain."""
 SYN = 0x02
+UDP_LOOKS = 8
+"""Datagrams of a UDP flow looked at for an IoT protocol before it is only counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +95,19 @@ class Scanner:
     last_ns: int = 0
     last_frame: int = 0
     quic_keys: dict[FlowKey, quic.InitialKeys] = field(default_factory=dict)
+    counting: bool = True
 
-    def feed(self, packet: Packet) -> None:
-        """Take in the capture's next packet."""
-        self.packets += 1
-        self.last_frame = packet.number
+    def feed(self, packet: Packet, *, counted: bool = True) -> None:
+        """Take in the capture's next packet. With `counted` false the packet is read for
+        names only: the batch path (`batch`) counts it in its flow itself."""
         time_ns = packet.time_ns or 0
-        if self.first_ns is None:
-            self.first_ns = time_ns
-        self.last_ns = time_ns
+        if counted:
+            self.packets += 1
+            self.last_frame = packet.number
+            if self.first_ns is None:
+                self.first_ns = time_ns
+            self.last_ns = time_ns
+        self.counting = counted
         try:
             carried = carried_ip(packet.linktype, packet.data)
             if carried is None:
@@ -148,7 +154,8 @@ class Scanner:
         ports = (int.from_bytes(segment[0:2]), int.from_bytes(segment[2:4]))
         flags = segment[13]
         flow, upward = self._flow(TCP, ip, ports, packet, time_ns)
-        flow.count(upward, packet.orig_len, time_ns)
+        if self.counting:
+            flow.count(upward, packet.orig_len, time_ns)
         if flow.done:
             return
         if flow.up is None:
@@ -235,7 +242,8 @@ class Scanner:
             raise LinkLayerError("UDP header cut short")
         ports = (int.from_bytes(datagram[0:2]), int.from_bytes(datagram[2:4]))
         flow, upward = self._flow(UDP, ip, ports, packet, time_ns)
-        flow.count(upward, packet.orig_len, time_ns)
+        if self.counting:
+            flow.count(upward, packet.orig_len, time_ns)
         payload = datagram[8 : int.from_bytes(datagram[4:6])] if len(datagram) >= 8 else b""
         if ports[0] in DNS_PORTS or ports[1] in DNS_PORTS:
             flow.protocols.add("dns")
@@ -249,7 +257,8 @@ class Scanner:
             cleartext = iot.udp_protocol(ports, payload)
             if cleartext:
                 flow.protocols.add(cleartext)
-            if flow.packets_up + flow.packets_down > 8:
+            flow.inspected += 1
+            if flow.inspected >= UDP_LOOKS:
                 flow.done = True
 
     def _quic(self, flow: Flow, payload: bytes, frame: int) -> None:
