@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from dronevet.capture import linktypes
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import LinkLayerError, Packet, SkipTally
+from dronevet.capture.pcap import PcapReader
 from dronevet.leaks import certificates, dns, http, iot, quic, tls
 from dronevet.leaks.flows import Evidence, Flow, FlowKey, FlowRecord, address_text
 from dronevet.leaks.ip import TCP, UDP, Defragmenter, Fragment, IpPacket
@@ -312,7 +313,12 @@ def scan_capture(source: str | Path | BinaryIO, *, label: str | None = None) -> 
     reader = open_capture(source, label=label, supported=linktypes.IP_CARRYING,
                           reads=linktypes.IP_READS)
     scanner = Scanner()
-    for packet in reader:
-        scanner.feed(packet)
+    from dronevet.leaks import batch  # the batch path builds on this module
+
+    if batch.reads(reader):
+        batch.scan_batch(cast(PcapReader, reader), scanner)
+    else:
+        for packet in reader:
+            scanner.feed(packet)
     scanner.skipped.merge(reader.skipped)
     return scanner.finish()
