@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from dronevet.capture import linktypes
@@ -49,9 +50,15 @@ def _best(command: list[str], runs: int) -> tuple[float, int]:
 
 def _capture(folder: Path, megabytes: int) -> tuple[Path, int]:
     path = folder / f"bulk-{megabytes}mb.pcap"
-    frames = list(synth.bulk_frames(megabytes * 1_000_000))
-    synth.write_pcap(path, linktypes.ETHERNET, frames)
-    return path, len(frames)
+    counted = [0]
+
+    def frames() -> Iterator[synth.IpFrame]:
+        for frame in synth.bulk_frames(megabytes * 1_000_000):
+            counted[0] += 1
+            yield frame
+
+    synth.write_pcap(path, linktypes.ETHERNET, frames())
+    return path, counted[0]
 
 
 def main() -> None:
