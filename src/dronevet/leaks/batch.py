@@ -31,6 +31,9 @@ from dronevet.leaks.scan import SERVER_PREFIX, Scanner
 
 CHUNK = 8 << 20
 LOOK_LIMIT = SERVER_PREFIX
+EARLY_LIMIT = 4096
+"""TCP bytes of a direction read in a chunk's first pass (ClientHellos, HTTP heads, server
+hellos); the rest up to `LOOK_LIMIT` (certificate chains) only for flows still unsettled."""
 LINK_HEADERS = {linktypes.ETHERNET: 14, linktypes.LINUX_SLL: 16, linktypes.LINUX_SLL2: 20,
                 linktypes.RAW: 0, linktypes.IPV4: 0, linktypes.IPV6: 0}
 """Link types the batch path reads, and their header length before any VLAN tag."""
@@ -55,24 +58,27 @@ class _Records:
     times and frame numbers; `used` is where the first incomplete record starts."""
 
     def __init__(self, chunk: bytes, order: str, scale: int, first: int) -> None:
-        header = struct.Struct(order + "IIII")
-        rows: list[tuple[int, int, int, int, int]] = []
-        position, end = 0, len(chunk)
+        length = struct.Struct(order + "I").unpack_from
+        starts: list[int] = []
+        append = starts.append
+        position, end = 0, len(chunk) - 16
         self.bad_length: int | None = None
-        while position + 16 <= end:
-            seconds, fraction, caplen, origlen = header.unpack_from(chunk, position)
+        while position <= end:
+            (caplen,) = length(chunk, position + 8)
             if caplen > MAX_RECORD:
                 self.bad_length = caplen
                 break
-            if position + 16 + caplen > end:
+            if position + 16 + caplen > end + 16:
                 break
-            rows.append((position + 16, caplen, origlen, seconds, fraction))
+            append(position)
             position += 16 + caplen
         self.used = position
-        table = np.array(rows, dtype=np.int64).reshape(-1, 5)
-        self.data, self.caplen, self.origlen = table[:, 0], table[:, 1], table[:, 2]
-        self.time = table[:, 3] * 1_000_000_000 + table[:, 4] * scale
-        self.frame = first + np.arange(len(rows), dtype=np.int64)
+        words = np.frombuffer(chunk, dtype=np.uint8, count=position)
+        at = np.array(starts, dtype=np.int64)
+        table = words[at[:, None] + np.arange(16)].copy().view(order + "u4").astype(np.int64)
+        self.data, self.caplen, self.origlen = at + 16, table[:, 2], table[:, 3]
+        self.time = table[:, 0] * 1_000_000_000 + table[:, 1] * scale
+        self.frame = first + np.arange(len(starts), dtype=np.int64)
 
 
 class _Headers:
@@ -196,12 +202,14 @@ class BatchScan:
         keys = [_key(bytes(u)) for u in unique]
         self._open_flows(records, keys, first)
         relative = self._relative(heads, keys, first, inverse)
-        look = heads.ok & (
-            (heads.tcp & (((heads.flags & 0x02) != 0)
-                          | ((heads.payload > 0) & (relative < LOOK_LIMIT))))
-            | (~heads.tcp & (heads.payload > 0))
-        )
-        self._read_one_by_one(chunk, records, heads, keys, inverse, look)
+        tcp_look = heads.tcp & (heads.payload > 0)
+        syn = heads.tcp & ((heads.flags & 0x02) != 0)
+        udp_look = heads.ok & ~heads.tcp & (heads.payload > 0)
+        early = syn | (tcp_look & (relative < EARLY_LIMIT)) | udp_look
+        late = tcp_look & (relative >= EARLY_LIMIT) & (relative < LOOK_LIMIT)
+        self._read_one_by_one(chunk, records, heads, keys, inverse, early | ~heads.ok)
+        self._read_one_by_one(chunk, records, heads, keys, inverse,
+                              late & self._unsettled(keys)[inverse])
         self._count(records, heads, keys, first, inverse)
         scanner.last_ns, scanner.last_frame = int(records.time[-1]), int(records.frame[-1])
 
@@ -232,11 +240,20 @@ class BatchScan:
             bases[index] = base
         return (heads.seq - bases[inverse]) % (1 << 32)
 
+    def _unsettled(self, keys: list[FlowKey]) -> npt.NDArray[np.bool_]:
+        """Per key: its flow still has handshake bytes to read."""
+        flows = self.scanner.flows
+        out = np.zeros(len(keys), dtype=bool)
+        for index, key in enumerate(keys):
+            flow = flows.get(key) or flows.get((key[0], key[3], key[4], key[1], key[2]))
+            out[index] = flow is not None and not flow.done
+        return out
+
     def _read_one_by_one(self, chunk: bytes, records: _Records, heads: _Headers,
                          keys: list[FlowKey], inverse: Array, look: npt.NDArray[np.bool_]
                          ) -> None:
         scanner, flows, linktype = self.scanner, self.scanner.flows, self.reader.linktype
-        chosen = np.flatnonzero(look | ~heads.ok)
+        chosen = np.flatnonzero(look)
         ok, dns = heads.ok[chosen].tolist(), heads.dns[chosen].tolist()
         for at, read, naming in zip(chosen.tolist(), ok, dns, strict=True):
             if read and not naming:

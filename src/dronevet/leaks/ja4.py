@@ -12,6 +12,7 @@ Empty lists hash to twelve zeros.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from dronevet.leaks.tls import EXT_ALPN, EXT_SERVER_NAME, ClientHello, is_grease
@@ -35,19 +36,30 @@ def _alpn_mark(alpn: tuple[str, ...]) -> str:
 
 def ja4(hello: ClientHello, *, quic: bool = False) -> str:
     """The JA4 fingerprint of a ClientHello sent over TCP or (`quic`) QUIC."""
-    ciphers = [c for c in hello.cipher_suites if not is_grease(c)]
-    extensions = [e for e in hello.extensions if not is_grease(e)]
+    return _fingerprint(
+        hello.cipher_suites, hello.extensions, hello.signature_algorithms, hello.alpn[:1],
+        hello.version, hello.server_name is not None, quic,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _fingerprint(cipher_suites: tuple[int, ...], all_extensions: tuple[int, ...],
+                 signature_algorithms: tuple[int, ...], alpn: tuple[str, ...], version: int,
+                 named: bool, quic: bool) -> str:
+    """JA4 from the fields it reads (an app's connections share them: computed once)."""
+    ciphers = [c for c in cipher_suites if not is_grease(c)]
+    extensions = [e for e in all_extensions if not is_grease(e)]
     part_a = (
         ("q" if quic else "t")
-        + _VERSIONS.get(hello.version, "00")
-        + ("d" if hello.server_name is not None else "i")
+        + _VERSIONS.get(version, "00")
+        + ("d" if named else "i")
         + f"{min(len(ciphers), 99):02d}{min(len(extensions), 99):02d}"
-        + _alpn_mark(hello.alpn)
+        + _alpn_mark(alpn)
     )
     part_b = _hash(",".join(f"{c:04x}" for c in sorted(ciphers)))
     kept = sorted(e for e in extensions if e not in (EXT_SERVER_NAME, EXT_ALPN))
     text = ",".join(f"{e:04x}" for e in kept)
-    signatures = [s for s in hello.signature_algorithms if not is_grease(s)]
+    signatures = [s for s in signature_algorithms if not is_grease(s)]
     if signatures:
         text += "_" + ",".join(f"{s:04x}" for s in signatures)
     return f"{part_a}_{part_b}_{_hash(text)}"

@@ -15,6 +15,7 @@ CRYPTO frames, without records.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ EXT_SIGNATURE_ALGORITHMS = 13
 EXT_ALPN = 16
 EXT_SUPPORTED_VERSIONS = 43
 TLS13 = 0x0304
+_TYPE_LENGTH = struct.Struct(">HH")
 
 
 class TlsError(LinkLayerError):
@@ -117,7 +119,21 @@ class _Reader:
 
 
 def _u16s(data: bytes) -> tuple[int, ...]:
-    return tuple(int.from_bytes(data[i : i + 2]) for i in range(0, len(data) - 1, 2))
+    return struct.unpack(f">{len(data) // 2}H", data[: len(data) // 2 * 2])
+
+
+def _extensions(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """`(type, data)` of each extension in an extensions block."""
+    position, end = 0, len(data)
+    while position < end:
+        if position + 4 > end:
+            raise TlsError("TLS extension header runs past its block")
+        kind, length = _TYPE_LENGTH.unpack_from(data, position)
+        position += 4
+        if position + length > end:
+            raise TlsError("TLS extension runs past its block")
+        yield kind, data[position : position + length]
+        position += length
 
 
 def _server_name(data: bytes) -> str | None:
@@ -151,9 +167,7 @@ def parse_client_hello(body: bytes) -> ClientHello:
     versions: tuple[int, ...] = ()
     signatures: tuple[int, ...] = ()
     if reader.left:
-        block = _Reader(reader.vector(2))
-        while block.left:
-            kind, data = block.number(2), block.vector(2)
+        for kind, data in _extensions(reader.vector(2)):
             extensions.append(kind)
             if kind == EXT_SERVER_NAME and data:
                 name = _server_name(data)
