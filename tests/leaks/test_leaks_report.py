@@ -113,7 +113,7 @@ def test_registrable_domain_uses_the_icann_suffixes() -> None:
 
 def test_every_built_in_domain_is_sourced_and_names_a_known_entity() -> None:
     table = load_domains(dronevet.load_knowledge())
-    assert {"dji.com", "djiservice.org", "djicdn.com", "skypixel.com", "fffsky.net"} <= set(table)
+    assert {"dji.com", "djiservice.org", "skypixel.com", "fffsky.net"} <= set(table)
     assert all(entry.source.citation and entry.source.date for entry in table.values())
 
 
