@@ -19,6 +19,7 @@ and skips are those of the streaming path.
 from __future__ import annotations
 
 import struct
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -26,8 +27,10 @@ import numpy.typing as npt
 from dronevet.capture import linktypes
 from dronevet.capture.packets import Packet
 from dronevet.capture.pcap import MAX_RECORD, PcapReader
+from dronevet.capture.pcapng import PcapngReader
 from dronevet.leaks.flows import MINUTE_NS, Flow, FlowKey
-from dronevet.leaks.scan import SERVER_PREFIX, Scanner
+from dronevet.leaks.pcapng_batch import Blocks
+from dronevet.leaks.scan import SERVER_PREFIX, Scanner, transport_key
 
 CHUNK = 8 << 20
 LOOK_LIMIT = SERVER_PREFIX
@@ -41,7 +44,10 @@ Array = npt.NDArray[np.int64]
 
 
 def reads(reader: object) -> bool:
-    """The batch path reads this capture (a classic pcap of a link type it knows)."""
+    """The batch path reads this capture: a classic pcap of a link type it knows, or any
+    pcapng file (blocks it cannot read go to the streaming reader's methods)."""
+    if isinstance(reader, PcapngReader):
+        return True
     return isinstance(reader, PcapReader) and reader.linktype in LINK_HEADERS
 
 
@@ -79,12 +85,28 @@ class _Records:
         self.data, self.caplen, self.origlen = at + 16, table[:, 2], table[:, 3]
         self.time = table[:, 0] * 1_000_000_000 + table[:, 1] * scale
         self.frame = first + np.arange(len(starts), dtype=np.int64)
+        self.foreign: dict[int, Packet] = {}
+
+
+class Records(Protocol):
+    """A chunk's frames as the batch path reads them (pcap records or pcapng blocks):
+    where each frame starts in the chunk, its lengths, time and number; `foreign` holds,
+    by row, frames the batch path does not read (their row has caplen 0), already made
+    into packets for the streaming path."""
+
+    data: Array
+    caplen: Array
+    origlen: Array
+    time: Array
+    frame: Array
+    used: int
+    foreign: dict[int, Packet]
 
 
 class _Headers:
     """Every frame's IP and transport fields, read at once; `ok` marks the frames read."""
 
-    def __init__(self, buf: npt.NDArray[np.uint8], records: _Records, linktype: int) -> None:
+    def __init__(self, buf: npt.NDArray[np.uint8], records: Records, linktype: int) -> None:
         data, caplen = records.data, records.caplen
         n = len(data)
         padded = np.concatenate([buf, np.zeros(128, dtype=np.uint8)])
@@ -136,7 +158,13 @@ class _Headers:
         rows[:, 18:20] = padded[l4[:, None] + np.arange(2)]
         rows[:, 36:38] = padded[(l4 + 2)[:, None] + np.arange(2)]
         self.rows = rows
-        self.mac = padded[(data + 6)[:, None] + np.arange(6)] if linktype == 1 else None
+        self.mac, self.has_mac = None, np.ones(n, dtype=bool)
+        if linktype in (linktypes.ETHERNET, linktypes.LINUX_SLL):
+            self.mac = padded[(data + 6)[:, None] + np.arange(6)]
+        elif linktype == linktypes.LINUX_SLL2:
+            self.mac = padded[(data + 12)[:, None] + np.arange(6)]
+        if linktype in (linktypes.LINUX_SLL, linktypes.LINUX_SLL2):
+            self.has_mac = padded[data + (5 if linktype == linktypes.LINUX_SLL else 11)] == 6
 
 
 def _key(row: bytes) -> FlowKey:
@@ -149,13 +177,17 @@ def _key(row: bytes) -> FlowKey:
 class BatchScan:
     """Runs the batch path over one pcap reader, feeding `scanner`."""
 
-    def __init__(self, reader: PcapReader, scanner: Scanner) -> None:
+    def __init__(self, reader: PcapReader | PcapngReader, scanner: Scanner) -> None:
         self.reader, self.scanner = reader, scanner
+        self.linktype = reader.linktype if isinstance(reader, PcapReader) else linktypes.ETHERNET
         self.bases: dict[FlowKey, int] = {}
         self.frames = 0
 
     def run(self) -> None:
         """Read the whole file, chunk by chunk, then close it."""
+        if isinstance(self.reader, PcapngReader):
+            self._run_pcapng(self.reader)
+            return
         reader, rest = self.reader, b""
         with reader.handle as handle:
             while True:
@@ -181,12 +213,36 @@ class BatchScan:
                 self._chunk(chunk, records)
                 rest = chunk[records.used :]
 
-    def _chunk(self, chunk: bytes, records: _Records) -> None:
+    def _run_pcapng(self, reader: PcapngReader) -> None:
+        rest, order, offset, chosen = reader.head, "<", 0, None
+        with reader.handle as handle:
+            while True:
+                more = handle.read(CHUNK)
+                chunk = rest + more
+                if not chunk:
+                    break
+                blocks = Blocks(chunk, reader, order, offset, frozenset(LINK_HEADERS), chosen)
+                if blocks.linktype is not None and chosen is None:
+                    chosen = self.linktype = blocks.linktype
+                self._chunk(chunk, blocks)
+                if blocks.corrupt:
+                    break
+                if not more:
+                    left = len(chunk) - blocks.used
+                    if left:
+                        why = ("truncated block header at end of file" if left < 8
+                               else "truncated block at end of file")
+                        reader.skipped.add(why, offset + blocks.used)
+                    break
+                order, offset, rest = blocks.order, offset + blocks.used, chunk[blocks.used :]
+        reader.finish()
+
+    def _chunk(self, chunk: bytes, records: Records) -> None:
         n = len(records.data)
         if not n:
             return
         buf = np.frombuffer(chunk, dtype=np.uint8, count=records.used)
-        heads = _Headers(buf, records, self.reader.linktype)
+        heads = _Headers(buf, records, self.linktype)
         scanner = self.scanner
         scanner.packets += int(heads.ok.sum())  # the others are counted by `feed`
         if scanner.first_ns is None:
@@ -200,7 +256,11 @@ class BatchScan:
         inverse = np.zeros(n, dtype=np.int64)
         inverse[read] = inverse_read.ravel()
         keys = [_key(bytes(u)) for u in unique]
-        self._open_flows(records, keys, first)
+        self._open_flows(chunk, records, heads, keys, first)
+        if not keys:  # nothing the batch path reads: every frame goes the streaming way
+            self._read_one_by_one(chunk, records, heads, keys, inverse, ~heads.ok)
+            scanner.last_ns, scanner.last_frame = int(records.time[-1]), int(records.frame[-1])
+            return
         relative = self._relative(heads, keys, first, inverse)
         tcp_look = heads.tcp & (heads.payload > 0)
         syn = heads.tcp & ((heads.flags & 0x02) != 0)
@@ -213,14 +273,30 @@ class BatchScan:
         self._count(records, heads, keys, first, inverse)
         scanner.last_ns, scanner.last_frame = int(records.time[-1]), int(records.frame[-1])
 
-    def _open_flows(self, records: _Records, keys: list[FlowKey], first: Array) -> None:
-        """A flow for every key new in this chunk, its client the sender of its first frame."""
+    def _open_flows(self, chunk: bytes, records: Records, heads: _Headers,
+                    keys: list[FlowKey], first: Array) -> None:
+        """A flow for every key new in this chunk, its client the sender of its first frame.
+
+        Frames the streaming path will read whole (`~ok`) take part by their own key, so a
+        flow they open first has their orientation, as in the streaming path."""
         flows = self.scanner.flows
-        for k in np.argsort(first, kind="stable").tolist():
-            key = keys[k]
+        opening = [(int(at), key) for at, key in zip(first.tolist(), keys, strict=True)]
+        for at in np.flatnonzero(~heads.ok).tolist():
+            packet = records.foreign.get(at)
+            if packet is None:
+                start = int(records.data[at])
+                data = chunk[start : start + int(records.caplen[at])]
+                key = transport_key(self.linktype, data)
+            else:
+                key = transport_key(packet.linktype, packet.data)
+            if key is not None:
+                opening.append((at, key))
+        macs, mac = self.scanner.macs, heads.mac
+        for at, key in sorted(opening, key=lambda item: item[0]):
+            if mac is not None and heads.ok[at] and heads.has_mac[at] and key[1] not in macs:
+                macs[key[1]] = bytes(mac[at])
             if key in flows or (key[0], key[3], key[4], key[1], key[2]) in flows:
                 continue
-            at = int(first[k])
             flow = Flow("tcp" if key[0] == 6 else "udp", key[1], key[2], key[3], key[4],
                         int(records.time[at]), int(records.frame[at]))
             flow.protocols.add(flow.transport)
@@ -249,13 +325,17 @@ class BatchScan:
             out[index] = flow is not None and not flow.done
         return out
 
-    def _read_one_by_one(self, chunk: bytes, records: _Records, heads: _Headers,
+    def _read_one_by_one(self, chunk: bytes, records: Records, heads: _Headers,
                          keys: list[FlowKey], inverse: Array, look: npt.NDArray[np.bool_]
                          ) -> None:
-        scanner, flows, linktype = self.scanner, self.scanner.flows, self.reader.linktype
+        scanner, flows, linktype = self.scanner, self.scanner.flows, self.linktype
         chosen = np.flatnonzero(look)
         ok, dns = heads.ok[chosen].tolist(), heads.dns[chosen].tolist()
+        foreign = records.foreign
         for at, read, naming in zip(chosen.tolist(), ok, dns, strict=True):
+            if foreign and at in foreign:
+                scanner.feed(foreign[at])
+                continue
             if read and not naming:
                 key = keys[inverse[at]]
                 flow = flows.get(key) or flows.get((key[0], key[3], key[4], key[1], key[2]))
@@ -267,7 +347,7 @@ class BatchScan:
                             int(records.origlen[at]))
             scanner.feed(packet, counted=not read)
 
-    def _count(self, records: _Records, heads: _Headers, keys: list[FlowKey], starts: Array,
+    def _count(self, records: Records, heads: _Headers, keys: list[FlowKey], starts: Array,
                inverse: Array) -> None:
         """Add the chunk's frames read here to their flows, per direction."""
         ok = heads.ok
@@ -286,7 +366,6 @@ class BatchScan:
         for code, total in zip(pair.tolist(), per_minute.tolist(), strict=True):
             minutes.setdefault(code >> 40, {})[code & ((1 << 40) - 1)] = total
         flows = self.scanner.flows
-        macs = self.scanner.macs
         for k, key in enumerate(keys):
             at = int(starts[k])
             flow = flows.get(key)
@@ -296,10 +375,9 @@ class BatchScan:
             flow.add_counts(upward, int(packets[k]), int(sent[k]),
                             (int(records.time[at]), int(records.frame[at])), int(last[k]),
                             minutes.get(k, {}))
-            if heads.mac is not None and key[1] not in macs:
-                macs[key[1]] = bytes(heads.mac[at])
 
 
-def scan_batch(reader: PcapReader, scanner: Scanner) -> None:
+
+def scan_batch(reader: PcapReader | PcapngReader, scanner: Scanner) -> None:
     """Read a pcap file with the batch path into `scanner`."""
     BatchScan(reader, scanner).run()

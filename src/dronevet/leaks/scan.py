@@ -20,6 +20,7 @@ from dronevet.capture import linktypes
 from dronevet.capture.files import open_capture
 from dronevet.capture.packets import LinkLayerError, Packet, SkipTally
 from dronevet.capture.pcap import PcapReader
+from dronevet.capture.pcapng import PcapngReader
 from dronevet.leaks import certificates, dns, http, iot, quic, tls
 from dronevet.leaks.flows import Evidence, Flow, FlowKey, FlowRecord, address_text
 from dronevet.leaks.ip import TCP, UDP, Defragmenter, Fragment, IpPacket
@@ -308,6 +309,23 @@ class Scanner:
         )
 
 
+def transport_key(linktype: int, data: bytes) -> FlowKey | None:
+    """The flow key (as sent) of a whole TCP or UDP packet in a frame; None for anything
+    else (fragments, other protocols, frames that cannot be read)."""
+    try:
+        carried = carried_ip(linktype, data)
+        if carried is None:
+            return None
+        found = parse_ip(data, carried.offset)
+    except LinkLayerError:
+        return None
+    payload = found.payload if isinstance(found, IpPacket) else b""
+    if found.protocol not in (TCP, UDP) or len(payload) < (20 if found.protocol == TCP else 8):
+        return None
+    return (found.protocol, found.source, int.from_bytes(payload[0:2]), found.destination,
+            int.from_bytes(payload[2:4]))
+
+
 def scan_capture(source: str | Path | BinaryIO, *, label: str | None = None) -> Scan:
     """Read a pcap or pcapng capture once, front to back, and say what it found."""
     reader = open_capture(source, label=label, supported=linktypes.IP_CARRYING,
@@ -316,7 +334,7 @@ def scan_capture(source: str | Path | BinaryIO, *, label: str | None = None) -> 
     from dronevet.leaks import batch  # the batch path builds on this module
 
     if batch.reads(reader):
-        batch.scan_batch(cast(PcapReader, reader), scanner)
+        batch.scan_batch(cast(PcapReader | PcapngReader, reader), scanner)
     else:
         for packet in reader:
             scanner.feed(packet)
