@@ -319,8 +319,10 @@ def transport_key(linktype: int, data: bytes) -> FlowKey | None:
         found = parse_ip(data, carried.offset)
     except LinkLayerError:
         return None
-    payload = found.payload if isinstance(found, IpPacket) else b""
-    if found.protocol not in (TCP, UDP) or len(payload) < (20 if found.protocol == TCP else 8):
+    if not isinstance(found, IpPacket) or found.protocol not in (TCP, UDP):
+        return None
+    payload = found.payload
+    if len(payload) < (20 if found.protocol == TCP else 8):
         return None
     return (found.protocol, found.source, int.from_bytes(payload[0:2]), found.destination,
             int.from_bytes(payload[2:4]))
