@@ -71,7 +71,7 @@ def main() -> None:
         path, packets = _capture(Path(temp), args.megabytes)
         size = path.stat().st_size / 1e6
         print(f"capture: {size:.1f} MB, {packets} packets (generated)")
-        tools = {"dronevet leaks analyze --format json": ours + [str(path), "--format", "json"]}
+        tools = {"dronevet leaks analyze --format json": [*ours, str(path), "--format", "json"]}
         tshark = shutil.which("tshark")
         if tshark:
             tools["tshark -T fields (dns.qry.name, SNI)"] = [
@@ -89,8 +89,8 @@ def main() -> None:
         for name, took in list(seconds.items())[1:]:
             print(f"dronevet is {took / mine:.2f}x as fast as {name}")
         double, _ = _capture(Path(temp), args.megabytes * 2)
-        _, small = _timed(ours + [str(path), "--format", "json"])
-        _, large = _timed(ours + [str(double), "--format", "json"])
+        _, small = _timed([*ours, str(path), "--format", "json"])
+        _, large = _timed([*ours, str(double), "--format", "json"])
         print(f"dronevet peak memory: {small} MB on {size:.0f} MB, "
               f"{large} MB on {double.stat().st_size / 1e6:.0f} MB")
 
