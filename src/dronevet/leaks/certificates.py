@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from cryptography import x509
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING
 
 from dronevet.capture.packets import LinkLayerError
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,8 @@ class Certificate:
 
 
 def _common(name: x509.Name) -> str:
+    from cryptography.x509.oid import NameOID
+
     for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME):
         found = name.get_attributes_for_oid(oid)
         if found:
@@ -29,7 +32,10 @@ def _common(name: x509.Name) -> str:
 
 
 def read(der: bytes) -> Certificate:
-    """Read a DER certificate; `LinkLayerError` when it is not one."""
+    """Read a DER certificate; `LinkLayerError` when it is not one. (`cryptography`'s X.509
+    code is imported here, on the first certificate: most captures show none.)"""
+    from cryptography import x509
+
     try:
         cert = x509.load_der_x509_certificate(der)
         subject, issuer = _common(cert.subject), _common(cert.issuer)

@@ -9,8 +9,9 @@ scid (u8 length), [Initial: token (varint length)], length varint, packet number
 bytes), payload`. Header protection (5.4): `mask = AES-ECB(hp, 16 bytes from packet
 number offset + 4)`; the first byte's low 4 bits and the packet number are XORed with it.
 The payload is AES-128-GCM with nonce `iv XOR packet number` and the header as associated
-data. Frames read: PADDING (0), PING (1), ACK (2, 3), CRYPTO (6: offset varint, length
-varint, data), CONNECTION_CLOSE (0x1c); CRYPTO data carry the TLS ClientHello.
+data (`cryptography` is imported on the first QUIC packet). Frames read: PADDING (0),
+PING (1), ACK (2, 3), CRYPTO (6: offset varint, length varint, data), CONNECTION_CLOSE
+(0x1c); CRYPTO data carry the TLS ClientHello.
 """
 
 from __future__ import annotations
@@ -18,10 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from dronevet.capture.packets import LinkLayerError
 
@@ -67,6 +64,8 @@ def initial_keys(dcid: bytes, *, side: str = "client in") -> InitialKeys:
 
 def header_mask(hp: bytes, sample: bytes) -> bytes:
     """The 5-byte header protection mask for a 16-byte ciphertext sample."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     encryptor = Cipher(algorithms.AES(hp), modes.ECB()).encryptor()
     return (encryptor.update(sample) + encryptor.finalize())[:5]
 
@@ -132,6 +131,9 @@ def long_header(data: bytes, start: int) -> LongHeader:
 
 def decrypt_initial(data: bytes, header: LongHeader, keys: InitialKeys) -> bytes:
     """The plaintext frames of an Initial packet; `QuicError` when it does not decrypt."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     offset = header.number_offset
     sample = data[offset + 4 : offset + 20]
     if len(sample) < 16:
