@@ -1,5 +1,5 @@
-"""The scanner extracts the same DNS names, server names (TLS and QUIC), HTTP hosts and flow
-byte counts as tshark, on a phone app session written on every link layer it reads."""
+"""The scanner extracts the same DNS names, server names (TLS and QUIC), HTTP requests and
+flow byte counts as tshark, on a phone app session written on every link layer it reads."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def ours(scan: Scan) -> dict[str, set[object]]:
         "names": {name for name, _ in scan.dns_questions},
         "snis": {e.value for e in evidence if e.kind in ("sni", "quic-sni")},
         "hosts": {e.value for e in evidence if e.kind == "http-host"},
+        "requests": {e.value for e in evidence if e.kind in ("http-request", "http-user-agent")},
         "flows": flows,
     }
 
@@ -51,7 +52,7 @@ def test_names_server_names_and_flow_bytes_equal_tshark(
     tshark = require_tool("tshark")
     capture = write(tmp_path / name, linktype, session)
     expected, found = extract(tshark, capture), ours(scan_capture(capture))
-    for key in ("names", "snis", "hosts", "flows"):
+    for key in ("names", "snis", "hosts", "requests", "flows"):
         assert found[key] == expected[key], key
 
 

@@ -61,6 +61,9 @@ def test_an_operator_not_in_the_entities_is_unknown_never_guessed(capture: Path)
     report = dronevet.analyze_capture(capture, as_of=AS_OF).to_dict()
     bugly = next(d for d in report["destinations"] if d["host"] == "android.bugly.qq.com")
     assert bugly["owner"]["entity_id"] is None and bugly["covered_status"] == "unknown"
+    assert {(e["kind"], e["value"]) for e in bugly["evidence"]} == {
+        ("http-host", "android.bugly.qq.com"), ("http-request", "POST /rqd/async"),
+        ("http-user-agent", "DJI GO 4/4.3.0")}
     assert any("HTTP to android.bugly.qq.com is not encrypted" in f["text"]
                for f in report["findings"])
 

@@ -11,7 +11,8 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
-FIELDS = ("dns.qry.name", "tls.handshake.extensions_server_name", "http.host", "tcp.stream",
+FIELDS = ("dns.qry.name", "tls.handshake.extensions_server_name", "http.host",
+          "http.request.method", "http.request.uri", "http.user_agent", "tcp.stream",
           "udp.stream", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcport",
           "tcp.dstport", "udp.srcport", "udp.dstport", "frame.len")
 
@@ -21,7 +22,8 @@ FlowCounts = tuple[str, frozenset[tuple[Endpoint, int, int]]]
 
 
 def extract(tshark: str, capture: Path) -> dict[str, set[object]]:
-    """`names`, `snis`, `hosts` and `flows` as tshark sees them in `capture`."""
+    """`names`, `snis`, `hosts`, `requests` (method and path, and user agents) and
+    `flows` as tshark sees them in `capture`."""
     # Wireshark leaves out-of-order segments out of reassembly unless told to put them in order.
     command = [tshark, "-n", "-o", "tcp.reassemble_out_of_order:TRUE", "-r", str(capture),
                "-T", "fields", "-E", "separator=\t",
@@ -32,6 +34,7 @@ def extract(tshark: str, capture: Path) -> dict[str, set[object]]:
     names: set[object] = set()
     snis: set[object] = set()
     hosts: set[object] = set()
+    requests: set[object] = set()
     streams: dict[tuple[str, str], dict[Endpoint, list[int]]] = defaultdict(dict)
     for line in out.splitlines():
         row = dict(zip(FIELDS, line.split("\t"), strict=False))
@@ -39,6 +42,9 @@ def extract(tshark: str, capture: Path) -> dict[str, set[object]]:
         snis.update(n for n in row.get("tls.handshake.extensions_server_name", "").split("|")
                     if n)
         hosts.update(n for n in row.get("http.host", "").split("|") if n)
+        if row.get("http.request.method"):
+            requests.add(f"{row['http.request.method']} {row['http.request.uri']}")
+        requests.update(a for a in row.get("http.user_agent", "").split("|") if a)
         source = (row.get("ip.src") or row.get("ipv6.src") or "").split("|")[-1]
         for transport in ("tcp", "udp"):
             stream = row.get(f"{transport}.stream", "")
@@ -51,4 +57,4 @@ def extract(tshark: str, capture: Path) -> dict[str, set[object]]:
         (transport, frozenset((e, c[0], c[1]) for e, c in ends.items()))
         for (transport, _), ends in streams.items()
     }
-    return {"names": names, "snis": snis, "hosts": hosts, "flows": flows}
+    return {"names": names, "snis": snis, "hosts": hosts, "requests": requests, "flows": flows}

@@ -31,7 +31,8 @@ class Evidence:
     """Why a destination bears a name: the protocol field it came from, its value, its frame."""
 
     kind: str
-    """`dns`, `sni`, `quic-sni`, `cert`, `http-host`."""
+    """`dns`, `sni`, `quic-sni`, `cert`, `http-host`, `http-request` (method and path),
+    `http-user-agent`."""
     value: str
     frame: int
 

@@ -200,9 +200,17 @@ class Scanner:
             return
         if http.looks_like_http(data[:8]):
             flow.protocols.add("http")
+            seen = {(e.kind, e.value) for e in flow.evidence}
             for request in http.requests(data):
-                if request.host and not any(e.kind == "http-host" for e in flow.evidence):
-                    flow.evidence.append(Evidence("http-host", request.host, frame))
+                found = [("http-request", f"{request.method} {request.path}")]
+                if request.host:
+                    found.append(("http-host", request.host))
+                if request.user_agent:
+                    found.append(("http-user-agent", request.user_agent))
+                for kind, value in found:
+                    if (kind, value) not in seen:
+                        seen.add((kind, value))
+                        flow.evidence.append(Evidence(kind, value, frame))
             if len(data) > 2048:
                 flow.done = True
             return
