@@ -68,6 +68,11 @@ class Flow:
     timeline: dict[int, list[int]] = field(default_factory=dict)
     """Minute since the epoch -> [bytes up, bytes down] in that minute."""
 
+    def settle(self) -> None:
+        """Nothing more to read in this flow: drop its stream buffers, count it only."""
+        self.done = True
+        self.up = self.down = None
+
     def count(self, upward: bool, size: int, time_ns: int) -> None:
         """Count one frame of `size` bytes, sent by the client when `upward`."""
         if upward:

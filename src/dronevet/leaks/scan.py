@@ -185,8 +185,8 @@ class Scanner:
             self._client_bytes(flow, data, frame)
         elif "tls" in flow.protocols:
             self._server_tls(flow, data, frame)
-        if flow.up.full and flow.down.full:
-            flow.done = True
+        if flow.done or (flow.up.full and flow.down.full):
+            flow.settle()
 
     def _client_bytes(self, flow: Flow, data: bytes, frame: int) -> None:
         assert flow.up is not None and flow.down is not None
@@ -207,17 +207,17 @@ class Scanner:
                     found.append(("http-host", request.host))
                 if request.user_agent:
                     found.append(("http-user-agent", request.user_agent))
-                for kind, value in found:
-                    if (kind, value) not in seen:
-                        seen.add((kind, value))
-                        flow.evidence.append(Evidence(kind, value, frame))
+                for label, value in found:
+                    if (label, value) not in seen:
+                        seen.add((label, value))
+                        flow.evidence.append(Evidence(label, value, frame))
             if len(data) > 2048:
-                flow.done = True
+                flow.settle()
             return
         cleartext = iot.tcp_protocol(flow.server_port, data)
         if cleartext:
             flow.protocols.add(cleartext)
-        flow.done = True
+        flow.settle()
 
     def _client_hello(self, flow: Flow, hello: tls.ClientHello, frame: int, kind: str) -> None:
         if hello.server_name is not None:
@@ -269,7 +269,7 @@ class Scanner:
                 flow.protocols.add(cleartext)
             flow.inspected += 1
             if flow.inspected >= UDP_LOOKS:
-                flow.done = True
+                flow.settle()
 
     def _quic(self, flow: Flow, payload: bytes, frame: int) -> None:
         flow.protocols.add("quic")
@@ -292,10 +292,10 @@ class Scanner:
         for kind, body in tls.handshake_messages(bytes(flow.up.data)):
             if kind == tls.CLIENT_HELLO:
                 self._client_hello(flow, tls.parse_client_hello(body), frame, "quic-sni")
-                flow.done = True
-                flow.up = None
+                flow.settle()
                 del self.quic_keys[(UDP, flow.client, flow.client_port, flow.server,
                                     flow.server_port)]
+                break
 
     def finish(self) -> Scan:
         """The scan's result (fragments still waiting are counted as skipped)."""
