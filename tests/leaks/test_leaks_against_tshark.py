@@ -56,6 +56,17 @@ def test_names_server_names_and_flow_bytes_equal_tshark(
         assert found[key] == expected[key], key
 
 
+@pytest.mark.parametrize("write", [synth.write_pcap, synth.write_pcapng])
+def test_many_connections_equal_tshark(tmp_path: Path, write: synth.Writer) -> None:
+    """Bulk app traffic (the benchmark's kind) through the batch path: still no difference."""
+    tshark = require_tool("tshark")
+    capture = write(tmp_path / "bulk", linktypes.ETHERNET, synth.bulk_frames(2_000_000))
+    expected, found = extract(tshark, capture), ours(scan_capture(capture))
+    for key in ("names", "snis", "flows"):
+        assert found[key] == expected[key], key
+    assert len(found["snis"]) > 20
+
+
 def test_the_session_holds_what_the_oracle_must_see(session: list[synth.IpFrame],
                                                     tmp_path: Path) -> None:
     """The generated session is not trivially empty: QUIC, IPv6, fragments, DNS over TCP."""

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dronevet.commands.common import existing_file, guarded, parse_date, say, write_json
+from dronevet.commands.common import (
+    err_console,
+    existing_file,
+    guarded,
+    parse_date,
+    say,
+    write_json,
+)
 
 if TYPE_CHECKING:
     from dronevet.leaks.analysis import LeakComparison
@@ -88,7 +95,9 @@ def analyze_command(
     """Say where a capture shows the device sending data: hosts, owners, countries, findings."""
     from dronevet.api import analyze_capture
 
-    report = analyze_capture(existing_file(capture), device=device, as_of=parse_date(as_of))
+    path, day = existing_file(capture), parse_date(as_of)
+    with err_console.status(f"Reading {path.name} (a large capture takes a while)"):
+        report = analyze_capture(path, device=device, as_of=day)
     if fmt is ReportFormat.json:
         write_json(report.to_dict())
     elif fmt is ReportFormat.html:
@@ -117,8 +126,9 @@ def compare_command(
 
     if fmt is ReportFormat.html:
         raise UsageError("compare writes text or json; use analyze --format html per capture.")
-    comparison = compare_captures(existing_file(first), existing_file(second), device=device,
-                                  as_of=parse_date(as_of))
+    paths, day = (existing_file(first), existing_file(second)), parse_date(as_of)
+    with err_console.status(f"Reading {paths[0].name} and {paths[1].name}"):
+        comparison = compare_captures(*paths, device=device, as_of=day)
     if fmt is ReportFormat.json:
         write_json(comparison.to_dict())
     else:
