@@ -127,3 +127,10 @@ def test_a_domain_listed_twice_or_unsourced_is_refused() -> None:
         parse_domains(twice, kb.sources, where="domains.yaml")
     with pytest.raises(KnowledgeError, match="source"):
         parse_domains([{"domain": "a.com", "owner": "A"}], kb.sources, where="domains.yaml")
+
+
+def test_cli_device_that_is_not_in_the_capture_is_one_sentence(capture: Path) -> None:
+    hostile = "[bold]x[/] \x1b[31m"
+    done = CliRunner().invoke(app, ["leaks", "analyze", str(capture), "--device", hostile])
+    assert done.exit_code == 3 and "sent or received nothing" in done.output
+    assert "Traceback" not in done.output and len(done.output.strip().splitlines()) == 1
