@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import ipaddress
 import itertools
 import os
 import struct
@@ -43,8 +44,6 @@ RESOLVER = "192.168.1.1"
 
 
 def _address(text: str) -> bytes:
-    import ipaddress
-
     return ipaddress.ip_address(text).packed
 
 
@@ -293,7 +292,7 @@ def _udp_frame(clock: list[int], source: str, sport: int, destination: str, dpor
 def _fragments(frame: IpFrame, size: int) -> list[IpFrame]:
     """Split an IPv4 packet into fragments carrying `size` bytes (a multiple of 8) each."""
     header, payload = frame.ip[:20], frame.ip[20:]
-    source, destination = str(_text(header[12:16])), str(_text(header[16:20]))
+    source, destination = _text(header[12:16]), _text(header[16:20])
     out = []
     for start in range(0, len(payload), size):
         more = 0x2000 if start + size < len(payload) else 0
@@ -305,8 +304,6 @@ def _fragments(frame: IpFrame, size: int) -> list[IpFrame]:
 
 
 def _text(raw: bytes) -> str:
-    import ipaddress
-
     return str(ipaddress.ip_address(raw))
 
 
@@ -445,11 +442,12 @@ def write_pcapng(path: Path, linktype: int, frames: Iterable[IpFrame]) -> Path:
     return path
 
 
-def bulk_frames(target_bytes: int, *, seed: int = 7) -> Iterator[IpFrame]:
+def bulk_frames(target_bytes: int) -> Iterator[IpFrame]:
     """Frames of many app connections until about `target_bytes` of frames: per connection a
-    DNS lookup, a TLS handshake with a ClientHello, then bulk TLS records both ways."""
+    DNS lookup, a TLS handshake with a ClientHello, then bulk TLS records both ways (the
+    same bytes each time: the content is never read)."""
     clock, written, index = [START_NS], 0, 0
-    filler = os.urandom(1400) if seed < 0 else bytes((seed * i) & 0xFF for i in range(1400))
+    filler = bytes((7 * i) & 0xFF for i in range(1400))
     while written < target_bytes:
         index += 1
         host = f"api{index % 50}.example-app{index % 7}.com"
