@@ -45,7 +45,8 @@ def print_report(report: LeakReport) -> None:
     for finding in report.findings:
         say((f"{finding.severity.upper():<6} ", _STYLES[finding.severity]), finding.text)
     for destination in report.destinations:
-        owner = destination.owner.name if destination.owner else "operator unknown"
+        owner = (f"{destination.owner.name} ({destination.owner.role})"
+                 if destination.owner else "operator unknown")
         say("")
         say((destination.host, "bold"), f"  {owner}; covered status: "
             f"{destination.covered_status.replace('_', ' ')}")

@@ -61,12 +61,6 @@ class ClientHello:
         return max(offered) if offered else self.legacy_version
 
 
-def version_name(version: int) -> str:
-    """`TLS 1.3` for 0x0304 and so on."""
-    names = {0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2"}
-    return "TLS 1.3" if version == TLS13 else names.get(version, f"version {version:#06x}")
-
-
 def records_payload(stream: bytes) -> tuple[bytes, bool]:
     """The handshake bytes in the whole records at the start of a TLS stream, and whether
     the stream is TLS at all (its first record a handshake)."""
