@@ -82,6 +82,8 @@ def test_compare_says_what_disappeared_and_that_nothing_left(capture: Path,
                                                               quiet: Path) -> None:
     result = dronevet.compare_captures(capture, quiet, as_of=AS_OF).to_dict()
     assert result["external_connections"] == {"a": True, "b": False}
+    assert (result["a"]["external_connections"], result["b"]["external_connections"]) == (
+        True, False)
     assert "mydjiflight.dji.com" in result["disappeared"] and result["appeared"] == []
     assert "no connection to the internet" in result["verdict"]
 

@@ -70,9 +70,14 @@ class LeakComparison:
                 f"{hosts}{more}.")
 
     def to_dict(self) -> dict[str, Any]:
+        """`dronevet leaks compare A B --format json`: each side's report (with its own
+        `external_connections`), what appeared and disappeared in B, and the verdict."""
+        sides = {
+            name: {**report.to_dict(), "external_connections": report.external_connections}
+            for name, report in (("a", self.first), ("b", self.second))
+        }
         return {
-            "a": self.first.to_dict(),
-            "b": self.second.to_dict(),
+            **sides,
             "appeared": list(self.appeared),
             "disappeared": list(self.disappeared),
             "external_connections": {
