@@ -95,3 +95,23 @@ def _file(layout: str, linktype: int, frames: list[bytes]) -> bytes:
         blocks.append(synth._block(6, struct.pack("<IIIII", 0, 0, index, len(data), len(data))
                                    + data))
     return b"".join(blocks)
+
+
+def test_one_section_with_two_interfaces_and_a_simple_packet_block(tmp_path: Path) -> None:
+    session = synth.session()
+    blocks = [synth._block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)),
+              synth._block(1, struct.pack("<HHI", linktypes.ETHERNET, 0, 0)),
+              synth._block(1, struct.pack("<HHI", linktypes.RAW, 0, 0))]
+    for index, frame in enumerate(session):
+        iface = index % 2
+        data = synth.link_frame(linktypes.RAW if iface else linktypes.ETHERNET, frame)
+        seconds, rest = divmod(frame.time_ns, 1_000_000_000)
+        ticks = seconds * 1_000_000 + rest // 1000
+        blocks.append(synth._block(6, struct.pack("<IIIII", iface, ticks >> 32,
+                                                  ticks & 0xFFFFFFFF, len(data), len(data))
+                                   + data))
+    blocks.insert(10, synth._block(3, struct.pack("<I", 4) + b"\0\0\0\0"))
+    path = tmp_path / "mixed.pcapng"
+    path.write_bytes(b"".join(blocks))
+    same(path)
+    assert scan_capture(path).packets == len(session) + 1
