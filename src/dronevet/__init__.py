@@ -6,7 +6,8 @@ fund it on a given date for a given mission. The public Python API (see `droneve
 - `load_knowledge(home=None)`: the built-in facts plus the user's imports;
 - `find_product(text)`, `screen(name, as_of=)`, `vet(subject, policy=, use=, as_of=,
   mission=)`, `vet_matrix(subject, policies=, uses=, as_of=)`;
-- `decode_capture(path_or_file)`, `decode_iq(path, sample_rate=)`.
+- `decode_capture(path_or_file)`, `decode_iq(path, sample_rate=)`;
+- `analyze_capture(path, device=, as_of=)`, `compare_captures(a, b)`: what an app sends.
 
 Each result's `.to_dict()` is exactly the CLI's `--format json`. The names are loaded on
 first use, so `import dronevet` stays quick.
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "analyze_capture",
+    "compare_captures",
     "decode_capture",
     "decode_iq",
     "find_product",
@@ -30,6 +33,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from dronevet.api import (
+        analyze_capture,
+        compare_captures,
         decode_capture,
         decode_iq,
         find_product,

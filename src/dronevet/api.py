@@ -11,6 +11,8 @@ verdict.verdict, verdict.to_dict()                  # == `dronevet vet ... --for
 dronevet.vet_matrix("Skydio X10D").to_dict()        # every policy x every use
 run = dronevet.decode_capture("capture.pcapng")     # detections, then counts and skips
 run2 = dronevet.decode_iq("burst.fc32", sample_rate=50e6)
+leaks = dronevet.analyze_capture("app.pcapng", device="192.168.1.23")  # destinations
+dronevet.compare_captures("ldm-off.pcap", "ldm-on.pcap").to_dict()    # appeared/disappeared
 ```
 
 Every result's `to_dict()` equals the CLI's `--format json` for the same question. The
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
     from dronevet.broadcast.run import DecodeRun
     from dronevet.knowledge.base import KnowledgeBase
     from dronevet.knowledge.imports import ImportStore
+    from dronevet.leaks.analysis import LeakComparison
+    from dronevet.leaks.report import LeakReport
     from dronevet.policy.loader import PolicyBook
     from dronevet.policy.model import Policy, Verdict
     from dronevet.policy.subjects import ProductMatch
@@ -309,3 +313,38 @@ def decode_iq(
     from dronevet.broadcast.dji.ocusync.run import decode_iq as decode
 
     return decode(str(path), sample_rate=sample_rate, centre_freq=centre_freq, dtype=dtype)
+
+
+def analyze_capture(
+    source: str | Path | BinaryIO,
+    *,
+    device: str | None = None,
+    as_of: When = None,
+    kb: KnowledgeBase | None = None,
+    label: str | None = None,
+) -> LeakReport:
+    """What a pcap or pcapng capture shows a device sending, and to whom (`dronevet leaks
+    analyze`): destinations with owners, countries and covered status, and findings."""
+    from dronevet.leaks.analysis import analyze
+
+    return analyze(source, _kb(kb), parse_day(as_of), device=device, label=label)
+
+
+def compare_captures(
+    first: str | Path,
+    second: str | Path,
+    *,
+    device: str | None = None,
+    as_of: When = None,
+    kb: KnowledgeBase | None = None,
+) -> LeakComparison:
+    """Two captures of one device compared (`dronevet leaks compare A B`), for example
+    Local Data Mode off and then on: what appeared, what disappeared, and whether each
+    shows any connection to the internet."""
+    from dronevet.leaks.analysis import compare
+
+    base, day = _kb(kb), parse_day(as_of)
+    return compare(
+        analyze_capture(first, device=device, as_of=day, kb=base),
+        analyze_capture(second, device=device, as_of=day, kb=base),
+    )

@@ -11,7 +11,19 @@ import warnings
 
 import typer
 
-from dronevet.commands import demo, droneid, fleet, kb, report, rid, screen, serve, user, vet
+from dronevet.commands import (
+    demo,
+    droneid,
+    fleet,
+    kb,
+    leaks,
+    report,
+    rid,
+    screen,
+    serve,
+    user,
+    vet,
+)
 
 app = typer.Typer(
     name="dronevet",
@@ -34,6 +46,7 @@ app.add_typer(fleet.audit_app, name="audit")
 app.add_typer(serve.app)
 app.add_typer(user.app, name="user")
 app.add_typer(report.app, name="report")
+app.add_typer(leaks.app, name="leaks")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 from typing import BinaryIO, cast
 
+from dronevet.capture import linktypes
 from dronevet.capture.packets import CaptureReader
 from dronevet.capture.pcap import PcapReader
 from dronevet.capture.pcapng import PcapngReader
@@ -24,8 +25,16 @@ PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 BUFFER = 1 << 20
 
 
-def open_capture(source: str | Path | BinaryIO, *, label: str | None = None) -> CaptureReader:
-    """A streaming reader for a pcap or pcapng capture, chosen by its first four bytes."""
+def open_capture(
+    source: str | Path | BinaryIO,
+    *,
+    label: str | None = None,
+    supported: frozenset[int] = linktypes.SUPPORTED,
+    reads: str = linktypes.BROADCAST_READS,
+) -> CaptureReader:
+    """A streaming reader for a pcap or pcapng capture, chosen by its first four bytes.
+
+    `supported` are the link types the caller reads (`reads` says so in plain words)."""
     handle: io.BufferedReader
     if isinstance(source, str | Path):
         path = Path(source)
@@ -46,9 +55,9 @@ def open_capture(source: str | Path | BinaryIO, *, label: str | None = None) -> 
     try:
         magic = handle.peek(4)[:4]
         if magic in PCAP_MAGICS:
-            return PcapReader(handle, name)
+            return PcapReader(handle, name, supported=supported, reads=reads)
         if magic == PCAPNG_MAGIC:
-            return PcapngReader(handle, name)
+            return PcapngReader(handle, name, supported=supported, reads=reads)
     except BaseException:
         handle.close()
         raise

@@ -37,8 +37,17 @@ class PcapReader:
     which it reads and closes; `path` names the file in messages.
     """
 
-    def __init__(self, handle: io.BufferedReader, path: str | Path) -> None:
+    def __init__(
+        self,
+        handle: io.BufferedReader,
+        path: str | Path,
+        *,
+        supported: frozenset[int] = linktypes.SUPPORTED,
+        reads: str = linktypes.BROADCAST_READS,
+    ) -> None:
         self.path = Path(path)
+        self.supported = supported
+        self.reads = reads
         self.handle = handle
         self.skipped = SkipTally()
         self.linktype = -1
@@ -65,10 +74,10 @@ class PcapReader:
                 f"pcap major version {major} is not 2", path=str(self.path)
             )
         self.linktype = network & 0xFFFF
-        if self.linktype not in linktypes.SUPPORTED:
+        if self.linktype not in self.supported:
             raise CaptureFormatError(
                 f"link type {linktypes.name(self.linktype)} is not one dronevet reads "
-                f"(it reads 802.11 with or without radiotap or PPI, and Bluetooth LE)",
+                f"(it reads {self.reads})",
                 path=str(self.path),
             )
 

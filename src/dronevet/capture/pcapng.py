@@ -127,8 +127,17 @@ class PcapngReader:
     give the same packets, frame numbers and skips.
     """
 
-    def __init__(self, handle: io.BufferedReader, path: str | Path) -> None:
+    def __init__(
+        self,
+        handle: io.BufferedReader,
+        path: str | Path,
+        *,
+        supported: frozenset[int] = linktypes.SUPPORTED,
+        reads: str = linktypes.BROADCAST_READS,
+    ) -> None:
         self.path = Path(path)
+        self.supported = supported
+        self.reads = reads
         self.handle = handle
         self.skipped = SkipTally()
         self.section_comments: list[str] = []
@@ -217,7 +226,7 @@ class PcapngReader:
         elif block_type == IDB:
             interface = self._interface(body, order, offset)
             self.interfaces.append(interface)
-            if interface.linktype not in linktypes.SUPPORTED:
+            if interface.linktype not in self.supported:
                 self._unsupported.add(interface.linktype)
         elif block_type in (EPB, OPB, SPB):
             self.number += 1
@@ -233,7 +242,7 @@ class PcapngReader:
             kinds = ", ".join(linktypes.name(kind) for kind in sorted(self._unsupported))
             raise CaptureFormatError(
                 f"link type {kinds} is not one dronevet reads "
-                "(it reads 802.11 with or without radiotap or PPI, and Bluetooth LE)",
+                f"(it reads {self.reads})",
                 path=str(self.path),
             )
 
@@ -284,7 +293,7 @@ class PcapngReader:
             self.skipped.add("packet on an interface not described", number)
             return None
         interface = self.interfaces[iface_id]
-        if interface.linktype not in linktypes.SUPPORTED:
+        if interface.linktype not in self.supported:
             self.skipped.add(
                 f"link type {linktypes.name(interface.linktype)} not supported", number
             )

@@ -446,6 +446,22 @@ class _Checker:
             self.check_interval(f"law {law.id!r}", law.start, law.end,
                                 self.directory / "laws.yaml", line)
 
+    def check_domains(self, kb: KnowledgeBase) -> None:
+        """The domain-ownership table (`domains.yaml`, optional): loadable, and its sources
+        count as cited."""
+        path = self.directory / "domains.yaml"
+        if not path.exists():
+            return
+        from dronevet.knowledge.domains import load_domains
+
+        for item in read_yaml(path) or []:
+            if isinstance(item, Mapping):
+                self.cite(item.get("source"))
+        try:
+            load_domains(kb, path)
+        except KnowledgeError as error:
+            self.error(error.message, error.path or str(path), error.line)
+
     def check_products(self, kb: KnowledgeBase) -> None:
         path = self.directory / "products.yaml"
         raw = read_yaml(path) or []
@@ -589,6 +605,7 @@ def check_directory(directory: Path, *, today: date | None = None) -> CheckRepor
         return CheckReport(tuple(checker.errors), tuple(checker.warnings), {})
     checker.check_lists_and_laws(kb)
     checker.check_products(kb)
+    checker.check_domains(kb)
     checker.check_sources(sources)
     return CheckReport(tuple(checker.errors), tuple(checker.warnings), _counts(kb))
 
