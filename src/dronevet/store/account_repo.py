@@ -64,7 +64,8 @@ def add_user(session: Session, name: str, password_hash: str, role: Role,
 
 
 def _organisation_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(OrganisationRow.id, OrganisationRow.name)).tuples().all())
+    rows = session.execute(select(OrganisationRow.id, OrganisationRow.name)).all()
+    return {id_: name for id_, name in rows}
 
 
 def list_users(session: Session, organisation: str | None = None) -> list[User]:
@@ -128,7 +129,7 @@ def session_user(session: Session, token_hash: str, kind: str) -> tuple[User, st
     ).first()
     if found is None:
         return None
-    row, csrf, organisation = found.tuple()
+    row, csrf, organisation = found
     return _user(row, organisation), csrf
 
 
