@@ -8,11 +8,12 @@ approved waivers laid over them (`pages_fleetdata`), the explanation of `policy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
+import numpy as np
+import numpy.typing as npt
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
@@ -20,12 +21,12 @@ from markupsafe import Markup
 from dronevet.policy.model import VerdictKind
 from dronevet.web.auth import CallerDep
 from dronevet.web.pages_base import knowledge, render
-from dronevet.web.pages_fleetdata import FleetView, fleet_view
+from dronevet.web.pages_fleetdata import ORDERS, FleetView, fleet_view
 
 router = APIRouter()
 
 PAGE_SIZE = 50
-SORTS = ("serial", "model", "verdict", "purchase_date", "price", "unit")
+SORTS = (*ORDERS, "verdict")
 OrgQuery = Annotated[str | None, Query(max_length=200)]
 DayQuery = Annotated[date | None, Query(description="the day to show (default today)")]
 
@@ -78,12 +79,12 @@ class ListQuery:
         return "?" + urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
-def _chosen(view: FleetView, query: ListQuery) -> list[int]:
-    """The aircraft indices the query keeps, in its order."""
-    import numpy as np
-
+def listed(view: FleetView, query: ListQuery) -> npt.NDArray[np.int64]:
+    """The aircraft indices the query keeps, in its order (the view's `ListIndex` makes
+    this a few array operations, whatever the fleet's size)."""
     from dronevet.fleet.tracks import CODE
 
+    index = view.index
     columns = [p for p, c in enumerate(view.columns)
                if not query.policy or c.policy.id == query.policy]
     codes = view.codes[:, columns].max(axis=1) if columns else \
@@ -91,22 +92,20 @@ def _chosen(view: FleetView, query: ListQuery) -> list[int]:
     keep = np.ones(len(view.aircraft), dtype=bool)
     if query.verdict:
         keep &= codes == CODE[VerdictKind(query.verdict)]
-    needle = query.q.casefold()
-    aircraft = view.aircraft
-    found = [i for i in np.flatnonzero(keep).tolist()
-             if (not query.unit or (aircraft[i].unit or "") == query.unit)
-             and (not needle or needle in aircraft[i].serial.casefold()
-                  or needle in aircraft[i].model.casefold())]
-    keys: dict[str, Callable[[int], Any]] = {
-        "serial": lambda i: aircraft[i].serial.casefold(),
-        "model": lambda i: (aircraft[i].model.casefold(), aircraft[i].serial),
-        "verdict": lambda i: (int(codes[i]), aircraft[i].serial),
-        "purchase_date": lambda i: (aircraft[i].purchase_date or date.min, aircraft[i].serial),
-        "price": lambda i: (aircraft[i].price or 0, aircraft[i].serial),
-        "unit": lambda i: (aircraft[i].unit or "", aircraft[i].serial),
-    }
-    found.sort(key=keys[query.sort], reverse=query.descending)
-    return found
+    if query.unit:
+        unit = index.units.index(query.unit) if query.unit in index.units else -2
+        keep &= index.unit_of == unit
+    if query.q:
+        keep &= index.matching(query.q)
+    found = np.flatnonzero(keep)
+    if query.sort == "verdict":
+        rank = codes.astype(np.int64) * len(view.aircraft) + index.by_serial
+    else:
+        rank = index.rank[query.sort]
+    # a stable sort, descending as well: equal keys keep the fleet's order, as Python's
+    # sorted(..., reverse=True) keeps them
+    kept = rank[found]
+    return found[np.argsort(-kept if query.descending else kept, kind="stable")]
 
 
 @router.get("/aircraft")
@@ -133,15 +132,14 @@ def aircraft_list(
         raise HTTPException(422, f"{chosen.name} is not bound by a policy {policy!r}")
     query = ListQuery(verdict, policy, unit, q.strip(), sort if sort in SORTS else "serial",
                       order == "desc", page)
-    found = _chosen(view, query)
+    found = listed(view, query)
     pages = max(1, -(-len(found) // PAGE_SIZE))
-    shown = found[(min(page, pages) - 1) * PAGE_SIZE:min(page, pages) * PAGE_SIZE]
+    shown = found[(min(page, pages) - 1) * PAGE_SIZE:min(page, pages) * PAGE_SIZE].tolist()
     rows = [(view.aircraft[i], view.verdicts(i), [w is not None for _, w in view.lines(i)])
             for i in shown]
-    units = sorted({a.unit for a in view.aircraft if a.unit})
     return render(request, "aircraft_list.html", who, title=f"{chosen.name}: aircraft",
                   org=chosen, as_of=day, view=view, rows=rows, query=query, matched=len(found),
-                  page=min(page, pages), pages=pages, policies=policies, units=units,
+                  page=min(page, pages), pages=pages, policies=policies, units=view.index.units,
                   kinds=list(VerdictKind), sorts=SORTS)
 
 
