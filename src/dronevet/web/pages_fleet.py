@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import numpy.typing as npt
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from dronevet.policy.model import VerdictKind
-from dronevet.web.auth import CallerDep
+from dronevet.web.auth import Caller, CallerDep
 from dronevet.web.pages_base import knowledge, render
 from dronevet.web.pages_fleetdata import ORDERS, FleetView, fleet_view
+from dronevet.web.pages_reports import CSV, XLSX, download, safe_name
+
+if TYPE_CHECKING:
+    from dronevet.fleet.export import Row
 
 router = APIRouter()
 
@@ -61,6 +65,8 @@ def dashboard(request: Request, who: CallerDep, org: OrgQuery = None,
 class ListQuery:
     """What the aircraft list is asked to show."""
 
+    org: str
+    """The organisation named (empty: the user's own)."""
     verdict: str
     policy: str
     unit: str
@@ -72,9 +78,9 @@ class ListQuery:
     def link(self, **changed: Any) -> str:
         from urllib.parse import urlencode
 
-        values = {"verdict": self.verdict, "policy": self.policy, "unit": self.unit,
-                  "q": self.q, "sort": self.sort, "order": "desc" if self.descending else "asc",
-                  "page": self.page}
+        values = {"org": self.org, "verdict": self.verdict, "policy": self.policy,
+                  "unit": self.unit, "q": self.q, "sort": self.sort,
+                  "order": "desc" if self.descending else "asc", "page": self.page}
         values.update(changed)
         return "?" + urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
@@ -108,12 +114,8 @@ def listed(view: FleetView, query: ListQuery) -> npt.NDArray[np.int64]:
     return found[np.argsort(-kept if query.descending else kept, kind="stable")]
 
 
-@router.get("/aircraft")
-def aircraft_list(
-    request: Request,
-    who: CallerDep,
+def list_query(
     org: OrgQuery = None,
-    as_of: DayQuery = None,
     verdict: Annotated[str, Query(max_length=20)] = "",
     policy: Annotated[str, Query(max_length=100)] = "",
     unit: Annotated[str, Query(max_length=200)] = "",
@@ -121,26 +123,83 @@ def aircraft_list(
     sort: Annotated[str, Query(max_length=20)] = "serial",
     order: Annotated[str, Query(max_length=4)] = "asc",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
-    chosen = who.organisation(org)
-    day = as_of or date.today()
-    view = fleet_view(request, chosen, day)
+) -> ListQuery:
+    """The list's query as the page and its downloads are asked it."""
     if verdict and verdict not in {k.value for k in VerdictKind}:
         raise HTTPException(422, f"no verdict {verdict!r}: choose one from the list")
+    return ListQuery(org or "", verdict, policy, unit, q.strip(),
+                     sort if sort in SORTS else "serial", order == "desc", page)
+
+
+ListQueryDep = Annotated[ListQuery, Depends(list_query)]
+
+
+def _listed_view(request: Request, who: Caller, query: ListQuery,
+                 as_of: date | None) -> tuple[FleetView, list[str], npt.NDArray[np.int64]]:
+    """The view the list reads, the policies binding its organisation, and the aircraft the
+    query keeps, in its order."""
+    chosen = who.organisation(query.org or None)
+    view = fleet_view(request, chosen, as_of or date.today())
     policies = list(dict.fromkeys(c.policy.id for c in view.columns))
-    if policy and policy not in policies:
-        raise HTTPException(422, f"{chosen.name} is not bound by a policy {policy!r}")
-    query = ListQuery(verdict, policy, unit, q.strip(), sort if sort in SORTS else "serial",
-                      order == "desc", page)
-    found = listed(view, query)
+    if query.policy and query.policy not in policies:
+        raise HTTPException(422, f"{chosen.name} is not bound by a policy {query.policy!r}")
+    return view, policies, listed(view, query)
+
+
+@router.get("/aircraft")
+def aircraft_list(request: Request, who: CallerDep, query: ListQueryDep,
+                  as_of: DayQuery = None) -> HTMLResponse:
+    view, policies, found = _listed_view(request, who, query, as_of)
     pages = max(1, -(-len(found) // PAGE_SIZE))
-    shown = found[(min(page, pages) - 1) * PAGE_SIZE:min(page, pages) * PAGE_SIZE].tolist()
+    page = min(query.page, pages)
+    shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE].tolist()
     rows = [(view.aircraft[i], view.verdicts(i), [w is not None for _, w in view.lines(i)])
             for i in shown]
-    return render(request, "aircraft_list.html", who, title=f"{chosen.name}: aircraft",
-                  org=chosen, as_of=day, view=view, rows=rows, query=query, matched=len(found),
-                  page=min(page, pages), pages=pages, policies=policies, units=view.index.units,
-                  kinds=list(VerdictKind), sorts=SORTS)
+    return render(request, "aircraft_list.html", who, title=f"{view.org.name}: aircraft",
+                  org=view.org, as_of=view.as_of, view=view, rows=rows, query=query,
+                  matched=len(found), page=page, pages=pages, policies=policies,
+                  units=view.index.units, kinds=list(VerdictKind), sorts=SORTS)
+
+
+def _sheet(view: FleetView, found: npt.NDArray[np.int64]) -> tuple[list[str], list[Row]]:
+    """The listed aircraft as a table: the register's columns (so the file imports as it
+    is), then the verdict under each binding policy and use, waivers laid over."""
+    from dronevet.fleet.columns import FIELDS
+    from dronevet.fleet.export import register_values
+    from dronevet.web.pages_base import use_noun, verdict_word
+
+    header = [*FIELDS, *(f"verdict: {c.policy.short or c.policy.title}: {use_noun(c.use)}"
+                         for c in view.columns)]
+    rows: list[Row] = []
+    for i in found.tolist():
+        verdicts = [verdict_word(line.verdict) + (f" by waiver {waiver.id}" if waiver else "")
+                    for line, waiver in view.lines(i)]
+        rows.append([*register_values(view.aircraft[i]), *verdicts])
+    return header, rows
+
+
+@router.get("/aircraft.csv")
+def aircraft_csv(request: Request, who: CallerDep, query: ListQueryDep,
+                 as_of: DayQuery = None) -> Response:
+    """Every aircraft the list's query keeps (all pages), as CSV."""
+    from dronevet.fleet.export import csv_text
+
+    view, _, found = _listed_view(request, who, query, as_of)
+    header, rows = _sheet(view, found)
+    return download(csv_text(header, rows).encode(), CSV,
+                    f"aircraft-{safe_name(view.org.name)}-{view.as_of.isoformat()}.csv")
+
+
+@router.get("/aircraft.xlsx")
+def aircraft_xlsx(request: Request, who: CallerDep, query: ListQueryDep,
+                  as_of: DayQuery = None) -> Response:
+    """Every aircraft the list's query keeps (all pages), as an XLSX workbook."""
+    from dronevet.fleet.export import SHEET, xlsx_bytes
+
+    view, _, found = _listed_view(request, who, query, as_of)
+    header, rows = _sheet(view, found)
+    return download(xlsx_bytes(SHEET, header, rows), XLSX,
+                    f"aircraft-{safe_name(view.org.name)}-{view.as_of.isoformat()}.xlsx")
 
 
 @router.get("/aircraft/{serial}")
