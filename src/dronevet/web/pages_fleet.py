@@ -107,7 +107,7 @@ def listed(view: FleetView, query: ListQuery) -> npt.NDArray[np.int64]:
     if query.sort == "verdict":
         rank = codes.astype(np.int64) * len(view.aircraft) + index.by_serial
     else:
-        rank = index.rank[query.sort]
+        rank = index.rank(query.sort)
     # a stable sort, descending as well: equal keys keep the fleet's order, as Python's
     # sorted(..., reverse=True) keeps them
     kept = rank[found]

@@ -12,7 +12,7 @@ waived lines `fleet.waivers.waived_lines` gives (the same ones `/api/v1/status` 
 Beside them it keeps what the aircraft list asks of every aircraft on every request, so
 that a request only combines arrays (`ListIndex`): each aircraft's serial and model
 casefolded for the search, its unit as a number, and its rank under each order the list
-sorts by.
+sorts by (worked out the first time that order is asked for).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -58,12 +59,11 @@ policies asked about): each aircraft's key, ties broken by serial."""
 def ranks(keys: Sequence[tuple[str | date | Decimal | int, ...]]) -> npt.NDArray[np.int64]:
     """Each key's place in the ascending order of `keys`; equal keys share a place."""
     order = sorted(range(len(keys)), key=keys.__getitem__)
+    ordered = [keys[i] for i in order]
+    steps = np.fromiter((a != b for a, b in pairwise(ordered)), dtype=np.int64,
+                        count=max(0, len(keys) - 1))
     placed = np.empty(len(keys), dtype=np.int64)
-    place, previous = -1, None
-    for i in order:
-        if place < 0 or keys[i] != previous:
-            place, previous = place + 1, keys[i]
-        placed[i] = place
+    placed[order] = np.concatenate(([0], np.cumsum(steps)))[:len(keys)]
     return placed
 
 
@@ -71,6 +71,7 @@ def ranks(keys: Sequence[tuple[str | date | Decimal | int, ...]]) -> npt.NDArray
 class ListIndex:
     """What the aircraft list filters, searches and sorts on, per aircraft, made once."""
 
+    aircraft: tuple[Aircraft, ...]
     serials: tuple[str, ...]
     """Casefolded, as the search compares them."""
     models: tuple[str, ...]
@@ -78,24 +79,35 @@ class ListIndex:
     """The units named, sorted."""
     unit_of: npt.NDArray[np.int64]
     """Aircraft -> its place in `units` (-1: none)."""
-    rank: dict[str, npt.NDArray[np.int64]]
-    """Order name (`ORDERS`) -> each aircraft's place in it."""
     by_serial: npt.NDArray[np.int64]
     """Each aircraft's place in the order of serials as written (the verdict order's
     tie-breaker)."""
+    ranked: dict[str, npt.NDArray[np.int64]]
+    """The orders of `ORDERS` asked for so far (see `rank`)."""
 
     @classmethod
-    def of(cls, aircraft: Sequence[Aircraft]) -> ListIndex:
+    def of(cls, aircraft: tuple[Aircraft, ...]) -> ListIndex:
         units = tuple(sorted({a.unit for a in aircraft if a.unit}))
         place = {unit: n for n, unit in enumerate(units)}
         return cls(
+            aircraft,
             tuple(a.serial.casefold() for a in aircraft),
             tuple(a.model.casefold() for a in aircraft),
             units,
             np.array([place.get(a.unit or "", -1) for a in aircraft], dtype=np.int64),
-            {name: ranks([key(a) for a in aircraft]) for name, key in ORDERS.items()},
             ranks([(a.serial,) for a in aircraft]),
+            {},
         )
+
+    def rank(self, name: str) -> npt.NDArray[np.int64]:
+        """Each aircraft's place in the order `name` (`ORDERS`), worked out the first time
+        it is asked for: a view made after a change pays only for the orders people use.
+        Two requests that both work it out get the same array, so no lock is needed."""
+        found = self.ranked.get(name)
+        if found is None:
+            key = ORDERS[name]
+            found = self.ranked.setdefault(name, ranks([key(a) for a in self.aircraft]))
+        return found
 
     def matching(self, needle: str) -> npt.NDArray[np.bool_]:
         """Which aircraft's serial or model contains `needle` (casefolded)."""
@@ -167,7 +179,7 @@ def build_view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: 
                            prices=prices)
     return FleetView(org, as_of, status, waivers, codes, waived,
                      {a.serial: i for i, a in enumerate(aircraft)}, chart,
-                     ListIndex.of(aircraft))
+                     ListIndex.of(tuple(aircraft)))
 
 
 _lock = threading.Lock()
