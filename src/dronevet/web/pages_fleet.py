@@ -1,6 +1,8 @@
 """The fleet's pages: the dashboard (`/`), the aircraft list (`/aircraft`: filter, search,
-sort and page on the server) and one aircraft (`/aircraft/{serial}`: each verdict with the
-engine's explanation, its clauses and sources, what changes next, and its waivers).
+sort and page on the server; `/aircraft.csv` and `/aircraft.xlsx`: every aircraft it keeps,
+all pages, in the register's columns with the verdicts beside them) and one aircraft
+(`/aircraft/{serial}`: each verdict with the engine's explanation, its clauses and
+sources, what changes next, and its waivers).
 
 Every number is the core's: the roll-ups of `fleet.rollup`, the timeline's verdicts with
 approved waivers laid over them (`pages_fleetdata`), the explanation of `policy.summary`.
