@@ -27,8 +27,8 @@ SHEET = "Fleet"
 LIST_SEPARATOR = "; "
 
 
-def _values(aircraft: Aircraft) -> tuple[Cell | Decimal, ...]:
-    """One row, in `FIELDS` order, as typed values."""
+def register_values(aircraft: Aircraft) -> tuple[Cell | Decimal, ...]:
+    """One aircraft's row, in `FIELDS` order, as typed values."""
     row: dict[str, Cell | Decimal] = {
         "serial": aircraft.serial,
         "model": aircraft.model,
@@ -96,12 +96,12 @@ def xlsx_bytes(sheet_name: str, header: Iterable[str], rows: Iterable[Row]) -> b
 
 def fleet_csv(aircraft: Iterable[Aircraft]) -> str:
     """The register as CSV text (comma-separated, a header row first)."""
-    return csv_text(FIELDS, (_values(one) for one in aircraft))
+    return csv_text(FIELDS, (register_values(one) for one in aircraft))
 
 
 def fleet_xlsx(aircraft: Iterable[Aircraft]) -> bytes:
     """The register as an XLSX workbook with one sheet, `Fleet`."""
-    return xlsx_bytes(SHEET, FIELDS, (_values(one) for one in aircraft))
+    return xlsx_bytes(SHEET, FIELDS, (register_values(one) for one in aircraft))
 
 
 def write_fleet(aircraft: Iterable[Aircraft], path: str | Path) -> None:

@@ -1,6 +1,8 @@
 """The fleet's pages: the dashboard (`/`), the aircraft list (`/aircraft`: filter, search,
-sort and page on the server) and one aircraft (`/aircraft/{serial}`: each verdict with the
-engine's explanation, its clauses and sources, what changes next, and its waivers).
+sort and page on the server; `/aircraft.csv` and `/aircraft.xlsx`: every aircraft it keeps,
+all pages, in the register's columns with the verdicts beside them) and one aircraft
+(`/aircraft/{serial}`: each verdict with the engine's explanation, its clauses and
+sources, what changes next, and its waivers).
 
 Every number is the core's: the roll-ups of `fleet.rollup`, the timeline's verdicts with
 approved waivers laid over them (`pages_fleetdata`), the explanation of `policy.summary`.
@@ -8,24 +10,29 @@ approved waivers laid over them (`pages_fleetdata`), the explanation of `policy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+import numpy as np
+import numpy.typing as npt
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from dronevet.policy.model import VerdictKind
-from dronevet.web.auth import CallerDep
+from dronevet.web.auth import Caller, CallerDep
 from dronevet.web.pages_base import knowledge, render
-from dronevet.web.pages_fleetdata import FleetView, fleet_view
+from dronevet.web.pages_fleetdata import ORDERS, FleetView, fleet_view
+from dronevet.web.pages_reports import CSV, XLSX, download, safe_name
+
+if TYPE_CHECKING:
+    from dronevet.fleet.export import Row
 
 router = APIRouter()
 
 PAGE_SIZE = 50
-SORTS = ("serial", "model", "verdict", "purchase_date", "price", "unit")
+SORTS = (*ORDERS, "verdict")
 OrgQuery = Annotated[str | None, Query(max_length=200)]
 DayQuery = Annotated[date | None, Query(description="the day to show (default today)")]
 
@@ -60,6 +67,8 @@ def dashboard(request: Request, who: CallerDep, org: OrgQuery = None,
 class ListQuery:
     """What the aircraft list is asked to show."""
 
+    org: str
+    """The organisation named (empty: the user's own)."""
     verdict: str
     policy: str
     unit: str
@@ -71,19 +80,19 @@ class ListQuery:
     def link(self, **changed: Any) -> str:
         from urllib.parse import urlencode
 
-        values = {"verdict": self.verdict, "policy": self.policy, "unit": self.unit,
-                  "q": self.q, "sort": self.sort, "order": "desc" if self.descending else "asc",
-                  "page": self.page}
+        values = {"org": self.org, "verdict": self.verdict, "policy": self.policy,
+                  "unit": self.unit, "q": self.q, "sort": self.sort,
+                  "order": "desc" if self.descending else "asc", "page": self.page}
         values.update(changed)
         return "?" + urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
-def _chosen(view: FleetView, query: ListQuery) -> list[int]:
-    """The aircraft indices the query keeps, in its order."""
-    import numpy as np
-
+def listed(view: FleetView, query: ListQuery) -> npt.NDArray[np.int64]:
+    """The aircraft indices the query keeps, in its order (the view's `ListIndex` makes
+    this a few array operations, whatever the fleet's size)."""
     from dronevet.fleet.tracks import CODE
 
+    index = view.index
     columns = [p for p, c in enumerate(view.columns)
                if not query.policy or c.policy.id == query.policy]
     codes = view.codes[:, columns].max(axis=1) if columns else \
@@ -91,30 +100,24 @@ def _chosen(view: FleetView, query: ListQuery) -> list[int]:
     keep = np.ones(len(view.aircraft), dtype=bool)
     if query.verdict:
         keep &= codes == CODE[VerdictKind(query.verdict)]
-    needle = query.q.casefold()
-    aircraft = view.aircraft
-    found = [i for i in np.flatnonzero(keep).tolist()
-             if (not query.unit or (aircraft[i].unit or "") == query.unit)
-             and (not needle or needle in aircraft[i].serial.casefold()
-                  or needle in aircraft[i].model.casefold())]
-    keys: dict[str, Callable[[int], Any]] = {
-        "serial": lambda i: aircraft[i].serial.casefold(),
-        "model": lambda i: (aircraft[i].model.casefold(), aircraft[i].serial),
-        "verdict": lambda i: (int(codes[i]), aircraft[i].serial),
-        "purchase_date": lambda i: (aircraft[i].purchase_date or date.min, aircraft[i].serial),
-        "price": lambda i: (aircraft[i].price or 0, aircraft[i].serial),
-        "unit": lambda i: (aircraft[i].unit or "", aircraft[i].serial),
-    }
-    found.sort(key=keys[query.sort], reverse=query.descending)
-    return found
+    if query.unit:
+        unit = index.units.index(query.unit) if query.unit in index.units else -2
+        keep &= index.unit_of == unit
+    if query.q:
+        keep &= index.matching(query.q)
+    found = np.flatnonzero(keep)
+    if query.sort == "verdict":
+        rank = codes.astype(np.int64) * len(view.aircraft) + index.by_serial
+    else:
+        rank = index.rank(query.sort)
+    # a stable sort, descending as well: equal keys keep the fleet's order, as Python's
+    # sorted(..., reverse=True) keeps them
+    kept = rank[found]
+    return found[np.argsort(-kept if query.descending else kept, kind="stable")]
 
 
-@router.get("/aircraft")
-def aircraft_list(
-    request: Request,
-    who: CallerDep,
+def list_query(
     org: OrgQuery = None,
-    as_of: DayQuery = None,
     verdict: Annotated[str, Query(max_length=20)] = "",
     policy: Annotated[str, Query(max_length=100)] = "",
     unit: Annotated[str, Query(max_length=200)] = "",
@@ -122,27 +125,83 @@ def aircraft_list(
     sort: Annotated[str, Query(max_length=20)] = "serial",
     order: Annotated[str, Query(max_length=4)] = "asc",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
-    chosen = who.organisation(org)
-    day = as_of or date.today()
-    view = fleet_view(request, chosen, day)
+) -> ListQuery:
+    """The list's query as the page and its downloads are asked it."""
     if verdict and verdict not in {k.value for k in VerdictKind}:
         raise HTTPException(422, f"no verdict {verdict!r}: choose one from the list")
+    return ListQuery(org or "", verdict, policy, unit, q.strip(),
+                     sort if sort in SORTS else "serial", order == "desc", page)
+
+
+ListQueryDep = Annotated[ListQuery, Depends(list_query)]
+
+
+def _listed_view(request: Request, who: Caller, query: ListQuery,
+                 as_of: date | None) -> tuple[FleetView, list[str], npt.NDArray[np.int64]]:
+    """The view the list reads, the policies binding its organisation, and the aircraft the
+    query keeps, in its order."""
+    chosen = who.organisation(query.org or None)
+    view = fleet_view(request, chosen, as_of or date.today())
     policies = list(dict.fromkeys(c.policy.id for c in view.columns))
-    if policy and policy not in policies:
-        raise HTTPException(422, f"{chosen.name} is not bound by a policy {policy!r}")
-    query = ListQuery(verdict, policy, unit, q.strip(), sort if sort in SORTS else "serial",
-                      order == "desc", page)
-    found = _chosen(view, query)
+    if query.policy and query.policy not in policies:
+        raise HTTPException(422, f"{chosen.name} is not bound by a policy {query.policy!r}")
+    return view, policies, listed(view, query)
+
+
+@router.get("/aircraft")
+def aircraft_list(request: Request, who: CallerDep, query: ListQueryDep,
+                  as_of: DayQuery = None) -> HTMLResponse:
+    view, policies, found = _listed_view(request, who, query, as_of)
     pages = max(1, -(-len(found) // PAGE_SIZE))
-    shown = found[(min(page, pages) - 1) * PAGE_SIZE:min(page, pages) * PAGE_SIZE]
+    page = min(query.page, pages)
+    shown = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE].tolist()
     rows = [(view.aircraft[i], view.verdicts(i), [w is not None for _, w in view.lines(i)])
             for i in shown]
-    units = sorted({a.unit for a in view.aircraft if a.unit})
-    return render(request, "aircraft_list.html", who, title=f"{chosen.name}: aircraft",
-                  org=chosen, as_of=day, view=view, rows=rows, query=query, matched=len(found),
-                  page=min(page, pages), pages=pages, policies=policies, units=units,
-                  kinds=list(VerdictKind), sorts=SORTS)
+    return render(request, "aircraft_list.html", who, title=f"{view.org.name}: aircraft",
+                  org=view.org, as_of=view.as_of, view=view, rows=rows, query=query,
+                  matched=len(found), page=page, pages=pages, policies=policies,
+                  units=view.index.units, kinds=list(VerdictKind), sorts=SORTS)
+
+
+def _sheet(view: FleetView, found: npt.NDArray[np.int64]) -> tuple[list[str], list[Row]]:
+    """The listed aircraft as a table: the register's columns (so the file imports as it
+    is), then the verdict under each binding policy and use, waivers laid over."""
+    from dronevet.fleet.columns import FIELDS
+    from dronevet.fleet.export import register_values
+    from dronevet.web.pages_base import use_noun, verdict_word
+
+    header = [*FIELDS, *(f"verdict: {c.policy.short or c.policy.title}: {use_noun(c.use)}"
+                         for c in view.columns)]
+    rows: list[Row] = []
+    for i in found.tolist():
+        verdicts = [verdict_word(line.verdict) + (f" by waiver {waiver.id}" if waiver else "")
+                    for line, waiver in view.lines(i)]
+        rows.append([*register_values(view.aircraft[i]), *verdicts])
+    return header, rows
+
+
+@router.get("/aircraft.csv")
+def aircraft_csv(request: Request, who: CallerDep, query: ListQueryDep,
+                 as_of: DayQuery = None) -> Response:
+    """Every aircraft the list's query keeps (all pages), as CSV."""
+    from dronevet.fleet.export import csv_text
+
+    view, _, found = _listed_view(request, who, query, as_of)
+    header, rows = _sheet(view, found)
+    return download(csv_text(header, rows).encode(), CSV,
+                    f"aircraft-{safe_name(view.org.name)}-{view.as_of.isoformat()}.csv")
+
+
+@router.get("/aircraft.xlsx")
+def aircraft_xlsx(request: Request, who: CallerDep, query: ListQueryDep,
+                  as_of: DayQuery = None) -> Response:
+    """Every aircraft the list's query keeps (all pages), as an XLSX workbook."""
+    from dronevet.fleet.export import SHEET, xlsx_bytes
+
+    view, _, found = _listed_view(request, who, query, as_of)
+    header, rows = _sheet(view, found)
+    return download(xlsx_bytes(SHEET, header, rows), XLSX,
+                    f"aircraft-{safe_name(view.org.name)}-{view.as_of.isoformat()}.xlsx")
 
 
 @router.get("/aircraft/{serial}")

@@ -9,14 +9,21 @@ the web app reads that number from the shared store, so none shows stale data.
 The view holds the core's values and nothing of its own making: the verdict codes are the
 timeline's (`timeline.codes`), with the lines approved waivers reach replaced by the
 waived lines `fleet.waivers.waived_lines` gives (the same ones `/api/v1/status` sends).
+Beside them it keeps what the aircraft list asks of every aircraft on every request, so
+that a request only combines arrays (`ListIndex`): each aircraft's serial and model
+casefolded for the search, its unit as a number, and its rank under each order the list
+sorts by (worked out the first time that order is asked for).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +45,77 @@ if TYPE_CHECKING:
 KEPT = 8
 """Views kept per app (organisations x dates people are looking at)."""
 
+ORDERS: dict[str, Callable[[Aircraft], tuple[str | date | Decimal | int, ...]]] = {
+    "serial": lambda a: (a.serial.casefold(),),
+    "model": lambda a: (a.model.casefold(), a.serial),
+    "purchase_date": lambda a: (a.purchase_date or date.min, a.serial),
+    "price": lambda a: (a.price or 0, a.serial),
+    "unit": lambda a: (a.unit or "", a.serial),
+}
+"""The orders the aircraft list sorts by, other than by verdict (which depends on the
+policies asked about): each aircraft's key, ties broken by serial."""
+
+
+def ranks(keys: Sequence[tuple[str | date | Decimal | int, ...]]) -> npt.NDArray[np.int64]:
+    """Each key's place in the ascending order of `keys`; equal keys share a place."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ordered = [keys[i] for i in order]
+    steps = np.fromiter((a != b for a, b in pairwise(ordered)), dtype=np.int64,
+                        count=max(0, len(keys) - 1))
+    placed = np.empty(len(keys), dtype=np.int64)
+    placed[order] = np.concatenate(([0], np.cumsum(steps)))[:len(keys)]
+    return placed
+
+
+@dataclass(frozen=True, slots=True)
+class ListIndex:
+    """What the aircraft list filters, searches and sorts on, per aircraft, made once."""
+
+    aircraft: tuple[Aircraft, ...]
+    serials: tuple[str, ...]
+    """Casefolded, as the search compares them."""
+    models: tuple[str, ...]
+    units: tuple[str, ...]
+    """The units named, sorted."""
+    unit_of: npt.NDArray[np.int64]
+    """Aircraft -> its place in `units` (-1: none)."""
+    by_serial: npt.NDArray[np.int64]
+    """Each aircraft's place in the order of serials as written (the verdict order's
+    tie-breaker)."""
+    ranked: dict[str, npt.NDArray[np.int64]]
+    """The orders of `ORDERS` asked for so far (see `rank`)."""
+
+    @classmethod
+    def of(cls, aircraft: tuple[Aircraft, ...]) -> ListIndex:
+        units = tuple(sorted({a.unit for a in aircraft if a.unit}))
+        place = {unit: n for n, unit in enumerate(units)}
+        return cls(
+            aircraft,
+            tuple(a.serial.casefold() for a in aircraft),
+            tuple(a.model.casefold() for a in aircraft),
+            units,
+            np.array([place.get(a.unit or "", -1) for a in aircraft], dtype=np.int64),
+            ranks([(a.serial,) for a in aircraft]),
+            {},
+        )
+
+    def rank(self, name: str) -> npt.NDArray[np.int64]:
+        """Each aircraft's place in the order `name` (`ORDERS`), worked out the first time
+        it is asked for: a view made after a change pays only for the orders people use.
+        Two requests that both work it out get the same array, so no lock is needed."""
+        found = self.ranked.get(name)
+        if found is None:
+            key = ORDERS[name]
+            found = self.ranked.setdefault(name, ranks([key(a) for a in self.aircraft]))
+        return found
+
+    def matching(self, needle: str) -> npt.NDArray[np.bool_]:
+        """Which aircraft's serial or model contains `needle` (casefolded)."""
+        found = needle.casefold()
+        return np.fromiter((found in serial or found in model
+                            for serial, model in zip(self.serials, self.models, strict=True)),
+                           dtype=bool, count=len(self.serials))
+
 
 @dataclass(frozen=True, slots=True)
 class FleetView:
@@ -54,6 +132,7 @@ class FleetView:
     """Serial -> aircraft index."""
     deadlines: str
     """The chart of aircraft grounded by month (`reports.fleet_charts`), as SVG."""
+    index: ListIndex
 
     @property
     def aircraft(self) -> tuple[Aircraft, ...]:
@@ -77,7 +156,7 @@ class FleetView:
         return [w for w in self.waivers if w.aircraft in (None, serial)]
 
 
-def _view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: date) -> FleetView:
+def build_view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: date) -> FleetView:
     from dronevet.errors import BadInputError
     from dronevet.fleet.status import fleet_status
     from dronevet.fleet.waivers import waived_lines
@@ -99,7 +178,8 @@ def _view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: date)
     chart = deadline_chart({"as_of": as_of.isoformat(), "totals": status.totals.to_dict()},
                            prices=prices)
     return FleetView(org, as_of, status, waivers, codes, waived,
-                     {a.serial: i for i, a in enumerate(aircraft)}, chart)
+                     {a.serial: i for i, a in enumerate(aircraft)}, chart,
+                     ListIndex.of(tuple(aircraft)))
 
 
 _lock = threading.Lock()
@@ -121,7 +201,7 @@ def fleet_view(request: Request, org: Organisation, as_of: date) -> FleetView:
         if found is not None and found[0] is kb and found[1].org == org:
             kept.move_to_end(key)
             return found[1]
-    view = _view(kb, register, org, as_of)
+    view = build_view(kb, register, org, as_of)
     with _lock:
         kept[key] = (kb, view)
         while len(kept) > KEPT:

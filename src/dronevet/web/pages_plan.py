@@ -5,21 +5,27 @@ as a chart, and what the what-if changes.
 
 The plan is `fleet.planning.plan_fleet`'s, as `POST /api/v1/plans` and `dronevet fleet
 plan` give it; the budgets and quotes are read by the same `planning_requests` parsers.
-Plans are worked out on request and never stored, so the form is a GET.
+Plans are worked out on request and never stored, so the form is a GET, and the plan's
+sheet (`/plan.csv`, `/plan.xlsx`: `reports.plan_export`, as `dronevet fleet plan --output`
+writes it) is the same plan worked out again from the same query.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from dronevet.access import Action
 from dronevet.web.auth import Caller, allowed
 from dronevet.web.pages_base import knowledge, render
+from dronevet.web.pages_reports import CSV, XLSX, download, safe_name
+
+if TYPE_CHECKING:
+    from dronevet.fleet.planning import PlanReport
 
 router = APIRouter()
 
@@ -32,7 +38,7 @@ def _asked(request: Request) -> dict[str, str]:
     return {k: v.strip() for k, v in request.query_params.items() if len(v) <= 300}
 
 
-def _plan(request: Request, who: Caller, asked: dict[str, str], day: date) -> dict[str, Any]:
+def _plan(request: Request, who: Caller, asked: dict[str, str], day: date) -> PlanReport:
     from dronevet.api import find_product
     from dronevet.fleet.planning import PlanRequest, plan_fleet
     from dronevet.fleet.planning_requests import RequirementsTable, parse_budgets, parse_quotes
@@ -59,7 +65,11 @@ def _plan(request: Request, who: Caller, asked: dict[str, str], day: date) -> di
         what_if_budget=(float(percent),) if percent.lstrip("-").isdigit() else (),
         what_if_later_days=None,
     )
-    return plan_fleet(who.register, kb, wanted).to_dict()
+    return plan_fleet(who.register, kb, wanted)
+
+
+def _budgeted(asked: dict[str, str]) -> bool:
+    return any(asked.get(f"budget_{n}") for n in range(1, YEARS + 1))
 
 
 @router.get("/plan")
@@ -70,9 +80,36 @@ def plan_page(request: Request, who: Planner, as_of: date | None = None) -> HTML
     asked = _asked(request)
     chosen = who.organisation(None)
     first = chosen.fiscal_year(day)
-    found = _plan(request, who, asked, day) if any(
-        asked.get(f"budget_{n}") for n in range(1, YEARS + 1)) else None
+    found = _plan(request, who, asked, day).to_dict() if _budgeted(asked) else None
     return render(request, "plan.html", who, title=f"{chosen.name}: replacement plan",
                   asked=asked, as_of=day, years=[first + n for n in range(YEARS)],
-                  quotes=range(1, QUOTES + 1), plan=found,
+                  quotes=range(1, QUOTES + 1), plan=found, asked_query=request.url.query,
                   chart=Markup(plan_spend_chart(found)) if found else "")
+
+
+def _sheet(request: Request, who: Caller, as_of: date | None) -> tuple[PlanReport, str]:
+    """The plan the page's form asks for, and the file name its sheet is saved under."""
+    asked = _asked(request)
+    if not _budgeted(asked):
+        raise HTTPException(422, "give a budget for at least one fiscal year first")
+    day = as_of or date.today()
+    name = f"replacement-plan-{safe_name(who.organisation(None).name)}-{day.isoformat()}"
+    return _plan(request, who, asked, day), name
+
+
+@router.get("/plan.csv")
+def plan_csv_download(request: Request, who: Planner, as_of: date | None = None) -> Response:
+    """The plan of the page's form as CSV, one row per aircraft (`reports.plan_export`)."""
+    from dronevet.reports.plan_export import plan_csv
+
+    found, name = _sheet(request, who, as_of)
+    return download(plan_csv(found.plan).encode(), CSV, name + ".csv")
+
+
+@router.get("/plan.xlsx")
+def plan_xlsx_download(request: Request, who: Planner, as_of: date | None = None) -> Response:
+    """The plan of the page's form as an XLSX workbook (`reports.plan_export`)."""
+    from dronevet.reports.plan_export import plan_xlsx
+
+    found, name = _sheet(request, who, as_of)
+    return download(plan_xlsx(found.plan), XLSX, name + ".xlsx")

@@ -2,10 +2,14 @@
 decision memo for a model, under the policies that bind the user's organisation) and
 `/reports/fleet.pdf` (the fleet compliance report), both laid out by `reports/` with every
 verdict's clause and sources, exactly as `dronevet report memo|fleet` writes them.
+Every download the pages offer (these, and the CSV and XLSX sheets of the aircraft list
+and the plan) is sent by `download`, under a file name made safe by `safe_name`.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from typing import Annotated
 
@@ -19,13 +23,23 @@ from dronevet.web.pages_base import knowledge
 router = APIRouter(prefix="/reports")
 
 
-def _pdf(data: bytes, name: str) -> Response:
-    return Response(data, media_type="application/pdf",
+PDF = "application/pdf"
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(data: bytes, media_type: str, name: str) -> Response:
+    """A file the browser saves as `name` (made by `safe_name`, so it needs no quoting)."""
+    return Response(data, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _safe(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text).strip("-")[:60] or "report"
+def safe_name(text: str) -> str:
+    """`text` as part of a file name: ASCII letters and digits (accents dropped: `É` is
+    `E`), the rest made `-`."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    kept = "".join(c if c.isalnum() else "-" for c in plain)
+    return re.sub("-{2,}", "-", kept).strip("-")[:60] or "report"
 
 
 @router.get("/memo.pdf")
@@ -41,7 +55,7 @@ async def memo(request: Request, who: CallerDep,
     found = await run_in_threadpool(decision_memo, knowledge(request), product, as_of=day,
                                     prepared_on=date.today(), organisation=chosen)
     data = await run_in_threadpool(pdf_of, render_memo(found))
-    return _pdf(data, f"decision-memo-{_safe(product)}-{day.isoformat()}.pdf")
+    return download(data, PDF, f"decision-memo-{safe_name(product)}-{day.isoformat()}.pdf")
 
 
 @router.get("/fleet.pdf")
@@ -55,4 +69,5 @@ async def fleet(request: Request, who: CallerDep, as_of: date | None = None) -> 
     found = await run_in_threadpool(compliance_report, who.register, knowledge(request),
                                     chosen, as_of=day, prepared_on=date.today())
     data = await run_in_threadpool(pdf_of, render_compliance(found))
-    return _pdf(data, f"fleet-compliance-{_safe(chosen.name)}-{day.isoformat()}.pdf")
+    return download(data, PDF,
+                    f"fleet-compliance-{safe_name(chosen.name)}-{day.isoformat()}.pdf")
