@@ -21,6 +21,7 @@ from dronevet.store.models import Base
 TABLES = {
     "aircraft", "audit_entries", "bindings", "knowledge_imports", "organisations", "sessions",
     "users", "waivers",
+    "alerts", "authorisations", "detections", "sensors", "zones",
 }
 
 
