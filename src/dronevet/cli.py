@@ -11,7 +11,7 @@ import warnings
 
 import typer
 
-from dronevet.commands import demo, droneid, fleet, kb, rid, screen, serve, user, vet
+from dronevet.commands import airspace, demo, droneid, fleet, kb, rid, screen, serve, user, vet
 
 app = typer.Typer(
     name="dronevet",
@@ -33,6 +33,7 @@ app.add_typer(fleet.app, name="fleet")
 app.add_typer(fleet.audit_app, name="audit")
 app.add_typer(serve.app)
 app.add_typer(user.app, name="user")
+app.add_typer(airspace.app, name="airspace")
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ class DetectionRow(Base):
     __tablename__ = "detections"
     __table_args__ = (
         Index(None, "heard_at"),
+        Index(None, "received_at"),
         Index(None, "uas_id"),
         {"postgresql_partition_by": "RANGE (heard_at)"},
     )

@@ -33,6 +33,7 @@ def upgrade() -> None:
         postgresql_partition_by="RANGE (heard_at)",
     )
     op.create_index(op.f("ix_detections_heard_at"), "detections", ["heard_at"])
+    op.create_index(op.f("ix_detections_received_at"), "detections", ["received_at"])
     op.create_index(op.f("ix_detections_uas_id"), "detections", ["uas_id"])
     op.create_table(
         "sensors",
@@ -95,5 +96,6 @@ def downgrade() -> None:
     op.drop_table("zones")
     op.drop_table("sensors")
     op.drop_index(op.f("ix_detections_uas_id"), table_name="detections")
+    op.drop_index(op.f("ix_detections_received_at"), table_name="detections")
     op.drop_index(op.f("ix_detections_heard_at"), table_name="detections")
     op.drop_table("detections")  # on PostgreSQL its day partitions go with it

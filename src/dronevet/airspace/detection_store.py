@@ -1,0 +1,131 @@
+"""Detections and sensors in the store: each detection kept once, each sensor registered
+on its first message and its health told from when it was last heard.
+
+`store_batch` inserts a batch of detections in the caller's transaction, skipping any key
+already stored (a redelivered message), creates the day partitions they need first, and
+brings each sender's sensor row up to date (messages, malformed ones, transports, last
+heard). Rows are locked in sensor order, so concurrent workers queue instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dronevet.airspace.messages import SensorMessage
+from dronevet.airspace.partitions import ensure_days
+from dronevet.store.airspace_rows import DetectionRow, SensorRow
+
+STALE_AFTER = timedelta(minutes=2)
+"""A sensor unheard for longer than this is shown as stale."""
+
+
+def _insert(session: Session, table: Any) -> Insert:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)  # type: ignore[no-any-return]
+
+
+def store_batch(
+    session: Session,
+    messages: Sequence[SensorMessage],
+    received_at: datetime,
+    malformed: Mapping[str, int] | None = None,
+) -> int:
+    """Store `messages` once each and count them, and `malformed` (per sensor), against
+    their sensors, in the session's transaction; how many were not stored before."""
+    unique = {message.key: message for message in messages}
+    ensure_days(session, {message.heard_at.date() for message in unique.values()})
+    added = 0
+    if unique:
+        rows = [
+            {
+                "key": m.key, "heard_at": m.heard_at, "sensor_id": m.sensor_id,
+                "received_at": received_at, "transport": m.detection.transport,
+                "mac": m.detection.source, "uas_id": m.detection.uas_id,
+                "msg_type": m.detection.kind, "record": dict(m.record),
+            }  # fmt: skip
+            for m in unique.values()
+        ]
+        statement = _insert(session, DetectionRow).on_conflict_do_nothing()
+        added = len(session.execute(statement.returning(DetectionRow.key), rows).all())
+    _count_sensors(session, messages, received_at, malformed or {})
+    return added
+
+
+def _count_sensors(
+    session: Session, messages: Sequence[SensorMessage], at: datetime, malformed: Mapping[str, int]
+) -> None:
+    heard = Counter(message.sensor_id for message in messages)
+    ids = sorted(set(heard) | set(malformed))
+    if not ids:
+        return
+    kinds: dict[str, set[str]] = {}
+    for message in messages:
+        kinds.setdefault(message.sensor_id, set()).add(message.detection.transport)
+    fresh = [{"id": i, "name": i, "kinds": [], "first_heard": at, "last_heard": at,
+              "messages": 0, "malformed": 0} for i in ids]  # fmt: skip
+    session.execute(_insert(session, SensorRow).on_conflict_do_nothing(), fresh)
+    rows = session.scalars(
+        select(SensorRow).where(SensorRow.id.in_(ids)).order_by(SensorRow.id).with_for_update()
+    )
+    for row in rows:
+        row.messages += heard[row.id]
+        row.malformed += malformed.get(row.id, 0)
+        row.kinds = sorted(set(row.kinds) | kinds.get(row.id, set()))
+        row.last_heard = max(row.last_heard, at)
+    session.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class Sensor:
+    """A sensor as the store knows it, and whether it has gone quiet."""
+
+    id: str
+    name: str
+    kinds: tuple[str, ...]
+    first_heard: datetime
+    last_heard: datetime
+    messages: int
+    malformed: int
+    stale: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "kinds": list(self.kinds),
+            "first_heard": self.first_heard.isoformat(), "last_heard": self.last_heard.isoformat(),
+            "messages": self.messages, "malformed": self.malformed,
+            "health": "stale" if self.stale else "reporting",
+        }  # fmt: skip
+
+
+def sensors(session: Session, now: datetime) -> list[Sensor]:
+    """Every sensor, by id; stale when unheard for longer than `STALE_AFTER`."""
+    rows = session.scalars(select(SensorRow).order_by(SensorRow.id))
+    return [
+        Sensor(r.id, r.name, tuple(r.kinds), r.first_heard, r.last_heard, r.messages,
+               r.malformed, now - r.last_heard > STALE_AFTER)  # fmt: skip
+        for r in rows
+    ]
+
+
+def stored_records(
+    session: Session, *, since: datetime | None = None, received_since: datetime | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(sensor id, detection record) of the stored detections heard since `since` and
+    received since `received_since`, oldest first."""
+    query = select(DetectionRow.sensor_id, DetectionRow.record).order_by(
+        DetectionRow.heard_at, DetectionRow.key
+    )
+    if since is not None:
+        query = query.where(DetectionRow.heard_at >= since)
+    if received_since is not None:
+        query = query.where(DetectionRow.received_at >= received_since)
+    for sensor_id, record in session.execute(query.execution_options(yield_per=5000)):
+        yield sensor_id, record

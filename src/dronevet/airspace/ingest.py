@@ -1,0 +1,250 @@
+"""The ingest path: messages from sensors parsed, stored once each, then acknowledged.
+
+`Ingest.accept` is the one path every message takes, from the broker or from a file: it
+parses each message (`messages.parse_message`), counts and logs a malformed one with its
+topic and goes on, stores the batch in one transaction (`detection_store.store_batch`),
+retrying while the database is unreachable, and only then returns. Every few seconds it
+evaluates the alert rules over the tracks of recently received detections and hands the new
+alerts to the sinks.
+
+`MqttWorker` feeds it from an MQTT v5 broker: a shared subscription
+`$share/<group>/<prefix>/detections/+` at QoS 1 spreads the sensors' messages over every
+worker of the group, and a persistent session (clean start off, an hour's expiry) keeps the
+unacknowledged ones across a broker restart. Acknowledgements are manual and sent only after
+the batch is committed, so a detection the broker counts as delivered is in the store; one
+delivered again (a worker or broker restart) has the same key and is stored once. A message
+received on an earlier connection is never acknowledged on a later one (its packet id may
+name another message by then): the broker sends it again, and that copy is acknowledged.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+from sqlalchemy.orm import Session, sessionmaker
+
+from dronevet.airspace.delivery import Deliveries
+from dronevet.airspace.detection_store import store_batch
+from dronevet.airspace.messages import MalformedMessage, SensorMessage, parse_message, sensor_of
+from dronevet.airspace.picture import evaluate
+from dronevet.errors import BadInputError, DronevetError
+from dronevet.knowledge.base import KnowledgeBase
+from dronevet.store.db import transaction
+from dronevet.store.models import now
+
+log = logging.getLogger("dronevet.airspace.ingest")
+
+EVALUATE_EVERY = 2.0
+"""Seconds between two evaluations of the alert rules."""
+EVALUATE_WINDOW = timedelta(minutes=2)
+"""The detections an evaluation reads: those received this recently."""
+SESSION_EXPIRY = 3600
+"""Seconds the broker keeps a disconnected worker's session and its unacknowledged messages."""
+BATCH = 500
+"""The most messages stored in one transaction."""
+
+
+@dataclass
+class IngestCounts:
+    """What a worker has done so far."""
+
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    malformed: int = 0
+    alerts: int = 0
+    database_retries: int = 0
+    malformed_topics: Counter[str] = field(default_factory=Counter)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"received": self.received, "stored": self.stored,
+                "duplicates": self.duplicates, "malformed": self.malformed,
+                "alerts": self.alerts, "database_retries": self.database_retries}  # fmt: skip
+
+
+class Ingest:
+    """Stores messages and raises alerts (see the module docstring)."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], kb: KnowledgeBase,
+        deliveries: Deliveries | None = None, *, evaluate_every: float = EVALUATE_EVERY,
+        stopping: Callable[[], bool] = lambda: False,
+    ) -> None:  # fmt: skip
+        self.sessions, self.kb, self.deliveries = sessions, kb, deliveries
+        self.evaluate_every = evaluate_every
+        self.stopping = stopping
+        self.counts = IngestCounts()
+        self._evaluated = 0.0
+
+    def parse(self, topic: str, payload: bytes) -> SensorMessage | None:
+        """The detection of one message, or None (counted and logged) when malformed."""
+        self.counts.received += 1
+        try:
+            return parse_message(topic, payload)
+        except MalformedMessage as error:
+            self.counts.malformed += 1
+            self.counts.malformed_topics[topic] += 1
+            log.warning("malformed message skipped: %s", error)
+            return None
+
+    def accept(self, messages: Iterable[tuple[str, bytes]]) -> bool:
+        """Parse and store one batch; True once it is committed, False if stopped first."""
+        parsed, malformed = [], Counter[str]()
+        for topic, payload in messages:
+            found = self.parse(topic, payload)
+            if found is None:
+                malformed[sensor_of(topic) or "unknown"] += 1
+            else:
+                parsed.append(found)
+        added = self._store(parsed, malformed)
+        if added is None:
+            return False
+        self.counts.stored += added
+        self.counts.duplicates += len(parsed) - added
+        self.maybe_evaluate()
+        return True
+
+    def _store(self, parsed: Sequence[SensorMessage], malformed: Counter[str]) -> int | None:
+        """How many of `parsed` were new, once committed; None if stopped first."""
+        wait = 0.1
+        while True:
+            try:
+                with transaction(self.sessions) as session:
+                    added = store_batch(session, parsed, now(), malformed)
+                return added
+            except DronevetError as error:
+                self.counts.database_retries += 1
+                log.warning("could not store %d detections (%s); trying again", len(parsed),
+                            error)  # fmt: skip
+            if self.stopping():
+                return None
+            time.sleep(wait)
+            wait = min(wait * 2, 2.0)
+
+    def maybe_evaluate(self, *, force: bool = False) -> None:
+        """Evaluate the alert rules if `evaluate_every` has passed (or `force`)."""
+        if not force and time.monotonic() - self._evaluated < self.evaluate_every:
+            return
+        self._evaluated = time.monotonic()
+        at = now()
+        try:
+            with transaction(self.sessions) as session:
+                raised = evaluate(session, self.kb, at, received_since=at - EVALUATE_WINDOW)
+        except DronevetError as error:
+            log.warning("alerts not evaluated this time (%s)", error)
+            return
+        self.counts.alerts += len(raised)
+        for alert in raised:
+            log.warning("alert %d (%s): %s", alert.id, alert.alert.rule, alert.alert.message)
+        if self.deliveries is not None:
+            self.deliveries.send(raised)
+
+
+@dataclass(frozen=True, slots=True)
+class _Received:
+    generation: int
+    mid: int
+    qos: int
+    topic: str
+    payload: bytes
+
+
+class MqttWorker:
+    """Feeds `Ingest` from an MQTT v5 broker's shared subscription (module docstring)."""
+
+    def __init__(
+        self, ingest: Ingest, host: str, port: int, prefix: str, *, group: str = "dronevet",
+        client_id: str = "", batch: int = BATCH,
+    ) -> None:  # fmt: skip
+        self.ingest, self.prefix, self.batch = ingest, prefix, batch
+        self.subscription = f"$share/{group}/{prefix}/detections/+"
+        self._queue: queue.Queue[_Received] = queue.Queue()
+        self._generation = 0
+        self._connected = threading.Event()
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                                  protocol=mqtt.MQTTv5, manual_ack=True)  # fmt: skip
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+        self.client.on_subscribe = lambda *_args: self._connected.set()
+        self.client.reconnect_delay_set(min_delay=1, max_delay=2)
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = SESSION_EXPIRY
+        try:
+            self.client.connect(host, port, keepalive=30, clean_start=False,
+                                properties=properties)  # fmt: skip
+        except OSError as error:
+            raise BadInputError(f"cannot reach the MQTT broker at {host}:{port}: {error}") from None
+
+    def _on_connect(self, client: mqtt.Client, _userdata: object, _flags: object,
+                    reason: ReasonCode, _properties: object) -> None:  # fmt: skip
+        if reason.is_failure:
+            log.warning("the MQTT broker refused the connection: %s", reason)
+            return
+        self._generation += 1
+        client.subscribe(self.subscription, qos=1)
+
+    def _on_disconnect(self, _client: mqtt.Client, _userdata: object, _flags: object,
+                       reason: ReasonCode, _properties: object) -> None:  # fmt: skip
+        self._connected.clear()
+        log.warning("disconnected from the MQTT broker (%s); reconnecting", reason)
+
+    def _on_message(self, _client: mqtt.Client, _userdata: object,
+                    message: mqtt.MQTTMessage) -> None:  # fmt: skip
+        self._queue.put(_Received(self._generation, message.mid, message.qos, message.topic,
+                                  message.payload))  # fmt: skip
+
+    def _take(self, wait: float) -> list[_Received]:
+        try:
+            first = self._queue.get(timeout=wait)
+        except queue.Empty:
+            return []
+        taken = [first]
+        while len(taken) < self.batch:
+            try:
+                taken.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return taken
+
+    def run(self, *, once_idle: float | None = None, stop: threading.Event | None = None) -> None:
+        """Ingest until `stop` is set (or Ctrl-C), or, with `once_idle`, until no message has
+        come for that many seconds."""
+        stop = stop or threading.Event()
+        self.ingest.stopping = stop.is_set
+        self.client.loop_start()
+        last = time.monotonic()
+        try:
+            while not stop.is_set():
+                taken = self._take(0.2)
+                if not taken:
+                    self.ingest.maybe_evaluate()
+                    if once_idle is not None and time.monotonic() - last >= once_idle:
+                        break
+                    continue
+                last = time.monotonic()
+                if not self.ingest.accept((item.topic, item.payload) for item in taken):
+                    break
+                for item in taken:
+                    if item.qos > 0 and item.generation == self._generation:
+                        self.client.ack(item.mid, item.qos)
+        finally:
+            self.ingest.maybe_evaluate(force=True)
+            self.client.disconnect()
+            self.client.loop_stop()
+
+    def wait_connected(self, timeout: float) -> bool:
+        """Whether the worker is connected and subscribed within `timeout` seconds."""
+        return self._connected.wait(timeout)
