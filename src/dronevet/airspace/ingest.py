@@ -187,6 +187,7 @@ class MqttWorker:
                                 properties=properties)  # fmt: skip
         except OSError as error:
             raise BadInputError(f"cannot reach the MQTT broker at {host}:{port}: {error}") from None
+        self.client.loop_start()  # messages wait in the queue until `run` takes them
 
     def _on_connect(self, client: mqtt.Client, _userdata: object, _flags: object,
                     reason: ReasonCode, _properties: object) -> None:  # fmt: skip
@@ -221,14 +222,15 @@ class MqttWorker:
 
     def run(self, *, once_idle: float | None = None, stop: threading.Event | None = None) -> None:
         """Ingest until `stop` is set (or Ctrl-C), or, with `once_idle`, until no message has
-        come for that many seconds."""
+        come for that many seconds while connected and subscribed."""
         stop = stop or threading.Event()
         self.ingest.stopping = stop.is_set
-        self.client.loop_start()
         last = time.monotonic()
         try:
             while not stop.is_set():
                 taken = self._take(0.2)
+                if not self._connected.is_set():
+                    last = time.monotonic()  # silence while disconnected is not idleness
                 if not taken:
                     self.ingest.maybe_evaluate()
                     if once_idle is not None and time.monotonic() - last >= once_idle:
