@@ -70,7 +70,7 @@ class Publisher:
 
 def _workers(
     sessions: sessionmaker[Session], kb: KnowledgeBase, port: int, count: int
-) -> Iterator[tuple[Ingest, threading.Thread, threading.Event]]:
+) -> Iterator[tuple[Ingest, MqttWorker, threading.Thread, threading.Event]]:
     for number in range(count):
         ingest = Ingest(sessions, kb, evaluate_every=3600)
         worker = MqttWorker(ingest, "127.0.0.1", port, PREFIX, group="test",
@@ -79,7 +79,7 @@ def _workers(
         stop = threading.Event()
         thread = threading.Thread(target=worker.run, kwargs={"stop": stop}, daemon=True)
         thread.start()
-        yield ingest, thread, stop
+        yield ingest, worker, thread, stop
 
 
 def _stored(sessions: sessionmaker[Session]) -> int:
@@ -124,17 +124,18 @@ def test_acknowledged_detections_are_stored_once_across_broker_and_database_rest
         time.sleep(1)  # anything delivered twice has had time to arrive again
     finally:
         publisher.close()
-        for _ingest, thread, stop in workers:
+        for _ingest, worker, thread, stop in workers:
             stop.set()
             thread.join(15)
+            worker.close()
     with transaction(sessions) as session:
         frames = session.scalars(select(DetectionRow.record["frame"].as_integer())).all()
         heard = session.scalar(select(func.sum(SensorRow.messages)))
     assert len(frames) == total and sorted(frames) == list(range(total))
     assert heard is not None and heard >= total
-    shares = [ingest.counts.stored for ingest, _t, _s in workers]
+    shares = [ingest.counts.stored for ingest, *_rest in workers]
     assert sum(shares) == total and all(shares), shares  # both workers took a share
-    assert sum(ingest.counts.database_retries for ingest, _t, _s in workers) > 0
+    assert sum(ingest.counts.database_retries for ingest, *_rest in workers) > 0
     engine.dispose()
 
 
@@ -156,6 +157,7 @@ def test_a_malformed_message_is_counted_and_logged_with_its_topic_and_ingest_goe
     sender.loop_stop()
     with caplog.at_level(logging.WARNING, logger="dronevet.airspace.ingest"):
         worker.run(once_idle=1.5)
+    worker.close()
     assert ingest.counts.malformed == len(bad) and ingest.counts.stored == 1
     logged = [r.getMessage() for r in caplog.records if "malformed" in r.getMessage()]
     assert len(logged) == len(bad)

@@ -104,7 +104,7 @@ class MqttAlertSink:
 
     def deliver(self, alert: StoredAlert) -> None:
         topic = f"{self.prefix}/alerts/{topic_level(alert.alert.zone)}"
-        self.client.publish(topic, alert_body(alert), qos=1)
+        self.client.publish(topic, alert_body(alert), qos=1).wait_for_publish(timeout=10)
 
 
 class Deliveries:
@@ -129,5 +129,7 @@ class Deliveries:
                     log.exception("alert %s: a sink failed", alert.id)
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
+        """Deliver what is queued, then stop the thread (again: nothing)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()

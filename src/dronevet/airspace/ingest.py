@@ -244,8 +244,11 @@ class MqttWorker:
                         self.client.ack(item.mid, item.qos)
         finally:
             self.ingest.maybe_evaluate(force=True)
-            self.client.disconnect()
-            self.client.loop_stop()
+
+    def close(self) -> None:
+        """Disconnect from the broker (after the last alerts are delivered)."""
+        self.client.disconnect()
+        self.client.loop_stop()
 
     def wait_connected(self, timeout: float) -> bool:
         """Whether the worker is connected and subscribed within `timeout` seconds."""

@@ -144,6 +144,9 @@ def ingest(
                 worker.run(once_idle=once_idle)
             except KeyboardInterrupt:
                 pass
+            finally:
+                deliveries.close()
+                worker.close()
     finally:
         deliveries.close()
     counts = core.counts
