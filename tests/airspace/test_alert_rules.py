@@ -148,6 +148,6 @@ def test_each_alert_is_raised_once_per_track_and_rule_and_acknowledged_in_the_au
             AuditEntryRow.record_type == "alert")).one()  # fmt: skip
         assert (entry.actor, entry.action, entry.record_id) == (
             "officer.jones", "acknowledge", str(raised.id))  # fmt: skip
-    with pytest.raises(BadInputError, match="already acknowledged by officer.jones"), \
+    with pytest.raises(BadInputError, match=r"already acknowledged by officer\.jones"), \
             transaction(sessions) as session:  # fmt: skip
         acknowledge(session, raised.id, "someone.else")

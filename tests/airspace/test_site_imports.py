@@ -69,8 +69,8 @@ def test_a_bad_zone_is_named_by_file_and_feature(
 
 def test_an_authorisation_covers_its_area_during_its_window(tmp_path: Path) -> None:
     path = tmp_path / "auth.csv"
-    path.write_text("reference,serial,pilot,start,end,area\n"
-                    f'A-1,1581F6N8A23B2ML3Y3KR,J. Smith,2026-12-03T08:00:00Z,2026-12-03T12:00Z,"{WKT}"\n')  # fmt: skip
+    path.write_text("reference,serial,pilot,start,end,area\nA-1,1581F6N8A23B2ML3Y3KR,J. Smith,"
+                    f'2026-12-03T08:00:00Z,2026-12-03T12:00Z,"{WKT}"\n')
     [found] = read_authorisations(path)
     inside = datetime(2026, 12, 3, 9, tzinfo=UTC)
     assert found.covers(inside, Point(52.05, 4.05))
@@ -112,7 +112,7 @@ def test_geojson_authorisations_name_the_bad_feature(tmp_path: Path) -> None:
     path = _collection(tmp_path / "auth.geojson",
                        _feature(reference="A-1", serial="S", start="2026-12-03T08:00Z",
                                 end="2026-12-03T09:00Z"),
-                       _feature(reference="A-2", serial="S", start="2026-12-03T08:00Z"))  # fmt: skip
+                       _feature(reference="A-2", serial="S", start="2026-12-03T08:00Z"))
     with pytest.raises(BadInputError, match=r"feature 2: its end is missing"):
         read_authorisations(path)
 

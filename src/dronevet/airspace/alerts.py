@@ -125,7 +125,8 @@ def outside_authorisation(found: Correlated, _zones: Sequence[Zone]) -> Alert | 
     if fix is None:
         where, position = f"at {track.last_seen:%Y-%m-%d %H:%M:%S} UTC", None
     else:
-        where = f"at {fix.time:%Y-%m-%d %H:%M:%S} UTC, at {_where(Point(fix.lat, fix.lon, fix.alt))}"
+        point = Point(fix.lat, fix.lon, fix.alt)
+        where = f"at {fix.time:%Y-%m-%d %H:%M:%S} UTC, at {_where(point)}"
         position = _fix(fix)
     return Alert(
         track.key, "outside_authorisation", None,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,9 +27,11 @@ STALE_AFTER = timedelta(minutes=2)
 """A sensor unheard for longer than this is shown as stale."""
 
 
-def _insert(session: Session, table: Any) -> Insert:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)  # type: ignore[no-any-return]
+def _insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT in the session's dialect, which can skip rows already there."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def store_batch(
@@ -50,7 +52,7 @@ def store_batch(
                 "received_at": received_at, "transport": m.detection.transport,
                 "mac": m.detection.source, "uas_id": m.detection.uas_id,
                 "msg_type": m.detection.kind, "record": dict(m.record),
-            }  # fmt: skip
+            }
             for m in unique.values()
         ]
         statement = _insert(session, DetectionRow).on_conflict_do_nothing()
@@ -110,7 +112,7 @@ def sensors(session: Session, now: datetime) -> list[Sensor]:
     rows = session.scalars(select(SensorRow).order_by(SensorRow.id))
     return [
         Sensor(r.id, r.name, tuple(r.kinds), r.first_heard, r.last_heard, r.messages,
-               r.malformed, now - r.last_heard > STALE_AFTER)  # fmt: skip
+               r.malformed, now - r.last_heard > STALE_AFTER)
         for r in rows
     ]
 
@@ -128,4 +130,4 @@ def stored_records(
     if received_since is not None:
         query = query.where(DetectionRow.received_at >= received_since)
     for sensor_id, record in session.execute(query.execution_options(yield_per=5000)):
-        yield sensor_id, record
+        yield str(sensor_id), dict(record)

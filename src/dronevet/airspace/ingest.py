@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -180,7 +180,7 @@ class MqttWorker:
         self.client.on_message = self._on_message
         self.client.on_subscribe = lambda *_args: self._connected.set()
         self.client.reconnect_delay_set(min_delay=1, max_delay=2)
-        properties = Properties(PacketTypes.CONNECT)
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = SESSION_EXPIRY
         try:
             self.client.connect(host, port, keepalive=30, clean_start=False,
@@ -205,7 +205,7 @@ class MqttWorker:
     def _on_message(self, _client: mqtt.Client, _userdata: object,
                     message: mqtt.MQTTMessage) -> None:  # fmt: skip
         self._queue.put(_Received(self._generation, message.mid, message.qos, message.topic,
-                                  message.payload))  # fmt: skip
+                                  bytes(message.payload)))  # fmt: skip
 
     def _take(self, wait: float) -> list[_Received]:
         try:

@@ -52,7 +52,7 @@ def load_authorisations(session: Session) -> list[Authorisation]:
     rows = session.scalars(select(AuthorisationRow).order_by(AuthorisationRow.reference))
     return [
         Authorisation(r.reference, r.serial, r.pilot, r.area, area_of(r.area), r.starts_at,
-                      r.ends_at)  # fmt: skip
+                      r.ends_at)
         for r in rows
     ]
 

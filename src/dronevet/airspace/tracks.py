@@ -79,7 +79,9 @@ def _position(summary: dict[str, Any]) -> Point | None:
     return Point(summary["lat"], summary["lon"], alt)
 
 
-def _track(kb: KnowledgeBase, track: Track, sensors: tuple[str, ...], now: datetime) -> AirspaceTrack:
+def _track(
+    kb: KnowledgeBase, track: Track, sensors: tuple[str, ...], now: datetime
+) -> AirspaceTrack:
     summary = track_identity(kb, track.summary())
     return AirspaceTrack(
         key=track.key, uas_ids=track.uas_ids, macs=track.macs,
@@ -112,6 +114,7 @@ def build_tracks(
     every.sort(key=lambda t: t.last_seen, reverse=True)
     found = []
     for track in every:
-        sensors = set().union(*(heard_by.get(name, set()) for name in (*track.uas_ids, *track.macs)))
+        names = (*track.uas_ids, *track.macs)
+        sensors = set().union(*(heard_by.get(name, set()) for name in names))
         found.append(_track(kb, track, tuple(sorted(sensors)), now))
     return found

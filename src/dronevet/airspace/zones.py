@@ -34,7 +34,7 @@ class Zone:
 
     @classmethod
     def of(
-        cls, name: str, geometry: Mapping[str, Any], floor_m: float | None = None,
+        cls, name: str, geometry: Any, floor_m: float | None = None,
         ceiling_m: float | None = None,
     ) -> Zone:  # fmt: skip
         """A zone from its GeoJSON geometry; AreaError when that is not an area."""

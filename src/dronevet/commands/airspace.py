@@ -46,6 +46,8 @@ Database = Annotated[
                  "(default: DRONEVET_DATABASE_URL, else the SQLite file in DRONEVET_HOME)"),
 ]  # fmt: skip
 Format = Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)]
+STANDING = {True: "authorised", False: "OUTSIDE its authorisation", None: "not authorised"}
+"""A drone that is not ours, by whether an authorisation covers it (none names it: None)."""
 
 
 def _sessions(database: str | None) -> sessionmaker[Session]:
@@ -191,8 +193,7 @@ def tracks(
         entry = item.to_dict()
         where = entry["position"]
         maker = (entry["identity"].get("manufacturer") or {}).get("name") or "unknown maker"
-        standing = "ours" if item.ours else {True: "authorised", False: "OUTSIDE its "
-                                             "authorisation", None: "not authorised"}[item.authorised]  # fmt: skip
+        standing = "ours" if item.ours else STANDING[item.authorised]
         say((item.track.key, "bold"), f"  {maker}, covered status {item.track.covered_status}; "
             f"{standing}; {item.track.state}, last heard {entry['last_seen']}")  # fmt: skip
         if where:
