@@ -48,8 +48,11 @@ log = logging.getLogger("dronevet.airspace.ingest")
 
 EVALUATE_EVERY = 2.0
 """Seconds between two evaluations of the alert rules."""
-EVALUATE_WINDOW = timedelta(minutes=2)
-"""The detections an evaluation reads: those received this recently."""
+EVALUATE_WINDOW = timedelta(seconds=15)
+"""The detections an evaluation reads: those received this recently. Remote ID sends its
+Basic ID and Location at least once a second, so the window holds each live drone's
+identity and protocols, while an evaluation reads seconds of traffic, not minutes (a
+drone's earlier positions were judged by the evaluations before)."""
 SESSION_EXPIRY = 3600
 """Seconds the broker keeps a disconnected worker's session and its unacknowledged messages."""
 BATCH = 500
