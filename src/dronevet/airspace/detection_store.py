@@ -2,17 +2,19 @@
 on its first message and its health told from when it was last heard.
 
 `store_batch` inserts a batch of detections in the caller's transaction, skipping any key
-already stored (a redelivered message), creates the day partitions they need first, and
-brings each sender's sensor row up to date (messages, malformed ones, transports, last
-heard). Rows are locked in sensor order, so concurrent workers queue instead of deadlocking.
+already stored (a redelivered message), and creates the day partitions they need first
+(those not in `known_days`). `count_sensors` brings each sender's sensor row up to date
+(messages, malformed ones, transports, last heard); the ingest path runs it in a short
+transaction of its own, so workers wait on a sensor's row only that long. Rows are locked in
+sensor order, so concurrent workers queue instead of deadlocking.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -38,12 +40,11 @@ def store_batch(
     session: Session,
     messages: Sequence[SensorMessage],
     received_at: datetime,
-    malformed: Mapping[str, int] | None = None,
+    known_days: Set[date] = frozenset(),
 ) -> int:
-    """Store `messages` once each and count them, and `malformed` (per sensor), against
-    their sensors, in the session's transaction; how many were not stored before."""
+    """Store `messages` once each, in the session's transaction; how many were new."""
     unique = {message.key: message for message in messages}
-    ensure_days(session, {message.heard_at.date() for message in unique.values()})
+    ensure_days(session, {m.heard_at.date() for m in unique.values()} - known_days)
     added = 0
     if unique:
         rows = [
@@ -57,13 +58,16 @@ def store_batch(
         ]
         statement = _insert(session, DetectionRow).on_conflict_do_nothing()
         added = len(session.execute(statement.returning(DetectionRow.key), rows).all())
-    _count_sensors(session, messages, received_at, malformed or {})
     return added
 
 
-def _count_sensors(
-    session: Session, messages: Sequence[SensorMessage], at: datetime, malformed: Mapping[str, int]
-) -> None:
+def count_sensors(
+    session: Session, messages: Sequence[SensorMessage], at: datetime,
+    malformed: Mapping[str, int] | None = None,
+) -> None:  # fmt: skip
+    """Count `messages`, and `malformed` ones (per sensor id), against their sensors,
+    registering the sensors not seen before; in the session's transaction."""
+    malformed = malformed or {}
     heard = Counter(message.sensor_id for message in messages)
     ids = sorted(set(heard) | set(malformed))
     if not ids:

@@ -3,7 +3,8 @@
 `Ingest.accept` is the one path every message takes, from the broker or from a file: it
 parses each message (`messages.parse_message`), counts and logs a malformed one with its
 topic and goes on, stores the batch in one transaction (`detection_store.store_batch`),
-retrying while the database is unreachable, and only then returns. Every few seconds it
+retrying while the database is unreachable, and only then returns (the sensors' counts
+follow in a short transaction of their own). Every few seconds, on a thread of its own, it
 evaluates the alert rules over the tracks of recently received detections and hands the new
 alerts to the sinks.
 
@@ -24,9 +25,10 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TypeVar
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -36,7 +38,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 from sqlalchemy.orm import Session, sessionmaker
 
 from dronevet.airspace.delivery import Deliveries
-from dronevet.airspace.detection_store import store_batch
+from dronevet.airspace.detection_store import count_sensors, store_batch
 from dronevet.airspace.messages import MalformedMessage, SensorMessage, parse_message, sensor_of
 from dronevet.airspace.picture import evaluate
 from dronevet.errors import BadInputError, DronevetError
@@ -45,6 +47,7 @@ from dronevet.store.db import transaction
 from dronevet.store.models import now
 
 log = logging.getLogger("dronevet.airspace.ingest")
+T = TypeVar("T")
 
 EVALUATE_EVERY = 2.0
 """Seconds between two evaluations of the alert rules."""
@@ -89,7 +92,8 @@ class Ingest:
         self.evaluate_every = evaluate_every
         self.stopping = stopping
         self.counts = IngestCounts()
-        self._evaluated = 0.0
+        self._days: set[date] = set()
+        """Days whose partition this worker has seen committed."""
 
     def parse(self, topic: str, payload: bytes) -> SensorMessage | None:
         """The detection of one message, or None (counted and logged) when malformed."""
@@ -111,36 +115,36 @@ class Ingest:
                 malformed[sensor_of(topic) or "unknown"] += 1
             else:
                 parsed.append(found)
-        added = self._store(parsed, malformed)
+        at = now()
+        added = self._retried(lambda session: store_batch(session, parsed, at, self._days))
         if added is None:
             return False
+        self._days |= {message.heard_at.date() for message in parsed}
         self.counts.stored += added
         self.counts.duplicates += len(parsed) - added
-        self.maybe_evaluate()
+        self._retried(lambda session: count_sensors(session, parsed, at, malformed))
         return True
 
-    def _store(self, parsed: Sequence[SensorMessage], malformed: Counter[str]) -> int | None:
-        """How many of `parsed` were new, once committed; None if stopped first."""
+    def _retried(self, work: Callable[[Session], T]) -> T | None:
+        """`work` in a transaction, tried again while the database fails; its result once
+        committed, None if stopped first."""
         wait = 0.1
         while True:
             try:
                 with transaction(self.sessions) as session:
-                    added = store_batch(session, parsed, now(), malformed)
-                return added
+                    result = work(session)
+                return result
             except DronevetError as error:
                 self.counts.database_retries += 1
-                log.warning("could not store %d detections (%s); trying again", len(parsed),
-                            error)  # fmt: skip
+                self._days.clear()  # a partition may have gone (retention) meanwhile
+                log.warning("the store failed (%s); trying again", error)
             if self.stopping():
                 return None
             time.sleep(wait)
             wait = min(wait * 2, 2.0)
 
-    def maybe_evaluate(self, *, force: bool = False) -> None:
-        """Evaluate the alert rules if `evaluate_every` has passed (or `force`)."""
-        if not force and time.monotonic() - self._evaluated < self.evaluate_every:
-            return
-        self._evaluated = time.monotonic()
+    def evaluate(self) -> None:
+        """Raise the alerts of the recently received detections and hand them to the sinks."""
         at = now()
         try:
             with transaction(self.sessions) as session:
@@ -153,6 +157,13 @@ class Ingest:
             log.warning("alert %d (%s): %s", alert.id, alert.alert.rule, alert.alert.message)
         if self.deliveries is not None:
             self.deliveries.send(raised)
+
+    def evaluate_until(self, stop: threading.Event) -> None:
+        """Evaluate every `evaluate_every` seconds until `stop` is set, then once more (run
+        on a thread of its own, so evaluations never hold up storing)."""
+        while not stop.wait(self.evaluate_every):
+            self.evaluate()
+        self.evaluate()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +239,11 @@ class MqttWorker:
         come for that many seconds while connected and subscribed."""
         stop = stop or threading.Event()
         self.ingest.stopping = stop.is_set
+        evaluations_end = threading.Event()
+        evaluations = threading.Thread(
+            target=self.ingest.evaluate_until, args=(evaluations_end,), name="alert-evaluation"
+        )
+        evaluations.start()
         last = time.monotonic()
         try:
             while not stop.is_set():
@@ -235,7 +251,6 @@ class MqttWorker:
                 if not self._connected.is_set():
                     last = time.monotonic()  # silence while disconnected is not idleness
                 if not taken:
-                    self.ingest.maybe_evaluate()
                     if once_idle is not None and time.monotonic() - last >= once_idle:
                         break
                     continue
@@ -246,7 +261,8 @@ class MqttWorker:
                     if item.qos > 0 and item.generation == self._generation:
                         self.client.ack(item.mid, item.qos)
         finally:
-            self.ingest.maybe_evaluate(force=True)
+            evaluations_end.set()
+            evaluations.join()
 
     def close(self) -> None:
         """Disconnect from the broker (after the last alerts are delivered)."""

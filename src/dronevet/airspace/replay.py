@@ -41,4 +41,4 @@ def replay(ingest: Ingest, path: Path, prefix: str, sensor: str) -> None:
             batch = []
     if batch:
         ingest.accept(batch)
-    ingest.maybe_evaluate(force=True)
+    ingest.evaluate()
