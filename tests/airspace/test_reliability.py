@@ -105,18 +105,24 @@ def test_acknowledged_detections_are_stored_once_across_broker_and_database_rest
     workers = list(_workers(sessions, kb, mosquitto.port, 2))
     publisher = Publisher(mosquitto.port)
     total = 2400
-    try:
-        for number in range(total):  # about 300 a second for 8 s
+
+    def sensors() -> None:  # about 300 a second for 8 s
+        for number in range(total):
             publisher.publish(number)
             time.sleep(1 / 300)
-            if number == 600:
-                mosquitto.stop()
-                time.sleep(0.5)
-                mosquitto.start()
-            if number == 1500:
-                own_postgres.stop()
-                time.sleep(1)
-                own_postgres.start()
+
+    sending = threading.Thread(target=sensors)
+    try:
+        sending.start()
+        time.sleep(2)
+        mosquitto.stop()
+        time.sleep(0.5)
+        mosquitto.start()
+        time.sleep(2)
+        own_postgres.stop()  # the workers go on receiving, and cannot store
+        time.sleep(1.5)
+        own_postgres.start()
+        sending.join()
         assert _wait(lambda: len(publisher.acknowledged) == total, 60), (
             f"the broker acknowledged {len(publisher.acknowledged)} of {total}"
         )

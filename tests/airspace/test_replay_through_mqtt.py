@@ -146,3 +146,15 @@ def test_ingest_replay_files_a_capture_under_one_sensor_once(database_url: str) 
 def test_ingest_needs_a_broker_or_a_file(database_url: str) -> None:
     result = CliRunner().invoke(app, ["airspace", "ingest", "--database", database_url])
     assert result.exit_code == 2 and "either --mqtt URL" in result.output
+
+
+def test_a_webhook_must_be_http_and_alerts_signed(database_url: str, tmp_path: Path) -> None:
+    capture = tmp_path / "empty.jsonl"
+    capture.write_text("")
+    base = ["airspace", "ingest", "--replay", str(capture), "--database", database_url]
+    unsigned = CliRunner().invoke(app, [*base, "--webhook", "http://127.0.0.1:9/x"], env={
+        "DRONEVET_WEBHOOK_SECRET": ""})  # fmt: skip
+    assert unsigned.exit_code == 2 and "DRONEVET_WEBHOOK_SECRET" in unsigned.output
+    local = CliRunner().invoke(app, [*base, "--webhook", "file:///etc/passwd"],
+                               env={"DRONEVET_WEBHOOK_SECRET": SECRET})  # fmt: skip
+    assert local.exit_code == 3 and "http:// or https://" in local.output

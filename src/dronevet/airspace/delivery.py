@@ -19,6 +19,7 @@ import queue
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from typing import Protocol
@@ -27,6 +28,7 @@ import orjson
 import paho.mqtt.client as mqtt
 
 from dronevet.airspace.alert_store import StoredAlert
+from dronevet.errors import BadInputError
 
 SIGNATURE_HEADER = "X-Dronevet-Signature"
 NO_ZONE = "none"
@@ -61,6 +63,9 @@ class WebhookSink:
 
     def __init__(self, url: str, secret: bytes, *, attempts: int = 5, wait: float = 0.5,
                  timeout: float = 10.0) -> None:  # fmt: skip
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https") or not secret:
+            raise BadInputError(f"webhook {url!r}: give an http:// or https:// URL and a "
+                                "secret to sign the alerts with")  # fmt: skip
         self.url, self.secret = url, secret
         self.attempts, self.wait, self.timeout = attempts, wait, timeout
         self.delivered = self.failed = 0

@@ -56,8 +56,10 @@ def store_batch(
             }
             for m in unique.values()
         ]
-        statement = _insert(session, DetectionRow).on_conflict_do_nothing()
-        added = len(session.execute(statement.returning(DetectionRow.key), rows).all())
+        table = DetectionRow.__table__
+        statement = _insert(session, table).on_conflict_do_nothing().returning(table.c.key)
+        # On the connection, not the session: the ORM would send one INSERT per row.
+        added = len(session.connection().execute(statement, rows).all())
     return added
 
 

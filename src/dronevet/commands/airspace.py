@@ -20,7 +20,15 @@ from urllib.parse import urlsplit
 
 import typer
 
-from dronevet.commands.common import FORMAT_HELP, TextOrJson, dump_json, existing_file, guarded, say
+from dronevet.commands.common import (
+    FORMAT_HELP,
+    TextOrJson,
+    dump_json,
+    existing_file,
+    finite,
+    guarded,
+    say,
+)
 from dronevet.errors import UsageError
 
 if TYPE_CHECKING:
@@ -119,6 +127,7 @@ def ingest(
 
     if (mqtt is None) == (replay is None):
         raise UsageError("give either --mqtt URL (listen) or --replay FILE (not both).")
+    finite(once_idle, "--once-idle", positive=True)
     logging.basicConfig(format="%(message)s", level=logging.WARNING)
     sessions = _sessions(database)
     sinks: list[AlertSink] = []
