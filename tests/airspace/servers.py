@@ -44,6 +44,8 @@ class Mosquitto:
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
             f"persistence_location {directory / 'data'}/\nmax_inflight_messages 100\n"
             "max_queued_messages 0\nautosave_interval 1\n"
+            # As root, Mosquitto would switch to its own user, which cannot write here.
+            + ("user root\n" if os.geteuid() == 0 else "")
         )
         self.log = (directory / "mosquitto.log").open("ab")
         self.process: subprocess.Popen[bytes] | None = None

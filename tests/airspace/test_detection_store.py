@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from airspace.records import START, record
-from dronevet.airspace.detection_store import STALE_AFTER, count_sensors, sensors, store_batch
+from dronevet.airspace.detection_store import (
+    STALE_AFTER,
+    SensorTally,
+    count_sensors,
+    sensors,
+    store_batch,
+)
 from dronevet.airspace.messages import parse_message
 from dronevet.airspace.partitions import drop_before, existing_days
 from dronevet.store.airspace_rows import DetectionRow
@@ -66,7 +72,9 @@ def test_a_sensor_registers_on_its_first_message_and_goes_stale_when_silent(
     sessions: sessionmaker[Session],
 ) -> None:
     with transaction(sessions) as session:
-        count_sensors(session, [_message("roof")], START, {"roof": 2, "gate": 1})
+        tally = SensorTally()
+        tally.add([_message("roof")], {"roof": 2, "gate": 1})
+        count_sensors(session, tally, START)
     with transaction(sessions) as session:
         fresh = {s.id: s for s in sensors(session, START + timedelta(seconds=5))}
         later = {s.id: s for s in sensors(session, START + STALE_AFTER + timedelta(seconds=1))}

@@ -141,6 +141,12 @@ def test_ingest_replay_files_a_capture_under_one_sensor_once(database_url: str) 
     assert "not in the ANSI/CTA-2063-A form" in track["identity"]["basis"]
     sensors = json.loads(_airspace("sensors", "--database", database_url, "--format", "json"))
     assert [(s["id"], s["messages"]) for s in sensors["sensors"]] == [("gate", 2138)]
+    assert "No drones in the store heard since" in _airspace(
+        "tracks", "--since", "2023-10-05T00:00:00Z", "--database", database_url)  # fmt: skip
+    _airspace("prune", "--before", "2023-10-04", "--database", database_url)  # the day kept
+    assert "SSEVTFG93700070" in _airspace("tracks", "--database", database_url)
+    _airspace("prune", "--before", "2023-10-05", "--database", database_url)
+    assert "No drones in the store." in _airspace("tracks", "--database", database_url)
 
 
 def test_ingest_needs_a_broker_or_a_file(database_url: str) -> None:

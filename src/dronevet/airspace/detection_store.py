@@ -3,9 +3,10 @@ on its first message and its health told from when it was last heard.
 
 `store_batch` inserts a batch of detections in the caller's transaction, skipping any key
 already stored (a redelivered message), and creates the day partitions they need first
-(those not in `known_days`). `count_sensors` brings each sender's sensor row up to date
-(messages, malformed ones, transports, last heard); the ingest path runs it in a short
-transaction of its own, so workers wait on a sensor's row only that long. Rows are locked in
+(those not in `known_days`). `count_sensors` brings the sensors' rows up to date from a
+`SensorTally` (messages, malformed ones, transports, last heard); the ingest path gathers a
+second's tally and writes it in a short transaction of its own, so workers seldom wait on a
+sensor's row. Rows are locked in
 sensor order, so concurrent workers queue instead of deadlocking.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -63,30 +64,42 @@ def store_batch(
     return added
 
 
-def count_sensors(
-    session: Session, messages: Sequence[SensorMessage], at: datetime,
-    malformed: Mapping[str, int] | None = None,
-) -> None:  # fmt: skip
-    """Count `messages`, and `malformed` ones (per sensor id), against their sensors,
-    registering the sensors not seen before; in the session's transaction."""
-    malformed = malformed or {}
-    heard = Counter(message.sensor_id for message in messages)
-    ids = sorted(set(heard) | set(malformed))
+@dataclass
+class SensorTally:
+    """What sensors reported since the tally was last written: messages, malformed ones and
+    transports, per sensor id."""
+
+    heard: Counter[str] = field(default_factory=Counter)
+    malformed: Counter[str] = field(default_factory=Counter)
+    kinds: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, messages: Sequence[SensorMessage], malformed: Mapping[str, int]) -> None:
+        self.heard.update(message.sensor_id for message in messages)
+        self.malformed.update(malformed)
+        for message in messages:
+            self.kinds.setdefault(message.sensor_id, set()).add(message.detection.transport)
+
+    def __bool__(self) -> bool:
+        return bool(self.heard or self.malformed)
+
+
+def count_sensors(session: Session, tally: SensorTally, at: datetime) -> None:
+    """Write a tally to the sensors' rows, registering the sensors not seen before, as last
+    heard `at`; in the session's transaction."""
+    ids = sorted(set(tally.heard) | set(tally.malformed))
     if not ids:
         return
-    kinds: dict[str, set[str]] = {}
-    for message in messages:
-        kinds.setdefault(message.sensor_id, set()).add(message.detection.transport)
     fresh = [{"id": i, "name": i, "kinds": [], "first_heard": at, "last_heard": at,
               "messages": 0, "malformed": 0} for i in ids]  # fmt: skip
-    session.execute(_insert(session, SensorRow).on_conflict_do_nothing(), fresh)
+    session.connection().execute(_insert(session, SensorRow.__table__).on_conflict_do_nothing(),
+                                 fresh)  # fmt: skip
     rows = session.scalars(
         select(SensorRow).where(SensorRow.id.in_(ids)).order_by(SensorRow.id).with_for_update()
     )
     for row in rows:
-        row.messages += heard[row.id]
-        row.malformed += malformed.get(row.id, 0)
-        row.kinds = sorted(set(row.kinds) | kinds.get(row.id, set()))
+        row.messages += tally.heard[row.id]
+        row.malformed += tally.malformed[row.id]
+        row.kinds = sorted(set(row.kinds) | tally.kinds.get(row.id, set()))
         row.last_heard = max(row.last_heard, at)
     session.flush()
 

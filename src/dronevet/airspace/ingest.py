@@ -4,9 +4,9 @@
 parses each message (`messages.parse_message`), counts and logs a malformed one with its
 topic and goes on, stores the batch in one transaction (`detection_store.store_batch`),
 retrying while the database is unreachable, and only then returns (the sensors' counts
-follow in a short transaction of their own). Every few seconds, on a thread of its own, it
-evaluates the alert rules over the tracks of recently received detections and hands the new
-alerts to the sinks.
+follow, a second's worth at a time, in a short transaction of their own). Every few
+seconds, on a thread of its own, it evaluates the alert rules over the tracks of recently
+received detections and hands the new alerts to the sinks.
 
 `MqttWorker` feeds it from an MQTT v5 broker: a shared subscription
 `$share/<group>/<prefix>/detections/+` at QoS 1 spreads the sensors' messages over every
@@ -16,6 +16,11 @@ the batch is committed, so a detection the broker counts as delivered is in the 
 delivered again (a worker or broker restart) has the same key and is stored once. A message
 received on an earlier connection is never acknowledged on a later one (its packet id may
 name another message by then): the broker sends it again, and that copy is acknowledged.
+
+A limit of the broker, not of the worker: Mosquitto 2.0.11 does not restore shared
+subscriptions from its persistence file after a restart (it restores the sessions and their
+unacknowledged messages), so what sensors publish between the broker's restart and the
+workers' new subscription (on reconnecting, within seconds) has no subscriber and is dropped.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 from sqlalchemy.orm import Session, sessionmaker
 
 from dronevet.airspace.delivery import Deliveries
-from dronevet.airspace.detection_store import count_sensors, store_batch
+from dronevet.airspace.detection_store import SensorTally, count_sensors, store_batch
 from dronevet.airspace.messages import MalformedMessage, SensorMessage, parse_message, sensor_of
 from dronevet.airspace.picture import evaluate
 from dronevet.errors import BadInputError, DronevetError
@@ -58,6 +63,8 @@ identity and protocols, while an evaluation reads seconds of traffic, not minute
 drone's earlier positions were judged by the evaluations before)."""
 SESSION_EXPIRY = 3600
 """Seconds the broker keeps a disconnected worker's session and its unacknowledged messages."""
+SENSOR_TALLY_EVERY = 1.0
+"""Seconds between two writes of the sensors' counts and last-heard times."""
 BATCH = 500
 """The most messages stored in one transaction."""
 
@@ -94,6 +101,8 @@ class Ingest:
         self.counts = IngestCounts()
         self._days: set[date] = set()
         """Days whose partition this worker has seen committed."""
+        self._tally = SensorTally()
+        self._tallied = time.monotonic()
 
     def parse(self, topic: str, payload: bytes) -> SensorMessage | None:
         """The detection of one message, or None (counted and logged) when malformed."""
@@ -122,8 +131,16 @@ class Ingest:
         self._days |= {message.heard_at.date() for message in parsed}
         self.counts.stored += added
         self.counts.duplicates += len(parsed) - added
-        self._retried(lambda session: count_sensors(session, parsed, at, malformed))
+        self._tally.add(parsed, malformed)
+        if time.monotonic() - self._tallied >= SENSOR_TALLY_EVERY:
+            self.write_tally()
         return True
+
+    def write_tally(self) -> None:
+        """Write what the sensors reported since the last time to their rows."""
+        tally, self._tally, self._tallied = self._tally, SensorTally(), time.monotonic()
+        if tally:
+            self._retried(lambda session: count_sensors(session, tally, now()))
 
     def _retried(self, work: Callable[[Session], T]) -> T | None:
         """`work` in a transaction, tried again while the database fails; its result once
@@ -261,6 +278,7 @@ class MqttWorker:
                     if item.qos > 0 and item.generation == self._generation:
                         self.client.ack(item.mid, item.qos)
         finally:
+            self.ingest.write_tally()
             evaluations_end.set()
             evaluations.join()
 

@@ -41,4 +41,5 @@ def replay(ingest: Ingest, path: Path, prefix: str, sensor: str) -> None:
             batch = []
     if batch:
         ingest.accept(batch)
+    ingest.write_tally()
     ingest.evaluate()

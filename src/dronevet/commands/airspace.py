@@ -2,7 +2,8 @@
 flight authorisations and protected zones.
 
 `ingest` runs a worker that stores the detections sensors publish over MQTT (or a file's,
-with --replay) and raises alerts; `tracks` shows the drones the store holds; `zones import`
+with --replay) and raises alerts; `tracks` shows the drones the store holds; `prune` forgets
+old days of detections; `zones import`
 and `authorisations import` load what the site knows; `alerts list|ack` shows and
 acknowledges the alerts; `sensors` lists the receivers and whether they have gone quiet.
 The store is the one `--database` names (default: the settings' `DRONEVET_DATABASE_URL`, else
@@ -27,6 +28,7 @@ from dronevet.commands.common import (
     existing_file,
     finite,
     guarded,
+    parse_date,
     say,
 )
 from dronevet.errors import UsageError
@@ -230,6 +232,24 @@ def sensors(database: Database = None, fmt: Format = TextOrJson.text) -> None:
         say((item["id"], "bold"), f"  {item['health']}, last heard {item['last_heard']}, "
             f"{item['messages']} messages ({item['malformed']} malformed), "
             f"{', '.join(item['kinds']) or 'no detections yet'}")  # fmt: skip
+
+
+@app.command()
+@guarded
+def prune(
+    before: Annotated[str, typer.Option("--before", help="forget detections heard before this "
+                                        "date (YYYY-MM-DD, UTC)")],
+    database: Database = None,
+) -> None:  # fmt: skip
+    """Retention: forget the detections of the days before a date (on PostgreSQL their day
+    partitions are dropped whole). Alerts, with their evidence, are kept."""
+    from dronevet.airspace.partitions import drop_before
+    from dronevet.store.db import transaction
+
+    day = parse_date(before, option="--before")
+    with transaction(_sessions(database)) as session:
+        drop_before(session, day)
+    say(f"forgot the detections heard before {day.isoformat()}")
 
 
 @zones_app.command("import")
