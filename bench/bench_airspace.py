@@ -73,9 +73,9 @@ def start_broker(directory: Path) -> tuple[subprocess.Popen[bytes], int]:
     raise SystemExit("mosquitto did not start")
 
 
-def detection(number: int) -> tuple[str, dict[str, Any]]:
+def detection(number: int, sensors: int = 20) -> tuple[str, dict[str, Any]]:
     """The sensor and record of detection `number`: drones take turns, sensors too."""
-    drone, sensor = number % DRONES, f"sensor-{number % 20:02d}"
+    drone, sensor = number % DRONES, f"sensor-{number % sensors:02d}"
     when = (START + timedelta(milliseconds=number)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     head = {"time": when, "transport": "wifi-beacon", "mac": f"02:00:00:00:00:{drone:02x}",
             "frame": number}  # fmt: skip
@@ -147,7 +147,9 @@ class Reader:
         self._thread.join()
 
 
-def publish(publisher: mqtt.Client, numbers: range, rate: float | None) -> dict[str, float]:
+def publish(
+    publisher: mqtt.Client, numbers: range, rate: float | None, sensors: int
+) -> dict[str, float]:
     """Publish detections (paced at `rate` a second, or as fast as possible); key -> time."""
     sent: dict[str, float] = {}
     started = time.perf_counter()
@@ -156,7 +158,7 @@ def publish(publisher: mqtt.Client, numbers: range, rate: float | None) -> dict[
             delay = started + index / rate - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-        sensor, record = detection(number)
+        sensor, record = detection(number, sensors)
         sent[detection_key(sensor, record)] = time.time()
         publisher.publish(f"{PREFIX}/detections/{sensor}", orjson.dumps(record), qos=1)
     return sent
@@ -207,11 +209,11 @@ def main() -> None:
         reader = Reader(url)
         publisher = client(port, "bench-sensors")
         total = int(args.rate * args.seconds)
-        sustained = publish(publisher, range(total), args.rate)
+        sustained = publish(publisher, range(total), args.rate, args.sensors)
         wait_for(reader, sustained, 60)
         latencies = [reader.seen[k] - t for k, t in sustained.items() if k in reader.seen]
         burst_started = time.time()
-        burst = publish(publisher, range(total, total + args.burst), None)
+        burst = publish(publisher, range(total, total + args.burst), None, args.sensors)
         burst_done = wait_for(reader, burst, 120)
         burst_stored = len(burst.keys() & reader.seen.keys())
         reader.close()
