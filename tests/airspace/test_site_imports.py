@@ -137,3 +137,10 @@ def test_imports_through_the_cli_land_in_the_store_and_bad_input_exits_3(
     with transaction(sessions) as session:
         assert [zone.name for zone in load_zones(session)] == ["Stadium"]  # nothing of broken
         assert [item.reference for item in load_authorisations(session)] == ["A-1"]
+    listed = runner.invoke(app, ["airspace", "zones", "list", "--format", "json",
+                                 "--database", database_url])  # fmt: skip
+    assert json.loads(listed.output)["zones"] == [
+        {"name": "Stadium", "geometry": SQUARE, "floor_m": None, "ceiling_m": 120.0}]  # fmt: skip
+    listed = runner.invoke(app, ["airspace", "authorisations", "list", "--database", database_url])
+    assert "A-1  aircraft S1, pilot P, from 2026-12-03 08:00 to 2026-12-03 09:00 UTC" in (
+        listed.output)  # fmt: skip

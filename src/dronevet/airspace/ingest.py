@@ -80,11 +80,7 @@ class IngestCounts:
     alerts: int = 0
     database_retries: int = 0
     malformed_topics: Counter[str] = field(default_factory=Counter)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"received": self.received, "stored": self.stored,
-                "duplicates": self.duplicates, "malformed": self.malformed,
-                "alerts": self.alerts, "database_retries": self.database_retries}  # fmt: skip
+    """Malformed messages per topic."""
 
 
 class Ingest:

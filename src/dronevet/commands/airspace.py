@@ -163,9 +163,10 @@ def ingest(
     finally:
         deliveries.close()
     counts = core.counts
+    topics = ", ".join(sorted(counts.malformed_topics))
     say(f"stored {counts.stored} new detections ({counts.duplicates} already stored); "
-        f"{counts.malformed} malformed messages skipped; {counts.alerts} alerts raised",
-        err=True)  # fmt: skip
+        f"{counts.malformed} malformed messages skipped" + (f" (on {topics})" if topics else "")
+        + f"; {counts.alerts} alerts raised", err=True)  # fmt: skip
 
 
 @app.command()
@@ -284,6 +285,40 @@ def authorisations_import(
     with transaction(_sessions(database)) as session:
         save_authorisations(session, found)
     say(f"imported {len(found)} authorisations")
+
+
+@zones_app.command("list")
+@guarded
+def zones_list(database: Database = None, fmt: Format = TextOrJson.text) -> None:
+    """The protected zones in the store."""
+    from dronevet.airspace.site_store import load_zones
+    from dronevet.store.db import transaction
+
+    with transaction(_sessions(database), read_only=True) as session:
+        found = load_zones(session)
+    if fmt is TextOrJson.json:
+        print(dump_json({"zones": [zone.to_dict() for zone in found]}))
+        return
+    for zone in found:
+        say((zone.name, "bold"), f"  {zone.band()}")
+
+
+@authorisations_app.command("list")
+@guarded
+def authorisations_list(database: Database = None, fmt: Format = TextOrJson.text) -> None:
+    """The flight authorisations in the store."""
+    from dronevet.airspace.site_store import load_authorisations
+    from dronevet.store.db import transaction
+
+    with transaction(_sessions(database), read_only=True) as session:
+        found = load_authorisations(session)
+    if fmt is TextOrJson.json:
+        print(dump_json({"authorisations": [item.to_dict() for item in found]}))
+        return
+    for item in found:
+        pilot = item.pilot or "not named"
+        say((item.reference, "bold"), f"  aircraft {item.serial}, pilot {pilot}, from "
+            f"{item.starts_at:%Y-%m-%d %H:%M} to {item.ends_at:%Y-%m-%d %H:%M} UTC")  # fmt: skip
 
 
 @alerts_app.command("list")
