@@ -12,6 +12,7 @@ import warnings
 import typer
 
 from dronevet.commands import (
+    airspace,
     demo,
     droneid,
     fleet,
@@ -47,6 +48,7 @@ app.add_typer(serve.app)
 app.add_typer(user.app, name="user")
 app.add_typer(report.app, name="report")
 app.add_typer(leaks.app, name="leaks")
+app.add_typer(airspace.app, name="airspace")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 
 from dronevet.errors import DronevetError
 from dronevet.fleet.model import Organisation
-from dronevet.store import migrations
+from dronevet.store import airspace_rows, migrations
 from dronevet.store.db import connect, session_factory, transaction
 from dronevet.store.fleet_repo import get_organisation, save_organisation
 from dronevet.store.models import Base
@@ -21,6 +21,7 @@ from dronevet.store.models import Base
 TABLES = {
     "aircraft", "audit_entries", "bindings", "knowledge_imports", "organisations", "sessions",
     "users", "waivers",
+    "alerts", "authorisations", "detections", "sensors", "zones",
 }
 
 
@@ -30,6 +31,7 @@ def differences(url: str) -> list[Any]:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert "detections" in Base.metadata.tables, airspace_rows  # registered
             return list(compare_metadata(context, Base.metadata))
     finally:
         engine.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from dronevet.store import airspace_rows  # noqa: F401  (its tables join Base.metadata)
 from dronevet.store.models import Base
 
 _connection = context.config.attributes.get("connection")
