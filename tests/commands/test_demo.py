@@ -23,7 +23,8 @@ from click.testing import Result
 from commands.conftest import output_of
 from dronevet.access import Role
 from dronevet.accounts import authenticate, users
-from dronevet.fleet.demo_data import ACCOUNTS_FILE, BUDGETS, FIRE, SHERIFF, create_demo
+from dronevet.fleet.demo_data import ACCOUNTS_FILE, BUDGETS, FIRE, QUOTES, SHERIFF, create_demo
+from dronevet.fleet.planning_file import on_file
 from dronevet.fleet.register import open_register
 from dronevet.fleet.waivers import WaiverState
 from dronevet.knowledge import load_builtin
@@ -58,7 +59,12 @@ def test_the_demo_agency_is_made_once_with_everything_the_demo_shows(tmp_path: P
         assert any(a.funding == "federal-grant" for a in fleet)
         assert len({a.purchase_date.year for a in fleet if a.purchase_date}) >= 5
         assert {a.status.value for a in fleet} == {"active", "grounded", "retired"}
-        assert sorted(BUDGETS[org.name]) == [2026, 2027, 2028]
+        kept = on_file(tmp_path, org.name)  # the planning file: three years from today
+        first_year = org.fiscal_year(TODAY)
+        assert sorted(kept.budgets) == [first_year, first_year + 1, first_year + 2]
+        assert [int(v) for v in kept.budgets.values()] == list(BUDGETS[org.name])
+        assert {q.product_id for q in kept.quotes} == set(QUOTES)
+        assert all("made up" in q.price.source.citation for q in kept.quotes)
     makers = {p.split("-")[0] for o in orgs for p in
               (a.product_id or "" for a in register.aircraft(o))}
     assert {"dji", "autel", "skydio", "parrot"} <= makers

@@ -263,3 +263,46 @@ def test_the_plan_is_written_as_a_spreadsheet_beside_its_json(agency: Path) -> N
     ok("fleet", "plan", "--org", AGENCY, "--quotes", str(agency / "quotes.yaml"), "--as-of",
        "2025-11-01", "--budget", "FY2026=16000", "-o", str(workbook))
     assert workbook.read_bytes()[:2] == b"PK"
+
+
+def _planning_file(home: Path, text: str) -> Path:
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "planning.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_budgets_and_quotes_kept_on_file_are_used_unless_given(
+    agency: Path, home: Path
+) -> None:
+    _planning_file(home, f"""
+"{AGENCY}":
+  budgets: {{FY2026: 16000, FY2027: 16000}}
+  quotes:
+    skydio-x10d: {{price: 16000, source: "Skydio quote Q-7 on file", date: 2025-10-01}}
+""")
+    result = run("fleet", "plan", "--org", AGENCY, "--as-of", "2025-11-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "Budgets from" in result.stderr and "Quotes from" in result.stderr
+    from_file = json.loads(result.stdout)
+    assert from_file["totals"]["replaced"] == 2
+    assert [(y["fiscal_year"], y["budget"]) for y in from_file["years"]] == [
+        (2026, "16000.00"), (2027, "16000.00")]
+    given = plan_json(agency, "--as-of", "2025-11-01", "--budget", "FY2026=16000")
+    assert [y["fiscal_year"] for y in given["years"]] == [2026]  # the command line wins
+
+
+@pytest.mark.parametrize("text,named", [
+    ("- a list\n", "found no mapping"),
+    (f'"{AGENCY}": {{budget: 5}}\n', "holds `budgets` and `quotes` only"),
+    (f'"{AGENCY}": {{budgets: {{FY2026: -5}}}}\n', "budgets"),
+    (f'"{AGENCY}": {{quotes: {{skydio-x10d: {{price: 9}}}}}}\n', "skydio-x10d"),
+    ("a: [b\n", "line"),
+])
+def test_a_bad_planning_file_is_named(agency: Path, home: Path, text: str, named: str) -> None:
+    path = _planning_file(home, text)
+    result = run("fleet", "plan", "--org", AGENCY, "--as-of", "2025-11-01", "--budget",
+                 "FY2026=1000", "--quotes", str(agency / "quotes.yaml"))
+    assert result.exit_code == 3, result.output
+    assert str(path) in result.output and named in result.output
+    assert "Traceback" not in result.output

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 
 from dronevet.web.app import create_app
-from web_ui.agency import PASSWORD, Agency
+from web_ui.agency import PASSWORD, SHERIFF, Agency, build
 
 PAGES = ["/", "/aircraft", "/aircraft/SO-001", "/vet", "/vet/bom", "/screen", "/waivers",
          "/import", "/audit", "/admin/users"]
@@ -92,3 +93,27 @@ def test_a_user_of_one_organisation_never_sees_another_s_aircraft(client: TestCl
     assert client.get("/aircraft/SO-001").status_code == 404
     assert client.get("/aircraft?org=County+Sheriff").status_code == 404
     assert "FD-001" in client.get("/aircraft").text
+
+
+
+def test_the_plan_form_comes_filled_with_what_the_planning_file_keeps(tmp_path: Path) -> None:
+    mine = build(tmp_path / "home")
+    (tmp_path / "home" / "planning.yaml").write_text(f"""
+"{SHERIFF}":
+  budgets: {{FY2027: 45000}}
+  quotes:
+    skydio-x10d: {{price: 16000, source: "Skydio quote Q-9", date: 2026-11-02}}
+""", encoding="utf-8")
+    with TestClient(create_app(mine.settings), follow_redirects=False) as own:
+        signed_in(own, "pm")
+        page = own.get("/plan", params={"as_of": "2026-12-01"}).text
+        asked = own.get("/plan", params={
+            "as_of": "2026-12-01", "year_1": "FY2027", "budget_1": "7", "product_1":
+            "skydio-x10d", "price_1": "15000", "source_1": "Q-1", "quoted_1": "2026-11-01"})
+    # FY2027 runs from October 2026: the form's first year on 2026-12-01
+    assert re.search(r'name="budget_1"[^>]*value="45000.00"', page)
+    assert re.search(r'name="product_1" value="skydio-x10d"', page)
+    assert 'value="Skydio quote Q-9"' in page and 'value="2026-11-02"' in page
+    assert asked.status_code == 200, asked.text
+    assert re.search(r'name="budget_1"[^>]*value="7"', asked.text)  # what was asked wins
+    assert 'value="Skydio quote Q-9"' not in asked.text

@@ -30,6 +30,7 @@ from dronevet.errors import UsageError
 if TYPE_CHECKING:
     from dronevet.fleet.planner import AircraftPlan, Plan
     from dronevet.fleet.planning import Deadline, PlanReport, WhatIfResult
+    from dronevet.fleet.planning_file import OnFile
 
 
 def _document(path: Path | None) -> Any:
@@ -39,10 +40,14 @@ def _document(path: Path | None) -> Any:
     return None if path is None else read_yaml(existing_file(path))
 
 
-def _budgets(pairs: list[str], path: Path | None) -> dict[int, Any]:
-    """The budgets of the file, then those given one by one (which win for their year)."""
+def _budgets(pairs: list[str], path: Path | None, kept: OnFile) -> dict[int, Any]:
+    """The budgets of the file, then those given one by one (which win for their year);
+    with neither, those on file for the organisation."""
     from dronevet.fleet.planning_requests import parse_budgets
 
+    if not pairs and path is None and kept.budgets:
+        say(f"Budgets from {kept.where}.", err=True)
+        return dict(kept.budgets)
     found = parse_budgets(_document(path), where=str(path)) if path else {}
     given: dict[str, str] = {}
     for pair in pairs:
@@ -53,7 +58,8 @@ def _budgets(pairs: list[str], path: Path | None) -> dict[int, Any]:
     found.update(parse_budgets(given, where="--budget"))
     if not found:
         raise UsageError("give the money per fiscal year: --budget FY2027=250000 (repeatable) "
-                         "or --budgets FILE.yaml")  # fmt: skip
+                         f"or --budgets FILE.yaml, or keep them in {kept.where.split(', ')[0]}"
+                         )  # fmt: skip
     return found
 
 
@@ -178,7 +184,8 @@ def plan(
         "--budget", help="FY=AMOUNT, e.g. FY2027=250000 (repeatable; wins over --budgets)")]
     = None,
     budgets: Annotated[Path | None, typer.Option(
-        "--budgets", help="a YAML file of FY: AMOUNT lines")] = None,
+        "--budgets", help="a YAML file of FY: AMOUNT lines (default: the budgets kept in "
+        "planning.yaml in the dronevet home)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today)")]
     = None,
     requirements: Annotated[Path | None, typer.Option(
@@ -186,7 +193,7 @@ def plan(
         "(default: the capabilities the register records)")] = None,
     quotes: Annotated[Path | None, typer.Option(
         "--quotes", help="a YAML file of the prices quoted per product, with their source "
-        "and date")] = None,
+        "and date (default: the quotes kept in planning.yaml in the dronevet home)")] = None,
     candidates: Annotated[str | None, typer.Option(
         "--candidates", help="product ids to choose from, comma-separated (default: every "
         "product with a price)")] = None,
@@ -213,19 +220,24 @@ def plan(
     from dronevet.api import load_knowledge
     from dronevet.commands.fleet import register
     from dronevet.fleet.planning import PlanRequest, plan_fleet
+    from dronevet.fleet.planning_file import on_file
     from dronevet.fleet.planning_requests import (
         RequirementsTable,
         parse_quotes,
         parse_requirements,
     )
+    from dronevet.settings import Settings
 
+    kept = on_file(Settings.from_env().home, organisation)
+    if quotes is None and kept.quotes:
+        say(f"Quotes from {kept.where}.", err=True)
     request = PlanRequest(
         organisation=organisation,
-        budgets=_budgets(budget or [], budgets),
+        budgets=_budgets(budget or [], budgets, kept),
         as_of=parse_date(as_of),
         requirements=parse_requirements(_document(requirements), where=str(requirements))
         if requirements else RequirementsTable(),
-        quotes=parse_quotes(_document(quotes), where=str(quotes)) if quotes else (),
+        quotes=parse_quotes(_document(quotes), where=str(quotes)) if quotes else kept.quotes,
         candidates=_ids(candidates),
         programs=tuple(program or ()),
         carry_over=carry_over,

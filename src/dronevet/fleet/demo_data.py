@@ -10,7 +10,8 @@ OJP grant policy) bind it for the aircraft it funds.
 
 `create_demo(register, kb, home, today=...)` fills an open register once: a second call
 finds the agencies there and adds nothing (aircraft are stored by serial, waivers and
-accounts only when missing). Account passwords are drawn at random the first time and
+accounts only when missing; the budgets and quotes go to the planning file in `home`
+when it has none). Account passwords are drawn at random the first time and
 kept in `home/demo-accounts.json` (readable by its owner only), so that every run of the
 demo on one data directory prints the same sign-in.
 """
@@ -83,13 +84,18 @@ _FIRE_FLEET = (
     ("inspired-flight-if800", 2, "19000", ("Wildland",), ("wildfire",)),
 )
 
-BUDGETS: Mapping[str, Mapping[int, Decimal]] = MappingProxyType({
-    SHERIFF: MappingProxyType({2026: Decimal(180_000), 2027: Decimal(150_000),
-                               2028: Decimal(120_000)}),
-    FIRE: MappingProxyType({2026: Decimal(120_000), 2027: Decimal(100_000),
-                            2028: Decimal(90_000)}),
+BUDGETS: Mapping[str, tuple[int, ...]] = MappingProxyType({
+    SHERIFF: (180_000, 150_000, 120_000),
+    FIRE: (120_000, 100_000, 90_000),
 })
-"""Replacement budget per fiscal year (October to September), per agency."""
+"""Replacement budget per agency for the fiscal year of the demo's day and the two after
+(October to September)."""
+QUOTES: Mapping[str, tuple[int, str]] = MappingProxyType({
+    "skydio-x10d": (16_000, "Demo quote DQ-101 (made up for the dronevet demo)"),
+    "skydio-x2d": (10_999, "Demo quote DQ-102 (made up for the dronevet demo)"),
+    "parrot-anafi-usa": (7_500, "Demo quote DQ-103 (made up for the dronevet demo)"),
+})
+"""The price quotes both agencies hold: made up, as the agencies are, and said to be."""
 
 # (name, role, organisation); the program manager of the sheriff's office signs in first.
 _ACCOUNTS = (
@@ -204,6 +210,29 @@ def _passwords(home: Path) -> dict[str, str]:
     return found
 
 
+def _planning_file(home: Path, first_year: int, today: date) -> None:
+    """The agencies' budgets and quotes in the home's planning file (`fleet.planning_file`),
+    unless one is there (a user's edits are kept)."""
+    import yaml
+
+    from dronevet.fleet.planning_file import PLANNING_FILE
+
+    path = home / PLANNING_FILE
+    if path.exists():
+        return
+    quoted = (today - timedelta(days=30)).isoformat()
+    document = {
+        name: {"budgets": {f"FY{first_year + n}": amount for n, amount in enumerate(amounts)},
+               "quotes": {product: {"price": price, "source": source, "date": quoted}
+                          for product, (price, source) in QUOTES.items()}}
+        for name, amounts in BUDGETS.items()
+    }
+    home.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Budgets and price quotes of the demo agencies (made up), read by "
+                    "`dronevet fleet plan` and the plan page.\n"
+                    + yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+
 def create_demo(register: Register, kb: KnowledgeBase, home: Path, *,
                 today: date) -> DemoAgency:
     """Fill `register` with the demo agency, unless it holds it already (see the module
@@ -226,6 +255,7 @@ def create_demo(register: Register, kb: KnowledgeBase, home: Path, *,
         register.import_aircraft(SHERIFF, sheriff, actor=ACTOR)
         register.import_aircraft(FIRE, fire, actor=ACTOR)
         register.request_waivers(_waivers(sheriff, fire, today), actor=ACTOR, kb=kb)
+    _planning_file(home, organisations[0].fiscal_year(today), today)
     passwords = _passwords(home)
     existing = {u.name for u in users(register)}
     for name, role, organisation in _ACCOUNTS:

@@ -202,6 +202,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.state.settings = settings
     app.state.register = open_register(settings)
     app.state.knowledge = Knowledge(settings)
     app.state.throttle = LoginThrottle()

@@ -1,5 +1,6 @@
 """The replacement plan in the browser: `/plan` takes budgets for up to three fiscal years,
-the price quotes the agency holds and a what-if on the budget, and shows the planner's
+the price quotes the agency holds and a what-if on the budget (the form comes filled in
+with what the planning file keeps for the organisation), and shows the planner's
 plan (who is replaced by what, in which year, why), each year's spend against its budget
 as a chart, and what the what-if changes.
 
@@ -68,6 +69,21 @@ def _plan(request: Request, who: Caller, asked: dict[str, str], day: date) -> Pl
     return plan_fleet(who.register, kb, wanted)
 
 
+def _on_file(request: Request, organisation: str, years: list[int]) -> dict[str, str]:
+    """The form filled in with the budgets and quotes kept for `organisation` in the
+    planning file (`fleet.planning_file`): the years the form shows, the first quotes."""
+    from dronevet.fleet.planning_file import on_file
+
+    kept = on_file(request.app.state.settings.home, organisation)
+    form = {f"budget_{n}": str(kept.budgets[year])
+            for n, year in enumerate(years, start=1) if year in kept.budgets}
+    for n, quote in enumerate(kept.quotes[:QUOTES], start=1):
+        form |= {f"product_{n}": quote.product_id, f"price_{n}": f"{quote.price.amount:.2f}",
+                 f"source_{n}": quote.price.source.citation,
+                 f"quoted_{n}": quote.price.source.date.isoformat()}
+    return form
+
+
 def _budgeted(asked: dict[str, str]) -> bool:
     return any(asked.get(f"budget_{n}") for n in range(1, YEARS + 1))
 
@@ -77,10 +93,11 @@ def plan_page(request: Request, who: Planner, as_of: date | None = None) -> HTML
     from dronevet.reports.fleet_charts import plan_spend_chart
 
     day = as_of or date.today()
-    asked = _asked(request)
+    submitted = {k: v for k, v in _asked(request).items() if k != "as_of"}
     chosen = who.organisation(None)
     first = chosen.fiscal_year(day)
-    found = _plan(request, who, asked, day).to_dict() if _budgeted(asked) else None
+    asked = submitted or _on_file(request, chosen.name, [first + n for n in range(YEARS)])
+    found = _plan(request, who, submitted, day).to_dict() if _budgeted(submitted) else None
     return render(request, "plan.html", who, title=f"{chosen.name}: replacement plan",
                   asked=asked, as_of=day, years=[first + n for n in range(YEARS)],
                   quotes=range(1, QUOTES + 1), plan=found, asked_query=request.url.query,
