@@ -7,6 +7,7 @@ the verdicts as they stand without waivers, and say so (`totals.waivers_counted:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -15,21 +16,48 @@ from dronevet.errors import BadInputError
 if TYPE_CHECKING:
     from dronevet.fleet.model import Organisation
     from dronevet.fleet.register import Register
+    from dronevet.fleet.status import FleetStatus
+    from dronevet.fleet.waivers import Waiver
     from dronevet.knowledge.base import KnowledgeBase
+
+
+@dataclass(frozen=True, slots=True)
+class FleetReading:
+    """One reading of an organisation's register on a date: its status (timeline and
+    totals) and its waivers, from which any part of the report is written."""
+
+    status: FleetStatus
+    waivers: tuple[Waiver, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.status.timeline.aircraft)
+
+    def report(self, *, changes: bool, only: range | None = None) -> dict[str, Any]:
+        """The report (see `fleet_report`); `only`: the aircraft at these indexes alone,
+        the totals still the whole fleet's."""
+        from dronevet.fleet.waivers import timeline_dict
+
+        lines = timeline_dict(self.status.timeline, self.waivers, changes=changes, only=only)
+        if changes:
+            return lines
+        return {**lines, "totals": {**self.status.totals.to_dict(), "waivers_counted": False}}
+
+
+def read_fleet(register: Register, kb: KnowledgeBase, organisation: Organisation,
+               as_of: date) -> FleetReading:
+    """`organisation`'s register read once and worked out as of `as_of`."""
+    from dronevet.fleet.status import fleet_status
+
+    if not organisation.bindings:
+        raise BadInputError(f"{organisation.name} is bound by no policy: add them with "
+                            f"`dronevet fleet org {organisation.name!r} --policies ID,ID`")
+    found = fleet_status(kb, organisation, register.aircraft(organisation.name), as_of)
+    return FleetReading(found, tuple(register.waivers(organisation.name)))
 
 
 def fleet_report(register: Register, kb: KnowledgeBase, organisation: Organisation,
                  as_of: date, *, changes: bool) -> dict[str, Any]:
     """`organisation`'s lines as of `as_of`: with `changes`, every change to come (the
     timeline); without, the status contract with its totals."""
-    from dronevet.fleet.status import fleet_status
-    from dronevet.fleet.waivers import timeline_dict
-
-    if not organisation.bindings:
-        raise BadInputError(f"{organisation.name} is bound by no policy: add them with "
-                            f"`dronevet fleet org {organisation.name!r} --policies ID,ID`")
-    found = fleet_status(kb, organisation, register.aircraft(organisation.name), as_of)
-    lines = timeline_dict(found.timeline, register.waivers(organisation.name), changes=changes)
-    if changes:
-        return lines
-    return {**lines, "totals": {**found.totals.to_dict(), "waivers_counted": False}}
+    return read_fleet(register, kb, organisation, as_of).report(changes=changes)

@@ -284,15 +284,17 @@ class Timeline:
             tuple(self._change(k, p, int(g)) for g in shown),
         )
 
-    def to_dict(self, *, changes: bool = True) -> dict[str, Any]:
+    def to_dict(self, *, changes: bool = True, only: range | None = None) -> dict[str, Any]:
         """`org`, `as_of` and `aircraft`, each with its verdict lines (`changes`: with
         every change listed, as `dronevet fleet timeline` shows them; without, the
-        `dronevet fleet status` contract). Aircraft alike share their verdict lists and
-        lines share their dicts: copy one before changing it."""
+        `dronevet fleet status` contract); `only`: the aircraft at these indexes alone (a
+        page). Aircraft alike share their verdict lists and lines share their dicts: copy
+        one before changing it."""
         shared: dict[int, list[dict[str, Any]]] = {}
         line_dicts: dict[int, dict[str, Any]] = {}
         listed = []
-        for i, one in enumerate(self.aircraft):
+        for i in range(len(self.aircraft)) if only is None else only:
+            one = self.aircraft[i]
             k = int(self.group_of[i])
             if k not in shared:
                 shared[k] = []

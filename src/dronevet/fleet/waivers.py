@@ -222,19 +222,21 @@ def waived_lines(
 
 
 def timeline_dict(
-    timeline: Timeline, waivers: list[Waiver] | tuple[Waiver, ...], *, changes: bool
+    timeline: Timeline, waivers: list[Waiver] | tuple[Waiver, ...], *, changes: bool,
+    only: range | None = None,
 ) -> dict[str, Any]:
-    """`timeline.to_dict(changes=...)` with approved waivers laid over it: each line a
-    waiver holds on gets `"waiver": ID` (None on the others). As there, aircraft alike
-    share their verdict lists and lines their dicts (a whole fleet's status is built
+    """`timeline.to_dict(changes=..., only=...)` with approved waivers laid over it: each
+    line a waiver holds on gets `"waiver": ID` (None on the others). As there, aircraft
+    alike share their verdict lists and lines their dicts (a whole fleet's status is built
     once per group of alike aircraft, not once per aircraft): copy one before changing it."""
-    found = timeline.to_dict(changes=changes)
+    found = timeline.to_dict(changes=changes, only=only)
     lines = waived_lines(timeline, waivers)
     unwaived: dict[int, list[dict[str, Any]]] = {}
     marked: dict[int, dict[str, Any]] = {}
     # both by the id of a shared list or dict, alive in `found` while this runs
     listed = []
-    for i, aircraft in enumerate(found["aircraft"]):
+    indexes = range(len(timeline.aircraft)) if only is None else only
+    for i, aircraft in zip(indexes, found["aircraft"], strict=True):
         own = lines.get(i)
         if own:
             verdicts = [{**line.to_dict(changes=changes), "waiver": waiver.id if waiver else None}

@@ -157,20 +157,16 @@ class FleetView:
 
 
 def build_view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: date) -> FleetView:
-    from dronevet.errors import BadInputError
-    from dronevet.fleet.status import fleet_status
+    from dronevet.fleet.reports import read_fleet
     from dronevet.fleet.waivers import waived_lines
     from dronevet.reports.fleet_charts import deadline_chart
 
-    if not org.bindings:
-        raise BadInputError(f"{org.name} is bound by no policy yet: an administrator adds "
-                            f"them with `dronevet fleet org {org.name!r} --policies ID,ID`")
-    aircraft = register.aircraft(org.name)
-    status = fleet_status(kb, org, aircraft, as_of)
+    reading = read_fleet(register, kb, org, as_of)
+    status, waivers = reading.status, reading.waivers
     timeline = status.timeline
+    aircraft = timeline.aircraft
     codes = np.array(timeline.codes[timeline.group_of, :, timeline.now], dtype=np.int8)
     codes = codes.reshape(len(aircraft), len(timeline.columns))
-    waivers = tuple(register.waivers(org.name))
     waived = waived_lines(timeline, waivers)
     for i, lines in waived.items():
         codes[i] = [CODE[line.verdict] for line, _ in lines]

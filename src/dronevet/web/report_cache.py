@@ -1,11 +1,12 @@
-"""The fleet reports `/api/v1/status` and `/api/v1/timeline` send, worked out once and kept
-while nothing changes, and sent a page of aircraft at a time.
+"""The fleet reports `/api/v1/status` and `/api/v1/timeline` send, a page of aircraft at a
+time, from a reading of the register kept while nothing changes.
 
-A report is kept for (organisation, date, status or timeline, knowledge base) until the
-audit log's newest entry number moves: every change to the register writes an entry in
-the same transaction, so the number says whether anything changed, on every replica
-sharing the store (as `pages_fleetdata` keeps the pages' views). The totals always cover
-the whole fleet; `aircraft` holds the page asked for, and `page` says where it lies.
+A reading (`fleet.reports.FleetReading`: the status and the waivers) is kept for
+(organisation, date, knowledge base) until the audit log's newest entry number moves:
+every change to the register writes an entry in the same transaction, so the number says
+whether anything changed, on every replica sharing the store (as `pages_fleetdata` keeps
+the pages' views). Only the page asked for is written out: the totals always cover the
+whole fleet, `aircraft` holds the page, and `page` says where it lies.
 """
 
 from __future__ import annotations
@@ -20,56 +21,59 @@ if TYPE_CHECKING:
 
     from dronevet.fleet.model import Organisation
     from dronevet.fleet.register import Register
+    from dronevet.fleet.reports import FleetReading
     from dronevet.knowledge.base import KnowledgeBase
 
 KEPT = 8
-"""Reports kept per app (organisations x dates x kinds people ask for)."""
+"""Readings kept per app (organisations x dates people ask for)."""
 PAGE = 100
 """Aircraft per page unless the caller asks for another number."""
 MOST = 1000
 """The most aircraft one page may hold."""
 
-_Key = tuple[str, date, bool, int]
+_Key = tuple[str, date, int]
 _lock = threading.Lock()
 
 
-def _kept(request: Request) -> OrderedDict[_Key, tuple[KnowledgeBase, dict[str, Any]]]:
+def _kept(request: Request) -> OrderedDict[_Key, tuple[KnowledgeBase, FleetReading]]:
     state = request.app.state
-    kept: OrderedDict[_Key, tuple[KnowledgeBase, dict[str, Any]]] | None
+    kept: OrderedDict[_Key, tuple[KnowledgeBase, FleetReading]] | None
     kept = getattr(state, "fleet_reports", None)
     if kept is None:
         kept = state.fleet_reports = OrderedDict()
     return kept
 
 
-def cached_report(request: Request, register: Register, org: Organisation, as_of: date,
-                  *, changes: bool) -> dict[str, Any]:
-    """`fleet.reports.fleet_report` for these arguments, made anew only when the register
-    or the knowledge base has changed since it was last made. Treat it as read-only."""
-    from dronevet.fleet.reports import fleet_report
+def cached_reading(request: Request, register: Register, org: Organisation,
+                   as_of: date) -> FleetReading:
+    """`fleet.reports.read_fleet` for these arguments, made anew only when the register or
+    the knowledge base has changed since it was last made."""
+    from dronevet.fleet.reports import read_fleet
 
     kb: KnowledgeBase = request.app.state.knowledge.get()
     newest = register.audit_entries(limit=1)
-    key = (org.name, as_of, changes, newest[0].seq if newest else 0)
+    key = (org.name, as_of, newest[0].seq if newest else 0)
     with _lock:
         kept = _kept(request)
         found = kept.get(key)
         if found is not None and found[0] is kb:
             kept.move_to_end(key)
             return found[1]
-    report = fleet_report(register, kb, org, as_of, changes=changes)
+    reading = read_fleet(register, kb, org, as_of)
     with _lock:
-        kept[key] = (kb, report)
+        kept[key] = (kb, reading)
         while len(kept) > KEPT:
             kept.popitem(last=False)
-    return report
+    return reading
 
 
-def page_of(report: dict[str, Any], offset: int, limit: int) -> dict[str, Any]:
-    """`report` with only aircraft `offset` to `offset + limit`, and a `page` saying so:
+def page_of(reading: FleetReading, *, changes: bool, offset: int,
+            limit: int) -> dict[str, Any]:
+    """The report with only aircraft `offset` to `offset + limit`, and a `page` saying so:
     `{"offset", "limit", "aircraft" (in the whole fleet), "next" (offset) | null}`."""
-    everyone = report["aircraft"]
+    size = reading.size
     end = offset + limit
-    page = {"offset": offset, "limit": limit, "aircraft": len(everyone),
-            "next": end if end < len(everyone) else None}
-    return {**report, "aircraft": everyone[offset:end], "page": page}
+    page = {"offset": offset, "limit": limit, "aircraft": size,
+            "next": end if end < size else None}
+    only = range(min(offset, size), min(end, size))
+    return {**reading.report(changes=changes, only=only), "page": page}

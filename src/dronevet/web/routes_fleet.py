@@ -28,7 +28,7 @@ from dronevet.access import Action
 from dronevet.errors import UnknownNameError
 from dronevet.fleet.model import Aircraft, Binding, Organisation
 from dronevet.web.auth import Caller, CallerDep, allowed
-from dronevet.web.report_cache import MOST, PAGE, cached_report, page_of
+from dronevet.web.report_cache import MOST, PAGE, cached_reading, page_of
 from dronevet.web.responses import Json
 
 router = APIRouter(tags=["fleet"])
@@ -228,9 +228,8 @@ Limit = Annotated[int, Query(ge=1, le=MOST, description=f"aircraft per page (at 
 def _report(request: Request, who: Caller, org: str | None, as_of: date | None,
             changes: bool, offset: int, limit: int) -> Json:
     chosen = who.organisation(org)
-    report = cached_report(request, who.register, chosen, as_of or date.today(),
-                           changes=changes)
-    return Json(page_of(report, offset, limit))
+    reading = cached_reading(request, who.register, chosen, as_of or date.today())
+    return Json(page_of(reading, changes=changes, offset=offset, limit=limit))
 
 
 @router.get("/status", summary="What each binding policy allows for each aircraft on a date")
