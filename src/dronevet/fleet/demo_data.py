@@ -90,12 +90,15 @@ BUDGETS: Mapping[str, tuple[int, ...]] = MappingProxyType({
 })
 """Replacement budget per agency for the fiscal year of the demo's day and the two after
 (October to September)."""
-QUOTES: Mapping[str, tuple[int, str]] = MappingProxyType({
-    "skydio-x10d": (16_000, "Demo quote DQ-101 (made up for the dronevet demo)"),
-    "skydio-x2d": (10_999, "Demo quote DQ-102 (made up for the dronevet demo)"),
-    "parrot-anafi-usa": (7_500, "Demo quote DQ-103 (made up for the dronevet demo)"),
+QUOTES: Mapping[str, tuple[int, str, tuple[str, ...]]] = MappingProxyType({
+    "skydio-x10d": (16_000, "Demo quote DQ-101 (made up for the dronevet demo)", ("thermal",)),
+    "skydio-x2d": (10_999, "Demo quote DQ-102 (made up for the dronevet demo)", ("thermal",)),
+    "parrot-anafi-usa": (7_500, "Demo quote DQ-103 (made up for the dronevet demo)",
+                         ("thermal", "zoom")),
 })
-"""The price quotes both agencies hold: made up, as the agencies are, and said to be."""
+"""The price quotes both agencies hold: made up, as the agencies are, and said to be; with
+what each model carries that the knowledge base does not record (all three fly a thermal
+camera, as their makers' data sheets say)."""
 
 # (name, role, organisation); the program manager of the sheriff's office signs in first.
 _ACCOUNTS = (
@@ -223,8 +226,9 @@ def _planning_file(home: Path, first_year: int, today: date) -> None:
     quoted = (today - timedelta(days=30)).isoformat()
     document = {
         name: {"budgets": {f"FY{first_year + n}": amount for n, amount in enumerate(amounts)},
-               "quotes": {product: {"price": price, "source": source, "date": quoted}
-                          for product, (price, source) in QUOTES.items()}}
+               "quotes": {product: {"price": price, "source": source, "date": quoted,
+                                    "capabilities": list(capabilities)}
+                          for product, (price, source, capabilities) in QUOTES.items()}}
         for name, amounts in BUDGETS.items()
     }
     home.mkdir(parents=True, exist_ok=True)
