@@ -1,10 +1,9 @@
 """A fleet as the pages read it: one organisation's aircraft, their status on a date and
 their waivers, worked out once and kept while nothing changes.
 
-Every change to the register writes an audit entry in the same transaction, so the audit
-log's newest entry number says whether anything changed since a view was made: a view is
-kept for (organisation, date, knowledge base) until that number moves. Each replica of
-the web app reads that number from the shared store, so none shows stale data.
+A view is kept until the register or the knowledge base changes (`web.kept`, which the
+API's fleet readings use too): every replica of the web app asks the shared store whether
+anything changed, so none shows stale data.
 
 The view holds the core's values and nothing of its own making: the verdict codes are the
 timeline's (`timeline.codes`), with the lines approved waivers reach replaced by the
@@ -17,8 +16,6 @@ sorts by (worked out the first time that order is asked for).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -42,8 +39,6 @@ if TYPE_CHECKING:
     from dronevet.fleet.waivers import Waiver
     from dronevet.knowledge.base import KnowledgeBase
 
-KEPT = 8
-"""Views kept per app (organisations x dates people are looking at)."""
 
 ORDERS: dict[str, Callable[[Aircraft], tuple[str | date | Decimal | int, ...]]] = {
     "serial": lambda a: (a.serial.casefold(),),
@@ -178,28 +173,10 @@ def build_view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: 
                      ListIndex.of(tuple(aircraft)))
 
 
-_lock = threading.Lock()
-
-
 def fleet_view(request: Request, org: Organisation, as_of: date) -> FleetView:
-    """The view of `org` on `as_of`, made anew only when the register has changed."""
-    register: Register = request.app.state.register
-    kb: KnowledgeBase = request.app.state.knowledge.get()
-    newest = register.audit_entries(limit=1)
-    head = newest[0].seq if newest else 0
-    key = (org.name, as_of, head)
-    with _lock:
-        state = request.app.state
-        kept: OrderedDict[tuple[str, date, int], tuple[KnowledgeBase, FleetView]]
-        kept = getattr(state, "fleet_views", None) or OrderedDict()
-        state.fleet_views = kept
-        found = kept.get(key)
-        if found is not None and found[0] is kb and found[1].org == org:
-            kept.move_to_end(key)
-            return found[1]
-    view = build_view(kb, register, org, as_of)
-    with _lock:
-        kept[key] = (kb, view)
-        while len(kept) > KEPT:
-            kept.popitem(last=False)
-    return view
+    """The view of `org` on `as_of`, made anew only when the register has changed
+    (`web.kept`)."""
+    from dronevet.web.kept import kept
+
+    return kept(request, "fleet_views", org, as_of,
+                lambda kb, register: build_view(kb, register, org, as_of))

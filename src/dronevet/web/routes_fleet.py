@@ -228,7 +228,7 @@ Limit = Annotated[int, Query(ge=1, le=MOST, description=f"aircraft per page (at 
 def _report(request: Request, who: Caller, org: str | None, as_of: date | None,
             changes: bool, offset: int, limit: int) -> Json:
     chosen = who.organisation(org)
-    reading = cached_reading(request, who.register, chosen, as_of or date.today())
+    reading = cached_reading(request, chosen, as_of or date.today())
     return Json(page_of(reading, changes=changes, offset=offset, limit=limit))
 
 
