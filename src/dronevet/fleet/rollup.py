@@ -225,10 +225,11 @@ def _why(timeline: Timeline, k: int, g: int) -> tuple[str, str]:
     then, preferring one that has held since g, so that the reason given is the one behind
     the date given; for one to come, a ban that starts on g."""
     now = timeline.now
-    columns = [p for p in _columns(timeline, Use.operate)
-               if timeline.codes[k, p, max(g, now)] == PROHIBITED]
+    operate = _columns(timeline, Use.operate)
+    columns = [p for p in operate if timeline.codes[k, p, max(g, now)] == PROHIBITED]
     if g <= now:
-        since = [p for p in columns if (timeline.codes[k, p, g:now + 1] == PROHIBITED).all()]
+        held = (timeline.codes[k, columns, g:now + 1] == PROHIBITED).all(axis=1)
+        since = [p for p, kept in zip(columns, held.tolist(), strict=True) if kept]
         line = timeline.line(k, (since or columns)[0])
         return line.column.policy.id, line.text
     for p in columns:
