@@ -67,3 +67,63 @@ def test_a_page_out_of_bounds_is_refused(api: Api, query: str) -> None:
     answer = api.get(f"/api/v1/status?{query}", ADMIN)
     assert answer.status_code == 422
     assert query.split("=")[0] in answer.json()["detail"]
+
+
+def _fresh(api: Api) -> list[dict[str, Any]]:
+    whole = fleet_report(api.register, load_builtin(), api.register.organisation("Sheriff"),
+                         date.fromisoformat(AS_OF), changes=False)
+    found: list[dict[str, Any]] = whole["aircraft"]
+    return found
+
+
+def _shown(api: Api) -> list[dict[str, Any]]:
+    answer = api.get(f"/api/v1/status?as_of={AS_OF}&limit=1000", ADMIN)
+    assert answer.status_code == 200, answer.text
+    found: list[dict[str, Any]] = answer.json()["aircraft"]
+    return found
+
+
+def test_a_kept_fleet_caught_up_after_each_change_equals_one_read_afresh(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After creating, changing, retiring and deleting aircraft (and a change in another
+    organisation), the status shown equals a fresh reading each time; only the aircraft
+    the audit entries name are read again, unless too many entries came in between."""
+    reads: list[object] = []
+    whole_read = type(api.register).aircraft
+
+    def counted(register: Any, organisation: str, **options: Any) -> Any:
+        reads.append(options.get("serials"))
+        return whole_read(register, organisation, **options)
+
+    monkeypatch.setattr(type(api.register), "aircraft", counted)
+    assert _shown(api) == _fresh(api)
+    body = {"serial": "N1", "model": "DJI M30T", "purchase_date": "2022-01-01",
+            "price": "9000", "funding": "local"}
+    changes = [
+        ("POST", "/api/v1/aircraft", ADMIN, body),
+        ("PUT", "/api/v1/aircraft/N1", ADMIN, {**body, "status": "grounded"}),
+        ("DELETE", "/api/v1/aircraft/S2", ADMIN, None),
+        ("POST", "/api/v1/aircraft", "fire-admin", {**body, "serial": "F9"}),
+    ]
+    for method, path, user, payload in changes:
+        answer = api.send(method, path, user, **({"json": payload} if payload else {}))
+        assert answer.status_code < 300, answer.text
+        reads.clear()
+        shown, served_by = _shown(api), list(reads)
+        assert shown == _fresh(api)
+        if user == "fire-admin":
+            assert served_by == []  # nothing of Sheriff's changed: nothing read again
+        else:
+            assert served_by and None not in served_by  # only the named aircraft read
+    assert [a["serial"] for a in _shown(api)] == ["N1", "S1"]
+
+    from dronevet.web import kept
+
+    monkeypatch.setattr(kept, "CATCH_UP", 1)
+    for n in range(2):
+        _add(api, f"M{n}")
+    reads.clear()
+    shown, served_by = _shown(api), list(reads)
+    assert shown == _fresh(api)
+    assert served_by == [None]  # two entries past the limit: the fleet read whole

@@ -12,7 +12,7 @@ evaluate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -59,12 +59,13 @@ class Register:
         with db.transaction(self.sessions, read_only=True) as session:
             return fleet_repo.get_organisation(session, name)
 
-    def aircraft(self, organisation: str) -> list[Aircraft]:
-        """`organisation`'s aircraft, by serial."""
+    def aircraft(self, organisation: str, *,
+                 serials: Collection[str] | None = None) -> list[Aircraft]:
+        """`organisation`'s aircraft (only those with `serials`, if given), by serial."""
         from dronevet.store import db, fleet_repo
 
         with db.transaction(self.sessions, read_only=True) as session:
-            return fleet_repo.list_aircraft(session, organisation)
+            return fleet_repo.list_aircraft(session, organisation, serials=serials)
 
     def import_aircraft(
         self, organisation: str, aircraft: Sequence[Aircraft], *, actor: str

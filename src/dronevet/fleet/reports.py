@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from dronevet.errors import BadInputError
 
 if TYPE_CHECKING:
-    from dronevet.fleet.model import Organisation
+    from collections.abc import Sequence
+
+    from dronevet.fleet.model import Aircraft, Organisation
     from dronevet.fleet.register import Register
     from dronevet.fleet.status import FleetStatus
     from dronevet.fleet.waivers import Waiver
@@ -45,14 +47,17 @@ class FleetReading:
 
 
 def read_fleet(register: Register, kb: KnowledgeBase, organisation: Organisation,
-               as_of: date) -> FleetReading:
-    """`organisation`'s register read once and worked out as of `as_of`."""
+               as_of: date, *, aircraft: Sequence[Aircraft] | None = None) -> FleetReading:
+    """`organisation`'s register read once and worked out as of `as_of` (`aircraft`: its
+    aircraft as the caller has just read them, by serial; else they are read here)."""
     from dronevet.fleet.status import fleet_status
 
     if not organisation.bindings:
         raise BadInputError(f"{organisation.name} is bound by no policy: add them with "
                             f"`dronevet fleet org {organisation.name!r} --policies ID,ID`")
-    found = fleet_status(kb, organisation, register.aircraft(organisation.name), as_of)
+    if aircraft is None:
+        aircraft = register.aircraft(organisation.name)
+    found = fleet_status(kb, organisation, list(aircraft), as_of)
     return FleetReading(found, tuple(register.waivers(organisation.name)))
 
 

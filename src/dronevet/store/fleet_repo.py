@@ -15,7 +15,7 @@ whole batch at the first value it cannot keep, naming it (`BadAircraftError`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -328,9 +328,11 @@ def upsert_aircraft(
 
 
 def list_aircraft(
-    session: Session, organisation: str, *, status: AircraftStatus | None = None
+    session: Session, organisation: str, *, status: AircraftStatus | None = None,
+    serials: Collection[str] | None = None,
 ) -> list[Aircraft]:
-    """`organisation`'s aircraft (those with `status`, if given), by serial.
+    """`organisation`'s aircraft (those with `status`, those with `serials`, if given), by
+    serial.
 
     Read as plain rows (they have the ORM object's fields), not ORM objects: a whole
     fleet's status reads every aircraft on every request, and building and tracking
@@ -341,6 +343,8 @@ def list_aircraft(
         table.c.organisation_id == _organisation_row(session, organisation).id)
     if status is not None:
         query = query.where(table.c.status == status)
+    if serials is not None:
+        query = query.where(table.c.serial.in_(list(serials)))
     found = [_aircraft(row) for row in session.execute(query)]  # type: ignore[arg-type]
     return sorted(found, key=lambda item: item.serial)  # by code point on every backend
 

@@ -151,12 +151,13 @@ class FleetView:
         return [w for w in self.waivers if w.aircraft in (None, serial)]
 
 
-def build_view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: date) -> FleetView:
+def build_view(kb: KnowledgeBase, register: Register, org: Organisation, as_of: date,
+               aircraft: tuple[Aircraft, ...] | None = None) -> FleetView:
     from dronevet.fleet.reports import read_fleet
     from dronevet.fleet.waivers import waived_lines
     from dronevet.reports.fleet_charts import deadline_chart
 
-    reading = read_fleet(register, kb, org, as_of)
+    reading = read_fleet(register, kb, org, as_of, aircraft=aircraft)
     status, waivers = reading.status, reading.waivers
     timeline = status.timeline
     aircraft = timeline.aircraft
@@ -179,4 +180,4 @@ def fleet_view(request: Request, org: Organisation, as_of: date) -> FleetView:
     from dronevet.web.kept import kept
 
     return kept(request, "fleet_views", org, as_of,
-                lambda kb, register: build_view(kb, register, org, as_of))
+                lambda kb, register, aircraft: build_view(kb, register, org, as_of, aircraft))

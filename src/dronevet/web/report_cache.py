@@ -31,7 +31,8 @@ def cached_reading(request: Request, org: Organisation, as_of: date) -> FleetRea
     from dronevet.web.kept import kept
 
     return kept(request, "fleet_readings", org, as_of,
-                lambda kb, register: read_fleet(register, kb, org, as_of))
+                lambda kb, register, aircraft: read_fleet(register, kb, org, as_of,
+                                                       aircraft=aircraft))
 
 
 def page_of(reading: FleetReading, *, changes: bool, offset: int,
