@@ -42,17 +42,24 @@ def _asked(request: Request) -> dict[str, str]:
 def _plan(request: Request, who: Caller, asked: dict[str, str], day: date) -> PlanReport:
     from dronevet.api import find_product
     from dronevet.fleet.planning import PlanRequest, plan_fleet
+    from dronevet.fleet.planning_file import on_file
     from dronevet.fleet.planning_requests import RequirementsTable, parse_budgets, parse_quotes
 
     kb = knowledge(request)
     budgets = {asked[f"year_{n}"]: asked[f"budget_{n}"] for n in range(1, YEARS + 1)
                if asked.get(f"year_{n}") and asked.get(f"budget_{n}")}
-    quotes = {
+    quotes: dict[str, dict[str, object]] = {
         find_product(asked[f"product_{n}"], kb=kb).product.id: {
             "price": asked.get(f"price_{n}", ""), "source": asked.get(f"source_{n}", ""),
             "date": asked.get(f"quoted_{n}", "")}
         for n in range(1, QUOTES + 1) if asked.get(f"product_{n}")
     }
+    # what the form cannot hold: the capabilities a quote on file adds to its model
+    for quote in on_file(request.app.state.settings.home, who.organisation(None).name).quotes:
+        if quote.product_id in quotes:
+            quotes[quote.product_id]["capabilities"] = list(quote.capabilities)
+            if quote.payload_kg is not None:
+                quotes[quote.product_id]["payload_kg"] = quote.payload_kg
     percent = asked.get("what_if", "")
     wanted = PlanRequest(
         organisation=who.organisation(None).name,
