@@ -60,7 +60,8 @@
     var old = drawn[t.key];
     if (old) { old.forEach(function (layer) { map.removeLayer(layer); }); }
     var layers = [];
-    var about = lines([t.key, maker(t), "Maker's covered status: " + words(t.covered_status),
+    var about = lines([t.key, maker(t), t.identity.basis || "",
+      "Maker's covered status: " + words(t.covered_status),
       standing(t) + "; " + t.state, "Last heard " + t.last_seen.slice(0, 19).replace("T", " ") + " UTC",
       "Heard by " + t.sensors.join(", ")]);
     if (t.position) {
@@ -90,7 +91,17 @@
     head.scope = "row";
     head.textContent = t.key;
     tr.appendChild(head);
-    [maker(t), words(t.covered_status), standing(t), t.state, where(t.position, true),
+    var about = document.createElement("td");
+    about.textContent = maker(t);
+    if (t.identity.basis) {
+      var basis = document.createElement("span");
+      basis.className = "muted";
+      basis.textContent = t.identity.basis;
+      about.appendChild(document.createElement("br"));
+      about.appendChild(basis);
+    }
+    tr.appendChild(about);
+    [words(t.covered_status), standing(t), t.state, where(t.position, true),
       where(t.pilot, false), t.last_seen.slice(0, 19).replace("T", " "), t.sensors.join(", ")]
       .forEach(function (text) {
         var cell = document.createElement("td");
@@ -142,6 +153,7 @@
     .then(function (land) {
       L.geoJSON(land, { interactive: false, style: { color: "#7a8b7a", weight: 1,
         fillColor: "#f3f1e8", fillOpacity: tileUrl ? 0 : 1 } }).addTo(map).bringToBack();
+      box.dataset.basemap = "yes";
     });
 
   Promise.all([get("/api/v1/airspace/zones"), get("/api/v1/airspace/authorisations"),
