@@ -29,6 +29,7 @@ from dronevet.web.auth import Caller, CallerDep, allowed
 from dronevet.web.map_assets import basemap_geojson, leaflet_dir
 from dronevet.web.pages_base import render, see_other
 from dronevet.web.routes_airspace import (
+    AlertNumber,
     acknowledge_alert,
     import_zones,
     parse_time,
@@ -78,7 +79,7 @@ async def basemap() -> Response:
 
 
 @router.post("/airspace/alerts/{number}/ack")
-def ack(number: int, who: Guard) -> RedirectResponse:
+def ack(number: AlertNumber, who: Guard) -> RedirectResponse:
     acknowledge_alert(who, number)
     return see_other(f"/airspace#alert-{number}")
 

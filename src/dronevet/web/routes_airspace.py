@@ -11,7 +11,8 @@ detection and alert (two small queries); when either changed it sends a `track` 
 each track that changed since the last event it sent, and an `alert` event for each alert
 raised or acknowledged since, each `data` the JSON the other routes send. A comment line
 every `KEEPALIVE` seconds keeps proxies from closing a quiet stream; it stops when the
-client goes.
+client goes. It is left out of the OpenAPI document, which cannot describe an endless
+stream (and whose generated clients would wait for its end).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -56,6 +57,7 @@ router = APIRouter(prefix="/airspace", tags=["airspace"])
 Guard = Annotated[Caller, Depends(allowed(Action.guard_airspace))]
 Reader = Annotated[Caller, Depends(allowed(Action.read))]
 MAX_UPLOAD = 20 * 1024 * 1024
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 POLL_EVERY = 1.0
 """Seconds between two looks at the store for new detections and alerts."""
 KEEPALIVE = 15.0
@@ -116,6 +118,8 @@ async def sent_file(request: Request, file: UploadFile | None, default_name: str
     if file is not None:
         data = await file.read(MAX_UPLOAD + 1)
         name = file.filename or default_name
+    elif request.headers.get("content-type", "").startswith(FORMS):
+        raise BadInputError("a form must send the file as its `file` field.", path=default_name)
     else:
         data = await request.body()
         name = request.headers.get("x-file-name") or default_name
@@ -193,8 +197,11 @@ def acknowledge_alert(who: Caller, number: int) -> StoredAlert:
         return acknowledge(session, number, who.user.name)
 
 
+AlertNumber = Annotated[int, Path(ge=1, le=2**62, description="the alert's number")]
+
+
 @router.post("/alerts/{number}/ack", summary="Acknowledge an alert (audited)")
-def ack(number: int, who: Guard) -> Json:
+def ack(number: AlertNumber, who: Guard) -> Json:
     return Json(acknowledge_alert(who, number).to_dict())
 
 
@@ -244,7 +251,7 @@ def _event(name: str, data: dict[str, Any]) -> str:
     return f"event: {name}\ndata: {orjson.dumps(data).decode()}\n\n"
 
 
-@router.get("/events", summary="Server-sent events: tracks and alerts as they are stored")
+@router.get("/events", include_in_schema=False)
 async def events(request: Request, who: Reader, since: Since = None) -> StreamingResponse:
     """`text/event-stream` of `track` and `alert` events (see the module docstring); the
     first events are the picture as it stands (tracks heard from `since` on)."""
