@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -194,3 +195,28 @@ def test_the_event_stream_pushes_a_track_once_its_detection_is_stored(
         track = _events(lines, "track", within=8)
         assert track["key"] == SERIAL and track["pilot"] == {"lat": 45.551, "lon": -122.951}
     assert api.client.get("/api/v1/airspace/events").status_code == 401
+
+
+def test_the_page_offers_acknowledging_only_to_who_may(api: Api) -> None:
+    assert _zones(api).status_code == 200
+    _drone(api)
+    with transaction(api.register.sessions) as session:
+        evaluate(session, load_builtin(), now())
+    officer = api.get("/airspace", OFFICER).text
+    viewer = api.get("/airspace", VIEWER).text
+    assert "Acknowledge alert" in officer and "Import the zones" in officer
+    assert "Acknowledge alert" not in viewer and "Import the zones" not in viewer
+    assert "a security officer acknowledges it" in viewer
+    assert f'<tr data-key="{SERIAL}">' in viewer
+
+
+def test_a_sites_tile_server_is_the_one_outside_source_the_page_allows(api: Api) -> None:
+    plain = api.get("/airspace", VIEWER).headers["content-security-policy"]
+    assert plain.startswith("default-src 'self'") and "img-src" not in plain
+    settings = api.client.app.state.settings
+    api.client.app.state.settings = replace(settings,
+                                            tile_url="https://tiles.site.example/{z}/{x}/{y}.png")
+    answer = api.get("/airspace", VIEWER)
+    assert answer.headers.get_list("content-security-policy") == [
+        f"{plain}; img-src 'self' data: https://tiles.site.example"]
+    assert 'data-tile-url="https://tiles.site.example/{z}/{x}/{y}.png"' in answer.text
