@@ -5,8 +5,9 @@ The server renders the tracks as a table (the map's text alternative, and what t
 shows without JavaScript), the alerts with an acknowledge button for those who may guard
 the airspace, and a form to import zones. `static/airspace.js` draws the same tracks on a
 Leaflet map over the offline basemap (`map_assets`), and keeps map and table up to date
-from the event stream (`/api/v1/airspace/events`). A time window (`from`, `to`) replays
-what was heard then, without live updates. `DRONEVET_TILE_URL` (read by the settings) names
+from the event stream (`/api/v1/airspace/events`): the drones whose detections arrived in
+the last hour (`routes_airspace.LIVE_WINDOW`). A time window (`from`, `to`) replays what
+was heard then, without live updates. `DRONEVET_TILE_URL` (read by the settings) names
 a site's own tile server drawn under the basemap; the page's content security policy then
 allows images from that server, and nothing else outside this one.
 """
@@ -32,6 +33,7 @@ from dronevet.web.routes_airspace import (
     AlertNumber,
     acknowledge_alert,
     import_zones,
+    live_tracks,
     parse_time,
     sent_file,
     window_tracks,
@@ -55,8 +57,11 @@ def airspace(request: Request, who: CallerDep,
              frm: Annotated[str | None, Query(alias="from", max_length=40)] = None,
              to: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
     start, end = parse_time(frm, "from"), parse_time(to, "to")
-    found = window_tracks(request, who, start, end)
+    replay = start is not None or end is not None
+    found = window_tracks(request, who, start, end) if replay else []
     with transaction(who.register.sessions, read_only=True) as session:
+        if not replay:
+            found = live_tracks(request, session)
         zones, authorisations = load_zones(session), load_authorisations(session)
         alerts = list_alerts(session)
     tile_url = request.app.state.settings.tile_url
@@ -64,7 +69,7 @@ def airspace(request: Request, who: CallerDep,
                   tracks=[item.to_dict() for item in found], zones=zones,
                   authorisations=authorisations, alerts=alerts,
                   may_guard=who.user.may(Action.guard_airspace),
-                  replay=start is not None or end is not None,
+                  replay=replay,
                   start=frm or "", end=to or "", tile_url=tile_url or "",
                   leaflet=leaflet_dir() is not None)  # fmt: skip
     page.headers["content-security-policy"] = _policy(tile_url)

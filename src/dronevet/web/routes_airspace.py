@@ -6,13 +6,14 @@ the request's body) and acknowledging an alert is `guard-airspace` (`access.py`)
 airspace belongs to the site (the store), not to an organisation: the sensors, zones and
 alerts have none, so every signed-in account sees the same picture.
 
-`/airspace/events` is `text/event-stream`: once a second it asks the store for its newest
+`/airspace/events` is `text/event-stream` of the live picture, the tracks of the detections
+received in the last `LIVE_WINDOW`: once a second it asks the store for its newest
 detection and alert (two small queries); when either changed it sends a `track` event for
-each track that changed since the last event it sent, and an `alert` event for each alert
-raised or acknowledged since, each `data` the JSON the other routes send. A comment line
-every `KEEPALIVE` seconds keeps proxies from closing a quiet stream; it stops when the
-client goes. It is left out of the OpenAPI document, which cannot describe an endless
-stream (and whose generated clients would wait for its end).
+each track that changed since the last event it sent (at first, each track), and an
+`alert` event for each alert raised or acknowledged since, each `data` the JSON the other
+routes send. A comment line every `KEEPALIVE` seconds keeps proxies from closing a quiet
+stream; it stops when the client goes. It is left out of the OpenAPI document, which
+cannot describe an endless stream (and whose generated clients would wait for its end).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -61,6 +62,9 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 POLL_EVERY = 1.0
 """Seconds between two looks at the store for new detections and alerts."""
 KEEPALIVE = 15.0
+LIVE_WINDOW = timedelta(hours=1)
+"""The live picture: the tracks of the detections received this recently (received, not
+heard: a replayed recording is live when it is replayed)."""
 
 
 class TrackFormat(StrEnum):
@@ -88,6 +92,12 @@ def window_tracks(request: Request, who: Caller, since: datetime | None,
         raise HTTPException(422, "the window's end must come after its start")
     with transaction(who.register.sessions, read_only=True) as session:
         return correlated_tracks(session, knowledge(request), now(), since=since, until=until)
+
+
+def live_tracks(request: Request, session: Session) -> list[Correlated]:
+    """The live picture's tracks (see `LIVE_WINDOW`)."""
+    at = now()
+    return correlated_tracks(session, knowledge(request), at, received_since=at - LIVE_WINDOW)
 
 
 Since = Annotated[str | None, Query(max_length=40, description="only detections heard from "
@@ -223,14 +233,14 @@ def _mark(session: Session) -> tuple[Any, ...]:
     return (*detections, *alerts)
 
 
-def _changes(request: Request, who: Caller, watch: _Watch, since: datetime | None) -> list[str]:
+def _changes(request: Request, who: Caller, watch: _Watch) -> list[str]:
     """The events of what changed since the stream last looked (none: nothing)."""
     with transaction(who.register.sessions, read_only=True) as session:
         mark = _mark(session)
         if mark == watch.mark:
             return []
         watch.mark = mark
-        found = correlated_tracks(session, knowledge(request), now(), since=since)
+        found = live_tracks(request, session)
         stored = list_alerts(session)
     events = []
     for item in reversed(found):  # oldest first: a page puts each newer one above
@@ -252,16 +262,15 @@ def _event(name: str, data: dict[str, Any]) -> str:
 
 
 @router.get("/events", include_in_schema=False)
-async def events(request: Request, who: Reader, since: Since = None) -> StreamingResponse:
+async def events(request: Request, who: Reader) -> StreamingResponse:
     """`text/event-stream` of `track` and `alert` events (see the module docstring); the
-    first events are the picture as it stands (tracks heard from `since` on)."""
-    start = parse_time(since, "since")
+    first events are the live picture as it stands."""
 
     async def stream() -> AsyncIterator[str]:
         watch, quiet = _Watch(), 0.0
         yield ": the air picture follows\n\n"
         while not await request.is_disconnected():
-            sent = await run_in_threadpool(_changes, request, who, watch, start)
+            sent = await run_in_threadpool(_changes, request, who, watch)
             for item in sent:
                 yield item
             quiet = 0.0 if sent else quiet + POLL_EVERY

@@ -156,8 +156,9 @@
       box.dataset.basemap = "yes";
     });
 
-  Promise.all([get("/api/v1/airspace/zones"), get("/api/v1/airspace/authorisations"),
-    get(box.dataset.tracks + (query.length ? "?" + query.join("&") : ""))])
+  // live, the event stream's first events are the tracks; a replay asks for its window's
+  var tracks = replay ? get(box.dataset.tracks + "?" + query.join("&")) : { tracks: [] };
+  Promise.all([get("/api/v1/airspace/zones"), get("/api/v1/airspace/authorisations"), tracks])
     .then(function (found) {
       found[0].zones.forEach(function (z) {
         area(z.geometry, { color: "#c0392b", weight: 2, fillOpacity: 0.15 },
