@@ -1,22 +1,26 @@
 """The airspace page in Chromium, offline: a security officer draws a protected zone around
-the field of a shared Remote ID capture, the capture is replayed into the store, and its
-drone appears on the open page by the event stream, map and table, with its identity; the
-zone's alert is acknowledged from the page; a replayed time window shows that flight and
-an earlier one none; the tracks download as GeoJSON and KML. Every request the browser
-tries to send off this machine is refused and counted: there must be none."""
+the field of a shared Remote ID capture, the capture is replayed through an MQTT broker
+(`rid live --replay --mqtt`) to an ingest worker, and its drone appears on the open page
+by the event stream, map and table, with its identity; the zone's alert is acknowledged
+from the page; a replayed time window shows that flight and an earlier one none; the
+tracks download as GeoJSON and KML. Every request the browser tries to send off this
+machine is refused and counted: there must be none."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from typer.testing import CliRunner
 
+from airspace.servers import Mosquitto
 from dronevet.cli import app
-from shared_files import shared_path
+from shared_files import require_tool, shared_path
 from web_ui.agency import PASSWORD, Agency
 from web_ui.page_checks import check_page
 
@@ -51,15 +55,40 @@ def _offline_officer(browser: Any, server: str, refused: list[str]) -> Any:
     return page
 
 
-def _replay(agency: Agency) -> None:
-    result = CliRunner().invoke(app, ["airspace", "ingest", "--replay",
-                                      str(shared_path(CAPTURE)), "--sensor", "north-gate",
-                                      "--database", agency.settings.database_url])  # fmt: skip
+def _run(*args: str) -> None:
+    result = CliRunner().invoke(app, list(args))
     assert result.exit_code == 0, result.output
 
 
+def _replay(agency: Agency) -> None:
+    """The capture straight into the store, as the sensor `north-gate`."""
+    _run("airspace", "ingest", "--replay", str(shared_path(CAPTURE)), "--sensor",
+         "north-gate", "--database", agency.settings.database_url)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[str]:
+    """A Mosquitto broker of the test's own; its URL."""
+    binary = "/usr/sbin/mosquitto"
+    server = Mosquitto(binary if Path(binary).exists() else require_tool("mosquitto"), tmp_path)
+    server.start()
+    yield f"mqtt://127.0.0.1:{server.port}"
+    server.stop()
+    server.log.close()
+
+
+def _through_mqtt(agency: Agency, broker: str) -> None:
+    """The capture published by a sensor and stored by a worker, as at a site."""
+    worker = ["airspace", "ingest", "--mqtt", f"{broker}/site", "--database",
+              agency.settings.database_url, "--client-id", "page-worker"]  # fmt: skip
+    _run(*worker, "--once-idle", "0.2")  # the worker's session and subscription, kept
+    _run("rid", "live", "--replay", str(shared_path(CAPTURE)), "--quiet", "--mqtt",
+         f"{broker}/site/detections")
+    _run(*worker, "--once-idle", "1")
+
+
 def test_a_replayed_drone_shows_live_raises_the_zones_alert_and_is_acknowledged(
-    browser: Any, server: str, agency: Agency, artifacts: Path, tmp_path: Path
+    browser: Any, server: str, agency: Agency, artifacts: Path, tmp_path: Path, broker: str
 ) -> None:
     refused: list[str] = []
     page = _offline_officer(browser, server, refused)
@@ -73,10 +102,11 @@ def test_a_replayed_drone_shows_live_raises_the_zones_alert_and_is_acknowledged(
     page.wait_for_selector("#map[data-loaded=yes]")
     assert "Test field, at any altitude" in page.inner_text("#zones")
 
-    _replay(agency)
+    _through_mqtt(agency, broker)
     row = page.wait_for_selector(f'#tracks tr[data-key="{SERIAL}"]', timeout=15_000)
     text = " ".join(row.inner_text().split())
-    assert "The Basic ID declares no ID type" in text and "north-gate" in text
+    assert "The Basic ID declares no ID type" in text
+    assert "84:cc:a8:60:43:24" in text  # the sensor: `rid live` publishes under the MAC
     assert "not ours, not authorised" in text
     assert page.locator("#map .leaflet-interactive").count() >= 4  # zone, drone, pilot, line
     page.wait_for_selector("#new-alerts:not([hidden])", timeout=15_000)
@@ -96,7 +126,7 @@ def test_a_replayed_drone_shows_live_raises_the_zones_alert_and_is_acknowledged(
 def test_a_time_window_replays_that_flight_and_exports_it(
     browser: Any, server: str, agency: Agency, artifacts: Path
 ) -> None:
-    _replay(agency)  # stored once however often it is replayed
+    _replay(agency)
     refused: list[str] = []
     page = _offline_officer(browser, server, refused)
     tracks = page.request.get(server + "/api/v1/airspace/tracks").json()["tracks"]
