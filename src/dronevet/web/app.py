@@ -191,6 +191,7 @@ def create_app(settings: Settings) -> FastAPI:
         pages_vet,
         pages_waivers,
         routes_airspace,
+        routes_airspace_events,
         routes_audit,
         routes_auth,
         routes_core,
@@ -214,7 +215,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.knowledge = Knowledge(settings)
     app.state.throttle = LoginThrottle()
     for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
-                   routes_audit, routes_airspace):
+                   routes_audit, routes_airspace, routes_airspace_events):
         app.include_router(module.router, prefix=API)
     for page in (pages_auth, pages_fleet, pages_import, pages_vet, pages_waivers, pages_plan,
                  pages_reports, pages_admin, pages_airspace):
