@@ -120,6 +120,12 @@ def test_a_replayed_drone_shows_live_raises_the_zones_alert_and_is_acknowledged(
     button.click()
     page.wait_for_load_state()
     assert "Acknowledged by officer" in page.inner_text("#alert-list")
+    waiting = page.request.get(server + "/api/v1/airspace/alerts?open=true").json()["alerts"]
+    [other] = [a["id"] for a in waiting if a["zone"] == "Test field"]
+    _run("airspace", "alerts", "ack", str(other), "--by", "duty.officer", "--database",
+         agency.settings.database_url)  # acknowledged elsewhere: the open page follows
+    page.wait_for_selector(f"#alert-{other}.done", timeout=15_000)
+    assert "Acknowledged by duty.officer" in page.inner_text(f"#alert-{other}")
     assert not refused, f"the page tried to reach the network: {refused}"
 
 

@@ -119,8 +119,21 @@
     document.getElementById("no-tracks").hidden = true;
   }
 
+  function acknowledged(item, a) {
+    if (!a.acknowledged_by || item.classList.contains("done")) { return; }
+    item.classList.add("done");
+    var form = item.querySelector("form");
+    if (form) { item.removeChild(form); }
+    var note = document.createElement("p");
+    note.className = "muted";
+    note.textContent = "Acknowledged by " + a.acknowledged_by + " at " +
+      a.acknowledged_at.slice(0, 19).replace("T", " ") + " UTC.";
+    item.appendChild(note);
+  }
+
   function listAlert(a) {
-    if (document.getElementById("alert-" + a.id)) { return; }
+    var known = document.getElementById("alert-" + a.id);
+    if (known) { acknowledged(known, a); return; }
     var item = document.createElement("li");
     item.id = "alert-" + a.id;
     item.className = "alert";
@@ -135,8 +148,9 @@
     item.appendChild(message);
     var list = document.getElementById("alert-list");
     list.insertBefore(item, list.firstChild);
+    acknowledged(item, a);
     document.getElementById("no-alerts").hidden = true;
-    document.getElementById("new-alerts").hidden = false;
+    if (!a.acknowledged_by) { document.getElementById("new-alerts").hidden = false; }
   }
 
   function area(geometry, style, about) {
