@@ -12,8 +12,11 @@ web pages use it to show only what a person may do. An account belongs to one or
 | decide a waiver   |        |                 |                  |         x          |   x   |
 | plan replacements |        |        x        |                  |         x          |   x   |
 | read the audit log|        |                 |        x         |         x          |   x   |
+| guard the airspace|        |                 |        x         |                    |   x   |
 | manage orgs/users |        |                 |                  |                    |   x   |
 
+Guarding the airspace is importing protected zones and flight authorisations and
+acknowledging alerts; reading the air picture (tracks, zones, alerts) is `read`.
 Deciding a waiver also needs someone other than who asked for it (the store checks that).
 """
 
@@ -58,6 +61,7 @@ class Action(StrEnum):
     plan = "plan"
     read_audit = "read-audit"
     administer = "administer"
+    guard_airspace = "guard-airspace"
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {
@@ -65,7 +69,9 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.program_manager: frozenset(
         {Action.read, Action.edit_fleet, Action.request_waiver, Action.plan}
     ),
-    Role.security_officer: frozenset({Action.read, Action.request_waiver, Action.read_audit}),
+    Role.security_officer: frozenset(
+        {Action.read, Action.request_waiver, Action.read_audit, Action.guard_airspace}
+    ),
     Role.approving_official: frozenset(
         {Action.read, Action.decide_waiver, Action.plan, Action.read_audit}
     ),

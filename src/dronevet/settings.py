@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -24,13 +24,17 @@ class Settings:
     home: Path
     database_url: str
     mqtt_url: str | None = None
+    tile_url: str | None = None
+    """A site's own map tile server, `https://tiles.example/{z}/{x}/{y}.png`
+    (`DRONEVET_TILE_URL`); without one the map draws only its offline basemap."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from `environ` (default: the process environment)."""
         env = os.environ if environ is None else environ
-        return cls.at(_home(env), database_url=env.get("DRONEVET_DATABASE_URL") or None,
-                      mqtt_url=env.get("DRONEVET_MQTT_URL") or None)
+        found = cls.at(_home(env), database_url=env.get("DRONEVET_DATABASE_URL") or None,
+                       mqtt_url=env.get("DRONEVET_MQTT_URL") or None)
+        return replace(found, tile_url=env.get("DRONEVET_TILE_URL") or None)
 
     @classmethod
     def at(

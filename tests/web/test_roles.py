@@ -69,6 +69,9 @@ FAMILIES: dict[Action, list[Call]] = {
     ],
     Action.read_audit: [Call("GET", "/api/v1/audit", 200),
                         Call("GET", "/api/v1/audit/verify", 200)],
+    Action.guard_airspace: [
+        Call("POST", "/api/v1/airspace/alerts/1/ack", 404),
+    ],
     Action.administer: [
         Call("PUT", "/api/v1/orgs/{org}", 200,
              {"bindings": [{"policy": "asda", "uses": ["operate"]}]}),
@@ -90,6 +93,8 @@ BY_HAND = {
     (Role.approving_official, Action.request_waiver): False,
     (Role.approving_official, Action.administer): False,
     (Role.admin, Action.administer): True,
+    (Role.security_officer, Action.guard_airspace): True,
+    (Role.program_manager, Action.guard_airspace): False,
 }
 
 

@@ -13,11 +13,12 @@ up to `end`. A bad row or feature stops the import, naming the file and the line
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from shapely import wkt
@@ -25,7 +26,7 @@ from shapely.errors import GEOSException, ShapelyError
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from dronevet.airspace.geometry import AreaError, area_of, covers, features
+from dronevet.airspace.geometry import AreaError, area_of, covers, features_of
 from dronevet.broadcast.detection import Point
 from dronevet.errors import BadInputError
 
@@ -90,17 +91,16 @@ def authorisation(fields: Mapping[str, Any], geometry: Any) -> Authorisation:
     )  # fmt: skip
 
 
-def _from_csv(path: Path) -> list[Authorisation]:
+def _from_csv(data: bytes, path: str) -> list[Authorisation]:
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-            header = rows[0].keys() if rows else ()
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise BadInputError(f"cannot be read as CSV ({error}).", path=str(path)) from None
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        header = rows[0].keys() if rows else ()
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise BadInputError(f"cannot be read as CSV ({error}).", path=path) from None
     missing = [name for name in COLUMNS if name not in header and name != "pilot"]
     if missing:
         raise BadInputError(f"the header lacks {', '.join(missing)} (it needs "
-                            f"{', '.join(COLUMNS)}).", path=str(path), line=1)  # fmt: skip
+                            f"{', '.join(COLUMNS)}).", path=path, line=1)  # fmt: skip
     found = []
     for line, row in enumerate(rows, 2):
         try:
@@ -110,30 +110,46 @@ def _from_csv(path: Path) -> list[Authorisation]:
                 raise AreaError("its area is not a WKT polygon") from None
             found.append(authorisation(row, mapping(shape)))
         except AreaError as error:
-            raise BadInputError(f"{error}.", path=str(path), line=line) from None
+            raise BadInputError(f"{error}.", path=path, line=line) from None
     return found
 
 
-def _from_geojson(path: Path) -> list[Authorisation]:
+def _from_geojson(data: bytes, path: str) -> list[Authorisation]:
     found = []
-    for number, feature in features(path):
+    for number, feature in features_of(data, path):
         try:
             found.append(authorisation(feature.get("properties") or {}, feature.get("geometry")))
         except AreaError as error:
-            raise BadInputError(f"feature {number}: {error}.", path=str(path)) from None
+            raise BadInputError(f"feature {number}: {error}.", path=path) from None
     return found
 
 
 def read_authorisations(path: Path) -> list[Authorisation]:
     """The authorisations of a CSV or GeoJSON file (by its extension; see the docstring)."""
-    suffix = path.suffix.lower()
+    _kind(path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BadInputError(f"cannot read it ({error.strerror}).", path=str(path)) from None
+    return authorisations_of(data, str(path))
+
+
+def _kind(name: str) -> str:
+    suffix = PurePath(name).suffix.lower()
     if suffix not in (".csv", ".geojson", ".json"):
-        raise BadInputError("is neither CSV (.csv) nor GeoJSON (.geojson).", path=str(path))
-    found = _from_csv(path) if suffix == ".csv" else _from_geojson(path)
+        raise BadInputError("is neither CSV (.csv) nor GeoJSON (.geojson).", path=name)
+    return suffix
+
+
+def authorisations_of(data: bytes, name: str) -> list[Authorisation]:
+    """The authorisations of a file's bytes (an upload), read by the extension of its `name`,
+    errors naming it."""
+    suffix = _kind(name)
+    found = _from_csv(data, name) if suffix == ".csv" else _from_geojson(data, name)
     counts = Counter(item.reference for item in found)
     twice = sorted(ref for ref, count in counts.items() if count > 1)
     if twice:
-        raise BadInputError(f"uses the reference {twice[0]!r} twice.", path=str(path))
+        raise BadInputError(f"uses the reference {twice[0]!r} twice.", path=name)
     if not found:
-        raise BadInputError("holds no authorisations.", path=str(path))
+        raise BadInputError("holds no authorisations.", path=name)
     return found

@@ -137,15 +137,18 @@ def sensors(session: Session, now: datetime) -> list[Sensor]:
 
 
 def stored_records(
-    session: Session, *, since: datetime | None = None, received_since: datetime | None = None
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(sensor id, detection record) of the stored detections heard since `since` and
-    received since `received_since`, oldest first."""
+    session: Session, *, since: datetime | None = None, until: datetime | None = None,
+    received_since: datetime | None = None,
+) -> Iterator[tuple[str, dict[str, Any]]]:  # fmt: skip
+    """(sensor id, detection record) of the stored detections heard from `since` up to
+    `until` and received since `received_since`, oldest first."""
     query = select(DetectionRow.sensor_id, DetectionRow.record).order_by(
         DetectionRow.heard_at, DetectionRow.key
     )
     if since is not None:
         query = query.where(DetectionRow.heard_at >= since)
+    if until is not None:
+        query = query.where(DetectionRow.heard_at < until)
     if received_since is not None:
         query = query.where(DetectionRow.received_at >= received_since)
     for sensor_id, record in session.execute(query.execution_options(yield_per=5000)):

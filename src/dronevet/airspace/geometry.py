@@ -52,16 +52,28 @@ def features(path: Path) -> Iterator[tuple[int, Mapping[str, Any]]]:
     """(number from 1, feature) of a GeoJSON FeatureCollection file; BadInputError naming the
     file when it is not one."""
     try:
-        data = json.loads(path.read_bytes())
+        data = path.read_bytes()
     except OSError as error:
         raise BadInputError(f"cannot read it ({error.strerror}).", path=str(path)) from None
+    return features_of(data, str(path))
+
+
+def features_of(data: bytes, name: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """(number from 1, feature) of a GeoJSON FeatureCollection's bytes (an upload), errors
+    naming the file `name`."""
+    try:
+        found = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BadInputError(f"is not JSON ({error}).", path=str(path)) from None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-        data.get("features"), list
+        raise BadInputError(f"is not JSON ({error}).", path=name) from None
+    if not isinstance(found, dict) or found.get("type") != "FeatureCollection" or not isinstance(
+        found.get("features"), list
     ):
-        raise BadInputError("is not a GeoJSON FeatureCollection.", path=str(path))
-    for number, feature in enumerate(data["features"], 1):
+        raise BadInputError("is not a GeoJSON FeatureCollection.", path=name)
+    return _numbered(found["features"], name)
+
+
+def _numbered(items: list[Any], name: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    for number, feature in enumerate(items, 1):
         if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
-            raise BadInputError(f"feature {number} is not a GeoJSON Feature.", path=str(path))
+            raise BadInputError(f"feature {number} is not a GeoJSON Feature.", path=name)
         yield number, feature

@@ -30,7 +30,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
@@ -90,8 +90,11 @@ class Ingest:
         self, sessions: sessionmaker[Session], kb: KnowledgeBase,
         deliveries: Deliveries | None = None, *, evaluate_every: float = EVALUATE_EVERY,
         stopping: Callable[[], bool] = lambda: False,
+        on_stored: Callable[[Sequence[SensorMessage]], None] | None = None,
     ) -> None:  # fmt: skip
         self.sessions, self.kb, self.deliveries = sessions, kb, deliveries
+        self.on_stored = on_stored
+        """Told each batch once it is committed (CoT to TAK: `tak.TakFeed.stored`)."""
         self.evaluate_every = evaluate_every
         self.stopping = stopping
         self.counts = IngestCounts()
@@ -128,6 +131,8 @@ class Ingest:
         self.counts.stored += added
         self.counts.duplicates += len(parsed) - added
         self._tally.add(parsed, malformed)
+        if self.on_stored is not None and parsed:
+            self.on_stored(parsed)
         if time.monotonic() - self._tallied >= SENSOR_TALLY_EVERY:
             self.write_tally()
         return True

@@ -1,7 +1,7 @@
 """The air picture from the store: tracks fused from the stored detections, correlated with
 the fleet and the authorisations, and the alerts they raise.
 
-This is the one place the pieces meet; the CLI, the worker and (later) the web pages ask it.
+This is the one place the pieces meet; the CLI, the worker, the HTTP API and the map page ask it.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from dronevet.knowledge.base import KnowledgeBase
 
 def correlated_tracks(
     session: Session, kb: KnowledgeBase, now: datetime, *, since: datetime | None = None,
-    received_since: datetime | None = None,
+    until: datetime | None = None, received_since: datetime | None = None,
 ) -> list[Correlated]:  # fmt: skip
-    """Every track of the detections heard since `since` (and received since
+    """Every track of the detections heard from `since` up to `until` (and received since
     `received_since`), most recently heard first, with its standing."""
-    records = stored_records(session, since=since, received_since=received_since)
+    records = stored_records(session, since=since, until=until, received_since=received_since)
     tracks = build_tracks(kb, records, now)
     ours, authorisations = fleet_serials(session), load_authorisations(session)
     return [correlate(track, ours, authorisations) for track in tracks]

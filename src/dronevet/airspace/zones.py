@@ -10,14 +10,14 @@ for want of a number. A bad feature stops the import, naming the file and the fe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
-from dronevet.airspace.geometry import AreaError, area_of, covers, features
+from dronevet.airspace.geometry import AreaError, area_of, covers, features, features_of
 from dronevet.broadcast.detection import Point
 from dronevet.errors import BadInputError
 
@@ -75,8 +75,17 @@ def _metres(properties: Mapping[str, Any], name: str) -> float | None:
 
 def read_zones(path: Path) -> list[Zone]:
     """The zones of a GeoJSON file (see the module docstring)."""
+    return _zones(features(path), str(path))
+
+
+def zones_of(data: bytes, name: str) -> list[Zone]:
+    """The zones of an uploaded GeoJSON file's bytes, errors naming the file `name`."""
+    return _zones(features_of(data, name), name)
+
+
+def _zones(found: Iterable[tuple[int, Mapping[str, Any]]], path: str) -> list[Zone]:
     zones: dict[str, Zone] = {}
-    for number, feature in features(path):
+    for number, feature in found:
         properties = feature.get("properties") or {}
         name = properties.get("name")
         try:
@@ -87,8 +96,8 @@ def read_zones(path: Path) -> list[Zone]:
             zone = Zone.of(name.strip(), feature.get("geometry"),
                            _metres(properties, "floor_m"), _metres(properties, "ceiling_m"))
         except AreaError as error:
-            raise BadInputError(f"feature {number}: {error}.", path=str(path)) from None
+            raise BadInputError(f"feature {number}: {error}.", path=path) from None
         zones[zone.name] = zone
     if not zones:
-        raise BadInputError("holds no zones (the FeatureCollection is empty).", path=str(path))
+        raise BadInputError("holds no zones (the FeatureCollection is empty).", path=path)
     return list(zones.values())

@@ -2,7 +2,8 @@
 flight authorisations and protected zones.
 
 `ingest` runs a worker that stores the detections sensors publish over MQTT (or a file's,
-with --replay) and raises alerts; `tracks` shows the drones the store holds; `prune` forgets
+with --replay) and raises alerts; `tracks` shows the drones the store holds (both send them
+to TAK with --cot); `prune` forgets
 old days of detections; `zones import`
 and `authorisations import` load what the site knows; `alerts list|ack` shows and
 acknowledges the alerts; `sensors` lists the receivers and whether they have gone quiet.
@@ -34,7 +35,13 @@ from dronevet.commands.common import (
 from dronevet.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
     from sqlalchemy.orm import Session, sessionmaker
+
+    from dronevet.knowledge.base import KnowledgeBase
+    from dronevet.sinks.cot import CotAddress
 
 app = typer.Typer(
     help="Airspace awareness: drones and pilots heard by a sensor network, whether they are "
@@ -56,6 +63,11 @@ Database = Annotated[
                  "(default: DRONEVET_DATABASE_URL, else the SQLite file in DRONEVET_HOME)"),
 ]  # fmt: skip
 Format = Annotated[TextOrJson, typer.Option("--format", "-f", help=FORMAT_HELP)]
+Cot = Annotated[
+    str | None,
+    typer.Option("--cot", help="send the drones and their pilots to TAK as Cursor on Target, "
+                 "to udp://host:port (TAK's multicast group: udp://239.2.3.1:6969)"),
+]  # fmt: skip
 STANDING = {True: "authorised", False: "OUTSIDE its authorisation", None: "not authorised"}
 """A drone that is not ours, by whether an authorisation covers it (none names it: None)."""
 
@@ -116,15 +128,18 @@ def ingest(
         typer.Option("--webhook", help="POST each alert to this URL, signed with HMAC-SHA256 "
                      "under DRONEVET_WEBHOOK_SECRET (repeatable)"),
     ] = None,
+    cot: Cot = None,
 ) -> None:
     """Store the detections sensors publish (each once), track the drones and raise alerts.
 
-    Publishes each new alert on PREFIX/alerts/ZONE (with --mqtt) and to each --webhook.
-    Malformed messages are counted and logged with their topic; they never stop the worker.
+    Publishes each new alert on PREFIX/alerts/ZONE (with --mqtt) and to each --webhook; with
+    --cot, each drone and pilot update stored is sent to TAK as it comes. Malformed messages
+    are counted and logged with their topic; they never stop the worker.
     """
     from dronevet.airspace.delivery import AlertSink, Deliveries, MqttAlertSink, WebhookSink
     from dronevet.airspace.ingest import Ingest, MqttWorker
     from dronevet.api import load_knowledge
+    from dronevet.sinks.cot import CotAddress
     from dronevet.sinks.mqtt import BrokerAddress
 
     if (mqtt is None) == (replay is None):
@@ -138,7 +153,13 @@ def ingest(
         raise UsageError("--webhook needs DRONEVET_WEBHOOK_SECRET set: alerts are signed.")
     sinks += [WebhookSink(url, secret.encode()) for url in webhook or ()]
     deliveries = Deliveries(sinks)
-    core = Ingest(sessions, load_knowledge(), deliveries)
+    kb = load_knowledge()
+    to_tak = None
+    if cot is not None:
+        from dronevet.airspace.tak import TakFeed
+
+        to_tak = TakFeed(kb, CotAddress.parse(cot))
+    core = Ingest(sessions, kb, deliveries, on_stored=to_tak.stored if to_tak else None)
     try:
         if replay is not None:
             from dronevet.airspace.replay import replay as replay_file
@@ -162,6 +183,8 @@ def ingest(
                 worker.close()
     finally:
         deliveries.close()
+        if to_tak is not None:
+            to_tak.close()
     counts = core.counts
     topics = ", ".join(sorted(counts.malformed_topics))
     say(f"stored {counts.stored} new detections ({counts.duplicates} already stored); "
@@ -177,10 +200,16 @@ def tracks(
         str | None, typer.Option("--since", help="only detections heard from this ISO time on")
     ] = None,
     fmt: Format = TextOrJson.text,
+    cot: Cot = None,
 ) -> None:
-    """The drones in the store: identity, maker's covered status, position, pilot, standing."""
+    """The drones in the store: identity, maker's covered status, position, pilot, standing.
+
+    With --cot, also sends each drone and pilot to TAK at its latest position, one Cursor on
+    Target datagram each.
+    """
     from datetime import UTC, datetime
 
+    from dronevet.airspace.detection_store import stored_records
     from dronevet.airspace.picture import correlated_tracks
     from dronevet.api import load_knowledge
     from dronevet.errors import BadInputError
@@ -194,8 +223,16 @@ def tracks(
         except ValueError:
             raise BadInputError(f"--since {since!r} is not an ISO 8601 time.") from None
         start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    address = None
+    if cot is not None:
+        from dronevet.sinks.cot import CotAddress
+
+        address = CotAddress.parse(cot)
+    kb = load_knowledge()
     with transaction(_sessions(database), read_only=True) as session:
-        found = correlated_tracks(session, load_knowledge(), now(), since=start)
+        found = correlated_tracks(session, kb, now(), since=start)
+        if address is not None:
+            _send_cot(kb, address, stored_records(session, since=start))
     if fmt is TextOrJson.json:
         print(dump_json({"tracks": [item.to_dict() for item in found]}))
         return
@@ -214,6 +251,19 @@ def tracks(
         if entry["pilot"]:
             say(f"    pilot at {entry['pilot']['lat']:.5f}, {entry['pilot']['lon']:.5f}")
         say(f"    {entry['messages']} messages from {', '.join(entry['sensors'])}")
+
+
+def _send_cot(kb: KnowledgeBase, address: CotAddress,
+              records: Iterable[tuple[str, dict[str, Any]]]) -> None:  # fmt: skip
+    from dronevet.airspace.tak import picture_events
+    from dronevet.sinks.cot import CotSender
+
+    events = picture_events(kb, records)
+    with CotSender(address) as sender:
+        for event in events:
+            sender.send(event)
+    say(f"sent {len(events)} Cursor on Target events to {address.host}:{address.port}",
+        err=True)  # fmt: skip
 
 
 @app.command()

@@ -190,17 +190,26 @@ def live(
         LiveFormat,
         typer.Option("--format", "-f", help="text: a line per decoded burst; jsonl: records"),
     ] = LiveFormat.text,
+    mqtt: Annotated[
+        str | None,
+        typer.Option("--mqtt", help="publish each drone detection to mqtt://host:port/topic, "
+                     "as `rid live --mqtt` does (a sensor for `airspace ingest`)"),
+    ] = None,
 ) -> None:
     """Decode DroneID bursts live from a software-defined radio (SoapySDR) as they come.
 
     Needs SoapySDR's Python bindings (`apt install python3-soapysdr soapysdr-module-<radio>`
     and a virtual environment made with --system-site-packages); without them, pipe your
     radio's own recorder into `dronevet droneid decode -`. Ends with the table of drones.
+    With --mqtt, each burst that names a drone is published as its detection record to
+    `<topic>/<mac>` at QoS 1, as `rid live --mqtt` publishes.
     """
     from dronevet.broadcast.dji.ocusync.drones import DroneTally, burst_detection
     from dronevet.broadcast.dji.ocusync.receiver import OcuSyncReceiver, check_sample_rate
     from dronevet.capture.soapy import open_soapy
+    from dronevet.sinks.mqtt import BrokerAddress, DetectionPublisher
 
+    address = BrokerAddress.parse(mqtt) if mqtt else None
     for value, option in ((sample_rate, "--sample-rate"), (center_freq, "--center-freq")):
         finite(value, option, positive=True)
     finite(seconds, "--seconds", positive=True)
@@ -214,6 +223,7 @@ def live(
     started = datetime.now(UTC)
     say(f"{device}: listening at {source.centre_freq:g} Hz (Ctrl-C stops)", err=True)
     tally = DroneTally()
+    publisher = DetectionPublisher(address) if address else None
     try:
         for number, result in enumerate(receiver.results(blocks), 1):
             record = result.to_dict(source.centre_freq)
@@ -224,10 +234,14 @@ def live(
                 sys.stdout.flush()
             elif detection is not None:
                 say(burst_line(record, started))
+            if publisher is not None and detection is not None:
+                publisher.publish(detection.record())
     except KeyboardInterrupt:
         pass
     finally:
         blocks.close()  # stops the radio's stream
+        if publisher is not None:
+            publisher.close()
     if fmt is LiveFormat.text:
         _print_drones(tally.summaries())
     say(receiver.summary(device), err=True)

@@ -36,12 +36,14 @@ LOG = logging.getLogger("dronevet.web")
 KNOWLEDGE_RECHECK = 5.0
 """Seconds between looks at the user's imports for a changed knowledge base."""
 
+CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+"""The content security policy of every response but one that sets its own (the map page
+with a site's tile server)."""
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy",
-     b"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    (b"content-security-policy", CSP.encode()),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
     (b"strict-transport-security", b"max-age=31536000"),
@@ -50,7 +52,8 @@ SECURITY_HEADERS = [
 
 class SecurityHeaders:
     """Adds `SECURITY_HEADERS` (and `Cache-Control: no-store` under `/api/`) to every
-    response; plain ASGI, so it costs a list append per response."""
+    response, but those the response set itself; plain ASGI, so it costs a list append per
+    response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -64,7 +67,8 @@ class SecurityHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.extend(SECURITY_HEADERS)
+                own = {name for name, _ in headers}
+                headers.extend(item for item in SECURITY_HEADERS if item[0] not in own)
                 if api:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
@@ -178,6 +182,7 @@ def create_app(settings: Settings) -> FastAPI:
     from dronevet.fleet.register import open_register
     from dronevet.web import (
         pages_admin,
+        pages_airspace,
         pages_auth,
         pages_fleet,
         pages_import,
@@ -185,6 +190,8 @@ def create_app(settings: Settings) -> FastAPI:
         pages_reports,
         pages_vet,
         pages_waivers,
+        routes_airspace,
+        routes_airspace_events,
         routes_audit,
         routes_auth,
         routes_core,
@@ -192,6 +199,7 @@ def create_app(settings: Settings) -> FastAPI:
         routes_plans,
         routes_waivers,
     )
+    from dronevet.web.map_assets import leaflet_dir
     from dronevet.web.pages_base import STATIC
 
     app = FastAPI(
@@ -207,11 +215,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.knowledge = Knowledge(settings)
     app.state.throttle = LoginThrottle()
     for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
-                   routes_audit):
+                   routes_audit, routes_airspace, routes_airspace_events):
         app.include_router(module.router, prefix=API)
     for page in (pages_auth, pages_fleet, pages_import, pages_vet, pages_waivers, pages_plan,
-                 pages_reports, pages_admin):
+                 pages_reports, pages_admin, pages_airspace):
         app.include_router(page.router, include_in_schema=False)
+    leaflet = leaflet_dir()
+    if leaflet is not None:  # before /static, which would take its paths
+        app.mount("/static/vendor/leaflet", StaticFiles(directory=leaflet), name="leaflet")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _input_errors(app)
     _http_errors(app)

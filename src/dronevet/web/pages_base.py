@@ -43,6 +43,7 @@ NAVIGATION = (
     ("/vet/bom", "Vet a parts list", Action.read),
     ("/screen", "Screen a company", Action.read),
     ("/waivers", "Waivers", Action.read),
+    ("/airspace", "Airspace", Action.read),
     ("/plan", "Plan", Action.plan),
     ("/import", "Import", Action.edit_fleet),
     ("/audit", "Audit log", Action.read_audit),

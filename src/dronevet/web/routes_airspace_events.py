@@ -1,0 +1,108 @@
+"""The live air picture as server-sent events: `GET /api/v1/airspace/events`.
+
+A `text/event-stream` of the live picture (`routes_airspace.live_tracks`: the tracks of the
+detections received in the last `LIVE_WINDOW`): once a second it asks the store for its
+newest detection and alert (two small queries); when either changed it sends a `track`
+event for each track that changed since the last event it sent (at first, each track), and
+an `alert` event for each alert raised or acknowledged since, each `data` the JSON the other
+airspace routes send. A comment line every `KEEPALIVE` seconds keeps proxies from closing a
+quiet stream; it stops when the client goes. It is left out of the OpenAPI document, which
+cannot describe an endless stream (and whose generated clients would wait for its end).
+
+Each change rebuilds the live picture from the store for each stream open, so its cost
+grows with the detections of the last hour times the pages watching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from dronevet.airspace.alert_store import list_alerts
+from dronevet.store.airspace_rows import AlertRow, DetectionRow
+from dronevet.store.db import transaction
+from dronevet.web.auth import Caller
+from dronevet.web.routes_airspace import Reader, live_tracks
+
+router = APIRouter(prefix="/airspace", tags=["airspace"])
+
+POLL_EVERY = 1.0
+"""Seconds between two looks at the store for new detections and alerts."""
+KEEPALIVE = 15.0
+
+
+@dataclass
+class _Watch:
+    """What one event stream has sent: the newest detection and alert it saw, and the JSON
+    of each track and alert as last sent."""
+
+    mark: tuple[Any, ...] = ()
+    tracks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    alerts: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def _mark(session: Session) -> tuple[Any, ...]:
+    detections = session.execute(select(func.max(DetectionRow.received_at),
+                                        func.count())).one()  # fmt: skip
+    alerts = session.execute(select(func.max(AlertRow.id),
+                                    func.max(AlertRow.acknowledged_at))).one()  # fmt: skip
+    return (*detections, *alerts)
+
+
+def _changes(request: Request, who: Caller, watch: _Watch) -> list[str]:
+    """The events of what changed since the stream last looked (none: nothing)."""
+    with transaction(who.register.sessions, read_only=True) as session:
+        mark = _mark(session)
+        if mark == watch.mark:
+            return []
+        watch.mark = mark
+        found = live_tracks(request, session)
+        stored = list_alerts(session)
+    events = []
+    for item in reversed(found):  # oldest first: a page puts each newer one above
+
+        entry = item.to_dict()
+        if watch.tracks.get(entry["key"]) != entry:
+            watch.tracks[entry["key"]] = entry
+            events.append(_event("track", entry))
+    for alert in reversed(stored):
+        entry = alert.to_dict()
+        if watch.alerts.get(alert.id) != entry:
+            watch.alerts[alert.id] = entry
+            events.append(_event("alert", entry))
+    return events
+
+
+def _event(name: str, data: dict[str, Any]) -> str:
+    return f"event: {name}\ndata: {orjson.dumps(data).decode()}\n\n"
+
+
+@router.get("/events", include_in_schema=False)
+async def events(request: Request, who: Reader) -> StreamingResponse:
+    """`text/event-stream` of `track` and `alert` events (see the module docstring); the
+    first events are the live picture as it stands."""
+
+    async def stream() -> AsyncIterator[str]:
+        watch, quiet = _Watch(), 0.0
+        yield ": the air picture follows\n\n"
+        while not await request.is_disconnected():
+            sent = await run_in_threadpool(_changes, request, who, watch)
+            for item in sent:
+                yield item
+            quiet = 0.0 if sent else quiet + POLL_EVERY
+            if quiet >= KEEPALIVE:
+                quiet = 0.0
+                yield ": still here\n\n"
+            await asyncio.sleep(POLL_EVERY)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
