@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dronevet.capture import linktypes
-from dronevet.capture.packets import Packet
+from dronevet.capture.packets import LinkLayerError, Packet
 from dronevet.capture.pcap import MAX_RECORD, PcapReader
 from dronevet.capture.pcapng import PcapngReader
 from dronevet.leaks.flows import MINUTE_NS, Flow, FlowKey
@@ -138,6 +138,7 @@ class _Headers:
         offset = (padded[l4 + 12].astype(np.int64) >> 4) * 4
         ok &= np.where(tcp, (offset >= 20) & (l4 + offset <= end), l4 + 8 <= end)
         self.ok, self.v4, self.tcp, self.n = ok, v4, tcp & ok, n
+        self.l4, self.end, self.header = l4, end, offset
         self.flags = padded[l4 + 13].astype(np.int64)
         self.seq = _u32(padded, l4 + 4)
         self.payload = np.where(tcp, end - l4 - offset, end - l4 - 8)
@@ -328,24 +329,40 @@ class BatchScan:
     def _read_one_by_one(self, chunk: bytes, records: Records, heads: _Headers,
                          keys: list[FlowKey], inverse: Array, look: npt.NDArray[np.bool_]
                          ) -> None:
+        """Hand the frames marked in `look` to the scanner in frame order: the ones read
+        here straight to its segment or datagram reader (their flow known, their counts
+        made by `_count`), the others whole to `feed`."""
         scanner, flows, linktype = self.scanner, self.scanner.flows, self.linktype
         chosen = np.flatnonzero(look)
-        ok, dns = heads.ok[chosen].tolist(), heads.dns[chosen].tolist()
+        columns = (heads.ok, heads.dns, heads.tcp, inverse, heads.l4, heads.end, heads.header,
+                   records.frame, records.time)
         foreign = records.foreign
-        for at, read, naming in zip(chosen.tolist(), ok, dns, strict=True):
+        for at, read, naming, tcp, index, l4, end, header, frame, time_ns in zip(
+                chosen.tolist(), *(column[chosen].tolist() for column in columns), strict=True):
             if foreign and at in foreign:
                 scanner.feed(foreign[at])
                 continue
-            if read and not naming:
-                key = keys[inverse[at]]
-                flow = flows.get(key) or flows.get((key[0], key[3], key[4], key[1], key[2]))
-                if flow is not None and flow.done:
-                    continue
-            start = int(records.data[at])
-            packet = Packet(int(records.frame[at]), int(records.time[at]), linktype,
-                            chunk[start : start + int(records.caplen[at])],
-                            int(records.origlen[at]))
-            scanner.feed(packet, counted=not read)
+            if not read:
+                start = int(records.data[at])
+                scanner.feed(Packet(frame, time_ns, linktype,
+                                    chunk[start : start + int(records.caplen[at])],
+                                    int(records.origlen[at])))
+                continue
+            key = keys[index]
+            flow = flows.get(key)
+            upward = flow is not None
+            if flow is None:
+                flow = flows[(key[0], key[3], key[4], key[1], key[2])]
+            if flow.done and not naming:
+                continue
+            try:
+                if tcp:
+                    scanner.segment(flow, upward, chunk[l4:end], header, frame, time_ns)
+                else:
+                    scanner.datagram(flow, upward, (key[2], key[4]), chunk[l4:end], frame,
+                                     time_ns)
+            except LinkLayerError as error:
+                scanner.skipped.add(str(error), frame)
 
     def _count(self, records: Records, heads: _Headers, keys: list[FlowKey], starts: Array,
                inverse: Array) -> None:

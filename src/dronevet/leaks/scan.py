@@ -154,12 +154,18 @@ class Scanner:
         if header < 20 or header > len(segment):
             raise LinkLayerError("TCP header length wrong")
         ports = (int.from_bytes(segment[0:2]), int.from_bytes(segment[2:4]))
-        flags = segment[13]
         flow, upward = self._flow(TCP, ip, ports, packet, time_ns)
         if self.counting:
             flow.count(upward, packet.orig_len, time_ns)
+        self.segment(flow, upward, segment, header, packet.number, time_ns)
+
+    def segment(self, flow: Flow, upward: bool, segment: bytes, header: int, frame: int,
+                time_ns: int) -> None:
+        """Read a TCP segment (its `header` bytes long header checked) of `flow`, sent by
+        the client when `upward`, for names; it is counted elsewhere."""
         if flow.done:
             return
+        flags = segment[13]
         if flow.up is None:
             flow.up, flow.down = StreamPrefix(CLIENT_PREFIX), StreamPrefix(SERVER_PREFIX)
         stream = flow.up if upward else flow.down
@@ -169,7 +175,7 @@ class Scanner:
             stream.syn(seq)
         payload = segment[header:]
         if payload and stream.add(seq, payload):
-            self._inspect(flow, upward, packet.number, time_ns)
+            self._inspect(flow, upward, frame, time_ns)
 
     def _inspect(self, flow: Flow, upward: bool, frame: int, time_ns: int) -> None:
         assert flow.up is not None and flow.down is not None
@@ -254,15 +260,21 @@ class Scanner:
         flow, upward = self._flow(UDP, ip, ports, packet, time_ns)
         if self.counting:
             flow.count(upward, packet.orig_len, time_ns)
-        payload = datagram[8 : int.from_bytes(datagram[4:6])] if len(datagram) >= 8 else b""
+        self.datagram(flow, upward, ports, datagram, packet.number, time_ns)
+
+    def datagram(self, flow: Flow, upward: bool, ports: tuple[int, int], datagram: bytes,
+                 frame: int, time_ns: int) -> None:
+        """Read a UDP datagram (header included, at least 8 bytes) of `flow`, sent from
+        `ports[0]` to `ports[1]`, for names; it is counted elsewhere."""
+        payload = datagram[8 : int.from_bytes(datagram[4:6])]
         if ports[0] in DNS_PORTS or ports[1] in DNS_PORTS:
             flow.protocols.add("dns")
-            self._dns(dns.parse(payload), packet.number, time_ns)
+            self._dns(dns.parse(payload), frame, time_ns)
         elif flow.done:
             return
         elif payload and payload[0] & 0x80 and len(payload) > 6 and payload[1:5] == b"\0\0\0\1":
             if upward:
-                self._quic(flow, payload, packet.number)
+                self._quic(flow, payload, frame)
         else:
             cleartext = iot.udp_protocol(ports, payload)
             if cleartext:
