@@ -71,13 +71,13 @@ class _Records:
         self.bad_length: int | None = None
         while position <= end:
             (caplen,) = length(chunk, position + 8)
-            if caplen > MAX_RECORD:
-                self.bad_length = caplen
-                break
-            if position + 16 + caplen > end + 16:
+            following = position + 16 + caplen
+            if following > end + 16 or caplen > MAX_RECORD:
+                if caplen > MAX_RECORD:
+                    self.bad_length = caplen
                 break
             append(position)
-            position += 16 + caplen
+            position = following
         self.used = position
         words = np.frombuffer(chunk, dtype=np.uint8, count=position)
         at = np.array(starts, dtype=np.int64)
@@ -293,13 +293,15 @@ class BatchScan:
             if key is not None:
                 opening.append((at, key))
         macs, mac = self.scanner.macs, heads.mac
+        with_mac = (heads.ok & heads.has_mac).tolist() if mac is not None else None
+        times, frames = records.time.tolist(), records.frame.tolist()
         for at, key in sorted(opening, key=lambda item: item[0]):
-            if mac is not None and heads.ok[at] and heads.has_mac[at] and key[1] not in macs:
-                macs[key[1]] = bytes(mac[at])
+            if with_mac is not None and mac is not None and with_mac[at] and key[1] not in macs:
+                macs[key[1]] = mac[at].tobytes()
             if key in flows or (key[0], key[3], key[4], key[1], key[2]) in flows:
                 continue
             flow = Flow("tcp" if key[0] == 6 else "udp", key[1], key[2], key[3], key[4],
-                        int(records.time[at]), int(records.frame[at]))
+                        times[at], frames[at])
             flow.protocols.add(flow.transport)
             flows[key] = flow
 
@@ -382,17 +384,16 @@ class BatchScan:
         minutes: dict[int, dict[int, int]] = {}
         for code, total in zip(pair.tolist(), per_minute.tolist(), strict=True):
             minutes.setdefault(code >> 40, {})[code & ((1 << 40) - 1)] = total
-        flows = self.scanner.flows
-        for k, key in enumerate(keys):
-            at = int(starts[k])
+        flows, no_minutes = self.scanner.flows, dict[int, int]()
+        columns = (packets, sent, records.time[starts], records.frame[starts], last)
+        for k, (key, frames, size_sent, first_ns, first_frame, last_ns) in enumerate(
+                zip(keys, *(column.tolist() for column in columns), strict=True)):
             flow = flows.get(key)
             upward = flow is not None
             if flow is None:
                 flow = flows[(key[0], key[3], key[4], key[1], key[2])]
-            flow.add_counts(upward, int(packets[k]), int(sent[k]),
-                            (int(records.time[at]), int(records.frame[at])), int(last[k]),
-                            minutes.get(k, {}))
-
+            flow.add_counts(upward, frames, size_sent, (first_ns, first_frame), last_ns,
+                            minutes.get(k, no_minutes))
 
 
 def scan_batch(reader: PcapReader | PcapngReader, scanner: Scanner) -> None:
