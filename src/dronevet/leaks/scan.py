@@ -82,6 +82,16 @@ def _chains(message: dns.DnsMessage) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+def tcp_header_length(segment: bytes) -> int:
+    """The length of a TCP segment's header, checked against the segment's."""
+    if len(segment) < 20:
+        raise LinkLayerError("TCP header cut short")
+    header = (segment[12] >> 4) * 4
+    if header < 20 or header > len(segment):
+        raise LinkLayerError("TCP header length wrong")
+    return header
+
+
 @dataclass(slots=True)
 class Scanner:
     """The state of one pass: flows so far, fragments waiting, DNS seen, what was skipped."""
@@ -148,11 +158,7 @@ class Scanner:
 
     def _tcp(self, ip: IpPacket, packet: Packet, time_ns: int) -> None:
         segment = ip.payload
-        if len(segment) < 20:
-            raise LinkLayerError("TCP header cut short")
-        header = (segment[12] >> 4) * 4
-        if header < 20 or header > len(segment):
-            raise LinkLayerError("TCP header length wrong")
+        header = tcp_header_length(segment)
         ports = (int.from_bytes(segment[0:2]), int.from_bytes(segment[2:4]))
         flow, upward = self._flow(TCP, ip, ports, packet, time_ns)
         if self.counting:
@@ -337,12 +343,14 @@ def transport_key(linktype: int, data: bytes) -> FlowKey | None:
         if carried is None:
             return None
         found = parse_ip(data, carried.offset)
+        if not isinstance(found, IpPacket) or found.protocol not in (TCP, UDP):
+            return None
+        payload = found.payload
+        if found.protocol == TCP:
+            tcp_header_length(payload)
+        elif len(payload) < 8:
+            return None
     except LinkLayerError:
-        return None
-    if not isinstance(found, IpPacket) or found.protocol not in (TCP, UDP):
-        return None
-    payload = found.payload
-    if len(payload) < (20 if found.protocol == TCP else 8):
         return None
     return (found.protocol, found.source, int.from_bytes(payload[0:2]), found.destination,
             int.from_bytes(payload[2:4]))
