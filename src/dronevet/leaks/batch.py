@@ -41,6 +41,8 @@ LINK_HEADERS = {linktypes.ETHERNET: 14, linktypes.LINUX_SLL: 16, linktypes.LINUX
                 linktypes.RAW: 0, linktypes.IPV4: 0, linktypes.IPV6: 0}
 """Link types the batch path reads, and their header length before any VLAN tag."""
 Array = npt.NDArray[np.int64]
+PADDING = 128
+"""Bytes past a frame's start its header fields can be read at (link, IP and TCP headers)."""
 
 
 def reads(reader: object) -> bool:
@@ -103,13 +105,23 @@ class Records(Protocol):
     foreign: dict[int, Packet]
 
 
+def _padded(chunk: bytes, used: int) -> npt.NDArray[np.uint8]:
+    """The chunk's bytes up to `used` and `PADDING` more: its following bytes where it has
+    them (no copy), zeros past its end. Header fields are read at fixed offsets from each
+    frame's start before its length is checked, so the last frame's may lie past `used`;
+    the frames they do not fit are left out by those checks."""
+    if len(chunk) >= used + PADDING:
+        return np.frombuffer(chunk, dtype=np.uint8, count=used + PADDING)
+    return np.concatenate([np.frombuffer(chunk, dtype=np.uint8, count=used),
+                           np.zeros(PADDING, dtype=np.uint8)])
+
+
 class _Headers:
     """Every frame's IP and transport fields, read at once; `ok` marks the frames read."""
 
-    def __init__(self, buf: npt.NDArray[np.uint8], records: Records, linktype: int) -> None:
+    def __init__(self, padded: npt.NDArray[np.uint8], records: Records, linktype: int) -> None:
         data, caplen = records.data, records.caplen
         n = len(data)
-        padded = np.concatenate([buf, np.zeros(128, dtype=np.uint8)])
         l3 = data + LINK_HEADERS[linktype]
         ok = caplen >= LINK_HEADERS[linktype] + 20
         if linktype == linktypes.ETHERNET:
@@ -242,8 +254,7 @@ class BatchScan:
         n = len(records.data)
         if not n:
             return
-        buf = np.frombuffer(chunk, dtype=np.uint8, count=records.used)
-        heads = _Headers(buf, records, self.linktype)
+        heads = _Headers(_padded(chunk, records.used), records, self.linktype)
         scanner = self.scanner
         scanner.packets += int(heads.ok.sum())  # the others are counted by `feed`
         if scanner.first_ns is None:
