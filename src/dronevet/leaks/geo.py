@@ -25,7 +25,7 @@ class Registration:
     asn: int | None
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def is_external(address: str) -> bool:
     """The address is on the public internet (not private, loopback, link-local or multicast);
     remembered, as each address is asked about for every flow it takes part in."""
