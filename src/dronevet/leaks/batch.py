@@ -7,10 +7,11 @@ IPv6 header and the TCP or UDP ports, sequence number, flags and payload length.
 cannot read that way (other link types, IPv6 extension headers, fragments, cut or
 malformed headers) go whole to the streaming `Scanner.feed`, which counts or skips them.
 
-Of the frames it reads, the ones that can name a destination are also handed to
-`Scanner.feed(..., counted=False)` in frame order: TCP SYNs and TCP payload within the
-first `LOOK_LIMIT` bytes of its direction, and UDP datagrams of flows not yet settled
-(DNS, QUIC Initials, IoT greetings). Everything else (bulk data after a handshake) is only
+Of the frames it reads, the ones that can name a destination are also handed, in frame
+order, to the scanner's `Scanner.segment` or `Scanner.datagram` (their flow already
+known, no second parse of their headers): TCP SYNs and TCP payload within the first
+`LOOK_LIMIT` bytes of its direction, and UDP datagrams of flows not yet settled (DNS,
+QUIC Initials, IoT greetings). Everything else (bulk data after a handshake) is only
 counted: each chunk's frames are summed per direction of each flow (packets, bytes, first
 and last time, bytes per minute) and added to the scanner's flows. Frame numbers, counts
 and skips are those of the streaming path.

@@ -107,19 +107,17 @@ class Scanner:
     last_ns: int = 0
     last_frame: int = 0
     quic_keys: dict[FlowKey, quic.InitialKeys] = field(default_factory=dict)
-    counting: bool = True
 
-    def feed(self, packet: Packet, *, counted: bool = True) -> None:
-        """Take in the capture's next packet. With `counted` false the packet is read for
-        names only: the batch path (`batch`) counts it in its flow itself."""
+    def feed(self, packet: Packet) -> None:
+        """Take in the capture's next packet: count it, read it for names. (The batch path,
+        `batch`, counts the packets it reads itself and hands their TCP segments and UDP
+        datagrams to `segment` and `datagram`.)"""
         time_ns = packet.time_ns or 0
-        if counted:
-            self.packets += 1
-            self.last_frame = packet.number
-            if self.first_ns is None:
-                self.first_ns = time_ns
-            self.last_ns = time_ns
-        self.counting = counted
+        self.packets += 1
+        self.last_frame = packet.number
+        if self.first_ns is None:
+            self.first_ns = time_ns
+        self.last_ns = time_ns
         try:
             carried = carried_ip(packet.linktype, packet.data)
             if carried is None:
@@ -161,8 +159,7 @@ class Scanner:
         header = tcp_header_length(segment)
         ports = (int.from_bytes(segment[0:2]), int.from_bytes(segment[2:4]))
         flow, upward = self._flow(TCP, ip, ports, packet, time_ns)
-        if self.counting:
-            flow.count(upward, packet.orig_len, time_ns)
+        flow.count(upward, packet.orig_len, time_ns)
         self.segment(flow, upward, segment, header, packet.number, time_ns)
 
     def segment(self, flow: Flow, upward: bool, segment: bytes, header: int, frame: int,
@@ -264,8 +261,7 @@ class Scanner:
             raise LinkLayerError("UDP header cut short")
         ports = (int.from_bytes(datagram[0:2]), int.from_bytes(datagram[2:4]))
         flow, upward = self._flow(UDP, ip, ports, packet, time_ns)
-        if self.counting:
-            flow.count(upward, packet.orig_len, time_ns)
+        flow.count(upward, packet.orig_len, time_ns)
         self.datagram(flow, upward, ports, datagram, packet.number, time_ns)
 
     def datagram(self, flow: Flow, upward: bool, ports: tuple[int, int], datagram: bytes,
