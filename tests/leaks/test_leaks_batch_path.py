@@ -115,3 +115,41 @@ def test_one_section_with_two_interfaces_and_a_simple_packet_block(tmp_path: Pat
     path.write_bytes(b"".join(blocks))
     same(path)
     assert scan_capture(path).packets == len(session) + 1
+
+
+def test_damaged_handshakes_and_dns_in_whole_packets_are_skipped_the_same(
+        tmp_path: Path) -> None:
+    """Whole TCP and UDP packets the batch path reads itself, carrying a ClientHello and a
+    ServerHello whose fields overrun their message and a DNS message cut short: each is
+    counted in its flow and its damage skipped with its frame number, as the streaming
+    path does; a packet whose TCP header cannot be read opens no flow."""
+    overrun = b"\x03\x03" + bytes(32) + b"\xff"  # a session id longer than the message
+    hello = synth.record(22, b"\x01" + len(overrun).to_bytes(3) + overrun)
+    server = synth.record(22, b"\x02" + len(overrun).to_bytes(3) + overrun)
+    clock = 1_780_000_000_000_000_000
+    phone, far = "192.168.1.23", "203.0.113.9"
+    frames = [
+        synth.IpFrame(clock, (synth.tcp(
+            phone, 50_000, far, 443, 1000, 0, 0x02, b"")), b"\2" * 6, b"\4" * 6),
+        synth.IpFrame(clock + 1, (synth.tcp(
+            far, 443, phone, 50_000, 7000, 1001, 0x12, b"")), b"\4" * 6, b"\2" * 6),
+        synth.IpFrame(clock + 2, (synth.tcp(
+            phone, 50_000, far, 443, 1001, 7001, 0x18, hello)), b"\2" * 6, b"\4" * 6),
+        synth.IpFrame(clock + 3, (synth.tcp(
+            far, 443, phone, 50_000, 7001, 1001 + len(hello), 0x18, server)), b"\4" * 6,
+            b"\2" * 6),
+        synth.IpFrame(clock + 4, (synth.udp(
+            phone, 53_000, "192.168.1.1", 53, synth.dns_query(7, "cut.example")[:15])),
+            b"\2" * 6, b"\6" * 6),
+        # an IP packet in an IP packet that says TCP: its "TCP header" length is wrong
+        synth.IpFrame(clock + 5, synth.ipv4(phone, far, 6, synth.tcp(
+            phone, 50_001, far, 443, 1000, 0, 0x02)), b"\2" * 6, b"\4" * 6),
+    ]
+    for write in (synth.write_pcap, synth.write_pcapng):
+        path = write(tmp_path / "damaged", linktypes.ETHERNET, frames)
+        same(path)
+        scan = scan_capture(path)
+        assert scan.packets == 6
+        assert sorted(f for where in scan.skipped.examples.values() for f in where) == [
+            3, 4, 5, 6]
+        assert sorted(f.packets_up + f.packets_down for f in scan.flows) == [1, 4]

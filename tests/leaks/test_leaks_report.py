@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from publicsuffixlist import PublicSuffixList
 from typer.testing import CliRunner
 
 import dronevet
@@ -114,6 +115,17 @@ def test_registrable_domain_uses_the_icann_suffixes() -> None:
     assert registrable_domain("dji-go.firebaseio.com") == "firebaseio.com"
     assert registrable_domain("a.b.example.co.uk") == "example.co.uk"
     assert registrable_domain("47.91.161.230") is None
+
+
+@pytest.mark.parametrize("host", [
+    "mydjiflight.dji.com", "dji.com", "com", "x.github.io", "a.b.ck", "www.ck",
+    "a.city.kawasaki.jp", "city.kawasaki.jp", "b.a.kawasaki.jp", "a.b.c.pvt.k12.ma.us",
+    "shop.xn--p1ai", "shop.рф", "a.b.бел", "a.example.unknowntld", "x.y.com.au"])
+def test_registrable_domain_reads_the_list_as_the_package_does(host: str) -> None:
+    """Only the rules for the host's last label are read, with the same answers as the
+    package's whole ICANN list: wildcards, exceptions, non-ASCII suffixes, unknown ones."""
+    whole = PublicSuffixList(only_icann=True)
+    assert registrable_domain(host) == whole.privatesuffix(host)
 
 
 def test_every_built_in_domain_is_sourced_and_names_a_known_entity() -> None:

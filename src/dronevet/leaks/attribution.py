@@ -5,7 +5,8 @@ the first of: the TLS or QUIC server name (SNI), the HTTP Host, the name a DNS a
 for the address (the name the app asked for, before any CNAME), a DNS name in the
 server's certificate, else the address itself. Every name found is kept as evidence with
 its frame. The host's registrable domain comes from the public suffix list's ICANN
-section (`publicsuffixlist`, offline), the one registrars sell under; its operator from the
+section (`publicsuffixlist`, offline; only the rules for the host's top-level label are
+handed to it), the one registrars sell under; its operator from the
 knowledge base's domain table (`knowledge.domains`); the operator's covered status from
 screening (`screening.control.determine`) as of the date asked. Flows to one host make one
 destination.
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from publicsuffixlist import PublicSuffixList
+from publicsuffixlist import PSLFILE, PublicSuffixList
 
 from dronevet.errors import BadInputError
 from dronevet.knowledge.base import KnowledgeBase
@@ -37,9 +38,42 @@ from dronevet.screening.control import determine
 NAME_ORDER = ("sni", "quic-sni", "http-host", "dns", "cert")
 
 
+ICANN_SECTION = ("// ===BEGIN ICANN DOMAINS===", "// ===END ICANN DOMAINS===")
+
+
+def _ascii_label(label: str) -> str:
+    """A name's label as it travels in DNS (punycode for a non-ASCII one)."""
+    if label.isascii():
+        return label
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:
+        return label
+
+
 @functools.cache
-def _suffixes() -> PublicSuffixList:
-    return PublicSuffixList(only_icann=True)
+def _icann_rules() -> dict[str, tuple[str, ...]]:
+    """The public suffix list's ICANN rules (read as `PublicSuffixList` reads them), by
+    their last label."""
+    by_label: dict[str, list[str]] = {}
+    inside = False
+    with open(PSLFILE, encoding="utf-8") as handle:
+        for line in handle:
+            if line.rstrip() in ICANN_SECTION:
+                inside = line.rstrip() == ICANN_SECTION[0]
+                continue
+            rule = line.lower().split(" ")[0].rstrip()
+            if inside and rule and not rule.startswith("//"):
+                label = _ascii_label(rule.lstrip("!").rsplit(".", 1)[-1])
+                by_label.setdefault(label, []).append(rule)
+    return {label: tuple(rules) for label, rules in by_label.items()}
+
+
+@functools.cache
+def _suffixes(label: str) -> PublicSuffixList:
+    """The list for names ending in `label`: only the rules ending in it can match them,
+    so the package encodes a few rules, not all ten thousand, per run."""
+    return PublicSuffixList(_icann_rules().get(label, ()))
 
 
 def registrable_domain(host: str) -> str | None:
@@ -47,7 +81,7 @@ def registrable_domain(host: str) -> str | None:
     name = host.strip(".").lower()
     if not name or name.replace(".", "").isdigit() or ":" in name:
         return None
-    found: str | None = _suffixes().privatesuffix(name)
+    found: str | None = _suffixes(_ascii_label(name.rsplit(".", 1)[-1])).privatesuffix(name)
     return found
 
 

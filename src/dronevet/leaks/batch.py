@@ -7,10 +7,11 @@ IPv6 header and the TCP or UDP ports, sequence number, flags and payload length.
 cannot read that way (other link types, IPv6 extension headers, fragments, cut or
 malformed headers) go whole to the streaming `Scanner.feed`, which counts or skips them.
 
-Of the frames it reads, the ones that can name a destination are also handed to
-`Scanner.feed(..., counted=False)` in frame order: TCP SYNs and TCP payload within the
-first `LOOK_LIMIT` bytes of its direction, and UDP datagrams of flows not yet settled
-(DNS, QUIC Initials, IoT greetings). Everything else (bulk data after a handshake) is only
+Of the frames it reads, the ones that can name a destination are also handed, in frame
+order, to the scanner's `Scanner.segment` or `Scanner.datagram` (their flow already
+known, no second parse of their headers): TCP SYNs and TCP payload within the first
+`LOOK_LIMIT` bytes of its direction, and UDP datagrams of flows not yet settled (DNS,
+QUIC Initials, IoT greetings). Everything else (bulk data after a handshake) is only
 counted: each chunk's frames are summed per direction of each flow (packets, bytes, first
 and last time, bytes per minute) and added to the scanner's flows. Frame numbers, counts
 and skips are those of the streaming path.
@@ -25,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dronevet.capture import linktypes
-from dronevet.capture.packets import Packet
+from dronevet.capture.packets import LinkLayerError, Packet
 from dronevet.capture.pcap import MAX_RECORD, PcapReader
 from dronevet.capture.pcapng import PcapngReader
 from dronevet.leaks.flows import MINUTE_NS, Flow, FlowKey
@@ -41,6 +42,8 @@ LINK_HEADERS = {linktypes.ETHERNET: 14, linktypes.LINUX_SLL: 16, linktypes.LINUX
                 linktypes.RAW: 0, linktypes.IPV4: 0, linktypes.IPV6: 0}
 """Link types the batch path reads, and their header length before any VLAN tag."""
 Array = npt.NDArray[np.int64]
+PADDING = 128
+"""Bytes past a frame's start its header fields can be read at (link, IP and TCP headers)."""
 
 
 def reads(reader: object) -> bool:
@@ -71,13 +74,13 @@ class _Records:
         self.bad_length: int | None = None
         while position <= end:
             (caplen,) = length(chunk, position + 8)
-            if caplen > MAX_RECORD:
-                self.bad_length = caplen
-                break
-            if position + 16 + caplen > end + 16:
+            following = position + 16 + caplen
+            if following > end + 16 or caplen > MAX_RECORD:
+                if caplen > MAX_RECORD:
+                    self.bad_length = caplen
                 break
             append(position)
-            position += 16 + caplen
+            position = following
         self.used = position
         words = np.frombuffer(chunk, dtype=np.uint8, count=position)
         at = np.array(starts, dtype=np.int64)
@@ -103,13 +106,23 @@ class Records(Protocol):
     foreign: dict[int, Packet]
 
 
+def _padded(chunk: bytes, used: int) -> npt.NDArray[np.uint8]:
+    """The chunk's bytes up to `used` and `PADDING` more: its following bytes where it has
+    them (no copy), zeros past its end. Header fields are read at fixed offsets from each
+    frame's start before its length is checked, so the last frame's may lie past `used`;
+    the frames they do not fit are left out by those checks."""
+    if len(chunk) >= used + PADDING:
+        return np.frombuffer(chunk, dtype=np.uint8, count=used + PADDING)
+    return np.concatenate([np.frombuffer(chunk, dtype=np.uint8, count=used),
+                           np.zeros(PADDING, dtype=np.uint8)])
+
+
 class _Headers:
     """Every frame's IP and transport fields, read at once; `ok` marks the frames read."""
 
-    def __init__(self, buf: npt.NDArray[np.uint8], records: Records, linktype: int) -> None:
+    def __init__(self, padded: npt.NDArray[np.uint8], records: Records, linktype: int) -> None:
         data, caplen = records.data, records.caplen
         n = len(data)
-        padded = np.concatenate([buf, np.zeros(128, dtype=np.uint8)])
         l3 = data + LINK_HEADERS[linktype]
         ok = caplen >= LINK_HEADERS[linktype] + 20
         if linktype == linktypes.ETHERNET:
@@ -138,6 +151,7 @@ class _Headers:
         offset = (padded[l4 + 12].astype(np.int64) >> 4) * 4
         ok &= np.where(tcp, (offset >= 20) & (l4 + offset <= end), l4 + 8 <= end)
         self.ok, self.v4, self.tcp, self.n = ok, v4, tcp & ok, n
+        self.l4, self.end, self.header = l4, end, offset
         self.flags = padded[l4 + 13].astype(np.int64)
         self.seq = _u32(padded, l4 + 4)
         self.payload = np.where(tcp, end - l4 - offset, end - l4 - 8)
@@ -241,8 +255,7 @@ class BatchScan:
         n = len(records.data)
         if not n:
             return
-        buf = np.frombuffer(chunk, dtype=np.uint8, count=records.used)
-        heads = _Headers(buf, records, self.linktype)
+        heads = _Headers(_padded(chunk, records.used), records, self.linktype)
         scanner = self.scanner
         scanner.packets += int(heads.ok.sum())  # the others are counted by `feed`
         if scanner.first_ns is None:
@@ -292,13 +305,15 @@ class BatchScan:
             if key is not None:
                 opening.append((at, key))
         macs, mac = self.scanner.macs, heads.mac
+        with_mac = (heads.ok & heads.has_mac).tolist() if mac is not None else None
+        times, frames = records.time.tolist(), records.frame.tolist()
         for at, key in sorted(opening, key=lambda item: item[0]):
-            if mac is not None and heads.ok[at] and heads.has_mac[at] and key[1] not in macs:
-                macs[key[1]] = bytes(mac[at])
+            if with_mac is not None and mac is not None and with_mac[at] and key[1] not in macs:
+                macs[key[1]] = mac[at].tobytes()
             if key in flows or (key[0], key[3], key[4], key[1], key[2]) in flows:
                 continue
             flow = Flow("tcp" if key[0] == 6 else "udp", key[1], key[2], key[3], key[4],
-                        int(records.time[at]), int(records.frame[at]))
+                        times[at], frames[at])
             flow.protocols.add(flow.transport)
             flows[key] = flow
 
@@ -328,24 +343,40 @@ class BatchScan:
     def _read_one_by_one(self, chunk: bytes, records: Records, heads: _Headers,
                          keys: list[FlowKey], inverse: Array, look: npt.NDArray[np.bool_]
                          ) -> None:
+        """Hand the frames marked in `look` to the scanner in frame order: the ones read
+        here straight to its segment or datagram reader (their flow known, their counts
+        made by `_count`), the others whole to `feed`."""
         scanner, flows, linktype = self.scanner, self.scanner.flows, self.linktype
         chosen = np.flatnonzero(look)
-        ok, dns = heads.ok[chosen].tolist(), heads.dns[chosen].tolist()
+        columns = (heads.ok, heads.dns, heads.tcp, inverse, heads.l4, heads.end, heads.header,
+                   records.frame, records.time)
         foreign = records.foreign
-        for at, read, naming in zip(chosen.tolist(), ok, dns, strict=True):
+        for at, read, naming, tcp, index, l4, end, header, frame, time_ns in zip(
+                chosen.tolist(), *(column[chosen].tolist() for column in columns), strict=True):
             if foreign and at in foreign:
                 scanner.feed(foreign[at])
                 continue
-            if read and not naming:
-                key = keys[inverse[at]]
-                flow = flows.get(key) or flows.get((key[0], key[3], key[4], key[1], key[2]))
-                if flow is not None and flow.done:
-                    continue
-            start = int(records.data[at])
-            packet = Packet(int(records.frame[at]), int(records.time[at]), linktype,
-                            chunk[start : start + int(records.caplen[at])],
-                            int(records.origlen[at]))
-            scanner.feed(packet, counted=not read)
+            if not read:
+                start = int(records.data[at])
+                scanner.feed(Packet(frame, time_ns, linktype,
+                                    chunk[start : start + int(records.caplen[at])],
+                                    int(records.origlen[at])))
+                continue
+            key = keys[index]
+            flow = flows.get(key)
+            upward = flow is not None
+            if flow is None:
+                flow = flows[(key[0], key[3], key[4], key[1], key[2])]
+            if flow.done and not naming:
+                continue
+            try:
+                if tcp:
+                    scanner.segment(flow, upward, chunk[l4:end], header, frame, time_ns)
+                else:
+                    scanner.datagram(flow, upward, (key[2], key[4]), chunk[l4:end], frame,
+                                     time_ns)
+            except LinkLayerError as error:
+                scanner.skipped.add(str(error), frame)
 
     def _count(self, records: Records, heads: _Headers, keys: list[FlowKey], starts: Array,
                inverse: Array) -> None:
@@ -365,17 +396,16 @@ class BatchScan:
         minutes: dict[int, dict[int, int]] = {}
         for code, total in zip(pair.tolist(), per_minute.tolist(), strict=True):
             minutes.setdefault(code >> 40, {})[code & ((1 << 40) - 1)] = total
-        flows = self.scanner.flows
-        for k, key in enumerate(keys):
-            at = int(starts[k])
+        flows, no_minutes = self.scanner.flows, dict[int, int]()
+        columns = (packets, sent, records.time[starts], records.frame[starts], last)
+        for k, (key, frames, size_sent, first_ns, first_frame, last_ns) in enumerate(
+                zip(keys, *(column.tolist() for column in columns), strict=True)):
             flow = flows.get(key)
             upward = flow is not None
             if flow is None:
                 flow = flows[(key[0], key[3], key[4], key[1], key[2])]
-            flow.add_counts(upward, int(packets[k]), int(sent[k]),
-                            (int(records.time[at]), int(records.frame[at])), int(last[k]),
-                            minutes.get(k, {}))
-
+            flow.add_counts(upward, frames, size_sent, (first_ns, first_frame), last_ns,
+                            minutes.get(k, no_minutes))
 
 
 def scan_batch(reader: PcapReader | PcapngReader, scanner: Scanner) -> None:

@@ -12,10 +12,10 @@ Only what attribution needs is decoded: the question names, and A (1), AAAA (28)
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from dronevet.capture.packets import LinkLayerError
+from dronevet.leaks.flows import address_text
 
 TYPE_A = 1
 TYPE_CNAME = 5
@@ -89,9 +89,9 @@ def _record(data: bytes, position: int) -> tuple[Answer | None, int]:
     if end > len(data):
         raise DnsError("DNS record data runs past the message")
     if kind == TYPE_A and length == 4:
-        return Answer(name, "A", str(ipaddress.IPv4Address(data[start:end]))), end
+        return Answer(name, "A", address_text(data[start:end])), end
     if kind == TYPE_AAAA and length == 16:
-        return Answer(name, "AAAA", str(ipaddress.IPv6Address(data[start:end]))), end
+        return Answer(name, "AAAA", address_text(data[start:end])), end
     if kind == TYPE_CNAME:
         return Answer(name, "CNAME", _name(data, start)[0]), end
     return None, end

@@ -12,6 +12,7 @@ fragmented datagram counts once, in the frame that completed it.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 
@@ -21,8 +22,10 @@ FlowKey = tuple[int, bytes, int, bytes, int]
 MINUTE_NS = 60_000_000_000
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def address_text(raw: bytes) -> str:
-    """`192.0.2.1` or `2001:db8::1` for 4 or 16 address bytes."""
+    """`192.0.2.1` or `2001:db8::1` for 4 or 16 address bytes (remembered: a capture's
+    flows share few addresses)."""
     return str(ipaddress.ip_address(raw))
 
 

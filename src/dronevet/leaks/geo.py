@@ -9,6 +9,7 @@ address-to-ASN database is installed from PyPI yet, so `asn` is always None.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 from importlib import metadata
@@ -24,8 +25,10 @@ class Registration:
     asn: int | None
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def is_external(address: str) -> bool:
-    """The address is on the public internet (not private, loopback, link-local or multicast)."""
+    """The address is on the public internet (not private, loopback, link-local or multicast);
+    remembered, as each address is asked about for every flow it takes part in."""
     ip = ipaddress.ip_address(address)
     return ip.is_global and not ip.is_multicast
 

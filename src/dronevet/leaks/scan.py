@@ -82,6 +82,16 @@ def _chains(message: dns.DnsMessage) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+def tcp_header_length(segment: bytes) -> int:
+    """The length of a TCP segment's header, checked against the segment's."""
+    if len(segment) < 20:
+        raise LinkLayerError("TCP header cut short")
+    header = (segment[12] >> 4) * 4
+    if header < 20 or header > len(segment):
+        raise LinkLayerError("TCP header length wrong")
+    return header
+
+
 @dataclass(slots=True)
 class Scanner:
     """The state of one pass: flows so far, fragments waiting, DNS seen, what was skipped."""
@@ -97,19 +107,17 @@ class Scanner:
     last_ns: int = 0
     last_frame: int = 0
     quic_keys: dict[FlowKey, quic.InitialKeys] = field(default_factory=dict)
-    counting: bool = True
 
-    def feed(self, packet: Packet, *, counted: bool = True) -> None:
-        """Take in the capture's next packet. With `counted` false the packet is read for
-        names only: the batch path (`batch`) counts it in its flow itself."""
+    def feed(self, packet: Packet) -> None:
+        """Take in the capture's next packet: count it, read it for names. (The batch path,
+        `batch`, counts the packets it reads itself and hands their TCP segments and UDP
+        datagrams to `segment` and `datagram`.)"""
         time_ns = packet.time_ns or 0
-        if counted:
-            self.packets += 1
-            self.last_frame = packet.number
-            if self.first_ns is None:
-                self.first_ns = time_ns
-            self.last_ns = time_ns
-        self.counting = counted
+        self.packets += 1
+        self.last_frame = packet.number
+        if self.first_ns is None:
+            self.first_ns = time_ns
+        self.last_ns = time_ns
         try:
             carried = carried_ip(packet.linktype, packet.data)
             if carried is None:
@@ -148,18 +156,19 @@ class Scanner:
 
     def _tcp(self, ip: IpPacket, packet: Packet, time_ns: int) -> None:
         segment = ip.payload
-        if len(segment) < 20:
-            raise LinkLayerError("TCP header cut short")
-        header = (segment[12] >> 4) * 4
-        if header < 20 or header > len(segment):
-            raise LinkLayerError("TCP header length wrong")
+        header = tcp_header_length(segment)
         ports = (int.from_bytes(segment[0:2]), int.from_bytes(segment[2:4]))
-        flags = segment[13]
         flow, upward = self._flow(TCP, ip, ports, packet, time_ns)
-        if self.counting:
-            flow.count(upward, packet.orig_len, time_ns)
+        flow.count(upward, packet.orig_len, time_ns)
+        self.segment(flow, upward, segment, header, packet.number, time_ns)
+
+    def segment(self, flow: Flow, upward: bool, segment: bytes, header: int, frame: int,
+                time_ns: int) -> None:
+        """Read a TCP segment (its `header` bytes long header checked) of `flow`, sent by
+        the client when `upward`, for names; it is counted elsewhere."""
         if flow.done:
             return
+        flags = segment[13]
         if flow.up is None:
             flow.up, flow.down = StreamPrefix(CLIENT_PREFIX), StreamPrefix(SERVER_PREFIX)
         stream = flow.up if upward else flow.down
@@ -169,7 +178,7 @@ class Scanner:
             stream.syn(seq)
         payload = segment[header:]
         if payload and stream.add(seq, payload):
-            self._inspect(flow, upward, packet.number, time_ns)
+            self._inspect(flow, upward, frame, time_ns)
 
     def _inspect(self, flow: Flow, upward: bool, frame: int, time_ns: int) -> None:
         assert flow.up is not None and flow.down is not None
@@ -252,17 +261,22 @@ class Scanner:
             raise LinkLayerError("UDP header cut short")
         ports = (int.from_bytes(datagram[0:2]), int.from_bytes(datagram[2:4]))
         flow, upward = self._flow(UDP, ip, ports, packet, time_ns)
-        if self.counting:
-            flow.count(upward, packet.orig_len, time_ns)
-        payload = datagram[8 : int.from_bytes(datagram[4:6])] if len(datagram) >= 8 else b""
+        flow.count(upward, packet.orig_len, time_ns)
+        self.datagram(flow, upward, ports, datagram, packet.number, time_ns)
+
+    def datagram(self, flow: Flow, upward: bool, ports: tuple[int, int], datagram: bytes,
+                 frame: int, time_ns: int) -> None:
+        """Read a UDP datagram (header included, at least 8 bytes) of `flow`, sent from
+        `ports[0]` to `ports[1]`, for names; it is counted elsewhere."""
+        payload = datagram[8 : int.from_bytes(datagram[4:6])]
         if ports[0] in DNS_PORTS or ports[1] in DNS_PORTS:
             flow.protocols.add("dns")
-            self._dns(dns.parse(payload), packet.number, time_ns)
+            self._dns(dns.parse(payload), frame, time_ns)
         elif flow.done:
             return
         elif payload and payload[0] & 0x80 and len(payload) > 6 and payload[1:5] == b"\0\0\0\1":
             if upward:
-                self._quic(flow, payload, packet.number)
+                self._quic(flow, payload, frame)
         else:
             cleartext = iot.udp_protocol(ports, payload)
             if cleartext:
@@ -325,12 +339,14 @@ def transport_key(linktype: int, data: bytes) -> FlowKey | None:
         if carried is None:
             return None
         found = parse_ip(data, carried.offset)
+        if not isinstance(found, IpPacket) or found.protocol not in (TCP, UDP):
+            return None
+        payload = found.payload
+        if found.protocol == TCP:
+            tcp_header_length(payload)
+        elif len(payload) < 8:
+            return None
     except LinkLayerError:
-        return None
-    if not isinstance(found, IpPacket) or found.protocol not in (TCP, UDP):
-        return None
-    payload = found.payload
-    if len(payload) < (20 if found.protocol == TCP else 8):
         return None
     return (found.protocol, found.source, int.from_bytes(payload[0:2]), found.destination,
             int.from_bytes(payload[2:4]))

@@ -88,28 +88,32 @@ def handshake_messages(data: bytes) -> Iterator[tuple[int, bytes]]:
         position += 4 + length
 
 
-class _Reader:
-    """Length-prefixed fields, read in order; running past the end raises `TlsError`."""
+_PAST = "TLS handshake field runs past its message"
 
-    def __init__(self, data: bytes) -> None:
-        self.data, self.position = data, 0
 
-    def take(self, size: int) -> bytes:
-        end = self.position + size
-        if end > len(self.data):
-            raise TlsError("TLS handshake field runs past its message")
-        part, self.position = self.data[self.position : end], end
-        return part
+def _span(data: bytes, position: int, width: int) -> tuple[int, int]:
+    """Where the `width`-byte length-prefixed field at `position` starts and ends."""
+    start = position + width
+    if start > len(data):
+        raise TlsError(_PAST)
+    end = start + int.from_bytes(data[position:start])
+    if end > len(data):
+        raise TlsError(_PAST)
+    return start, end
 
-    def number(self, size: int) -> int:
-        return int.from_bytes(self.take(size))
 
-    def vector(self, size: int) -> bytes:
-        return self.take(self.number(size))
+def _vector(data: bytes, width: int) -> bytes:
+    """The `width`-byte length-prefixed field at the start of `data`."""
+    start, end = _span(data, 0, width)
+    return data[start:end]
 
-    @property
-    def left(self) -> int:
-        return len(self.data) - self.position
+
+def _vectors(data: bytes, width: int) -> Iterator[bytes]:
+    """The `width`-byte length-prefixed fields that fill `data`, in order."""
+    position = 0
+    while position < len(data):
+        start, position = _span(data, position, width)
+        yield data[start:position]
 
 
 def _u16s(data: bytes) -> tuple[int, ...]:
@@ -131,69 +135,73 @@ def _extensions(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 
 def _server_name(data: bytes) -> str | None:
-    names = _Reader(_Reader(data).vector(2))
-    while names.left:
-        kind, name = names.number(1), names.vector(2)
-        if kind == 0:
-            return name.decode("ascii", "backslashreplace")
+    names, position = _vector(data, 2), 0
+    while position < len(names):
+        start, end = _span(names, position + 1, 2)
+        if names[position] == 0:
+            return names[start:end].decode("ascii", "backslashreplace")
+        position = end
     return None
 
 
 def _alpn(data: bytes) -> tuple[str, ...]:
-    items = _Reader(_Reader(data).vector(2))
-    found = []
-    while items.left:
-        found.append(items.vector(1).decode("ascii", "backslashreplace"))
-    return tuple(found)
+    return tuple(name.decode("ascii", "backslashreplace")
+                 for name in _vectors(_vector(data, 2), 1))
+
+
+def _after_random(body: bytes) -> int:
+    """Where a hello's fields after version, random and session id start."""
+    if len(body) < 34:
+        raise TlsError(_PAST)
+    return _span(body, 34, 1)[1]
 
 
 def parse_client_hello(body: bytes) -> ClientHello:
     """Read a ClientHello message body."""
-    reader = _Reader(body)
-    legacy = reader.number(2)
-    reader.take(32)
-    reader.vector(1)
-    suites = _u16s(reader.vector(2))
-    reader.vector(1)
+    start, position = _span(body, _after_random(body), 2)
+    suites = _u16s(body[start:position])
+    position = _span(body, position, 1)[1]
     extensions: list[int] = []
     name: str | None = None
     alpn: tuple[str, ...] = ()
     versions: tuple[int, ...] = ()
     signatures: tuple[int, ...] = ()
-    if reader.left:
-        for kind, data in _extensions(reader.vector(2)):
+    if position < len(body):
+        start, end = _span(body, position, 2)
+        for kind, data in _extensions(body[start:end]):
             extensions.append(kind)
             if kind == EXT_SERVER_NAME and data:
                 name = _server_name(data)
             elif kind == EXT_ALPN:
                 alpn = _alpn(data)
             elif kind == EXT_SUPPORTED_VERSIONS and data:
-                versions = _u16s(_Reader(data).vector(1))
+                versions = _u16s(_vector(data, 1))
             elif kind == EXT_SIGNATURE_ALGORITHMS:
-                signatures = _u16s(_Reader(data).vector(2))
+                signatures = _u16s(_vector(data, 2))
+    legacy = int.from_bytes(body[0:2])
     return ClientHello(name, alpn, legacy, versions, suites, tuple(extensions), signatures)
 
 
 def server_hello_version(body: bytes) -> int:
     """The version a ServerHello chose (supported_versions when present)."""
-    reader = _Reader(body)
-    legacy = reader.number(2)
-    reader.take(32)
-    reader.vector(1)
-    reader.take(3)
-    if reader.left:
-        block = _Reader(reader.vector(2))
-        while block.left:
-            kind, data = block.number(2), block.vector(2)
-            if kind == EXT_SUPPORTED_VERSIONS and len(data) == 2:
-                return int.from_bytes(data)
+    position = _after_random(body) + 3
+    if position > len(body):
+        raise TlsError(_PAST)
+    legacy = int.from_bytes(body[0:2])
+    if position < len(body):
+        start, end = _span(body, position, 2)
+        while start < end:
+            if start + 4 > end:
+                raise TlsError(_PAST)
+            kind, length = _TYPE_LENGTH.unpack_from(body, start)
+            data, start = start + 4, start + 4 + length
+            if start > end:
+                raise TlsError(_PAST)
+            if kind == EXT_SUPPORTED_VERSIONS and length == 2:
+                return int.from_bytes(body[data:start])
     return legacy
 
 
 def certificate_list(body: bytes) -> list[bytes]:
     """The DER certificates of a TLS 1.2 Certificate message, the server's own first."""
-    chain = _Reader(_Reader(body).vector(3))
-    found = []
-    while chain.left:
-        found.append(chain.vector(3))
-    return found
+    return list(_vectors(_vector(body, 3), 3))
