@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from dronevet.commands.common import console, dump_json, err_console, finite, guarded, say
+from dronevet.errors import UsageError
 
 app = typer.Typer(
     help="DJI DroneID over OcuSync: drone and pilot positions from radio (IQ) recordings.",
@@ -195,6 +196,11 @@ def live(
         typer.Option("--mqtt", help="publish each drone detection to mqtt://host:port/topic, "
                      "as `rid live --mqtt` does (a sensor for `airspace ingest`)"),
     ] = None,
+    sensor: Annotated[
+        str | None,
+        typer.Option("--sensor", help="this receiver's name, the last level of the MQTT "
+                     "topic (default: each transmitter's MAC)"),
+    ] = None,
 ) -> None:
     """Decode DroneID bursts live from a software-defined radio (SoapySDR) as they come.
 
@@ -202,7 +208,8 @@ def live(
     and a virtual environment made with --system-site-packages); without them, pipe your
     radio's own recorder into `dronevet droneid decode -`. Ends with the table of drones.
     With --mqtt, each burst that names a drone is published as its detection record to
-    `<topic>/<mac>` at QoS 1, as `rid live --mqtt` publishes.
+    `<topic>/<sensor>` (`<topic>/<mac>` without --sensor) at QoS 1, as `rid live --mqtt`
+    publishes.
     """
     from dronevet.broadcast.dji.ocusync.drones import DroneTally, burst_detection
     from dronevet.broadcast.dji.ocusync.receiver import OcuSyncReceiver, check_sample_rate
@@ -210,6 +217,8 @@ def live(
     from dronevet.sinks.mqtt import BrokerAddress, DetectionPublisher
 
     address = BrokerAddress.parse(mqtt) if mqtt else None
+    if sensor is not None and mqtt is None:
+        raise UsageError("--sensor names this receiver on MQTT: give --mqtt too.")
     for value, option in ((sample_rate, "--sample-rate"), (center_freq, "--center-freq")):
         finite(value, option, positive=True)
     finite(seconds, "--seconds", positive=True)
@@ -223,7 +232,7 @@ def live(
     started = datetime.now(UTC)
     say(f"{device}: listening at {source.centre_freq:g} Hz (Ctrl-C stops)", err=True)
     tally = DroneTally()
-    publisher = DetectionPublisher(address) if address else None
+    publisher = DetectionPublisher(address, sensor=sensor) if address else None
     try:
         for number, result in enumerate(receiver.results(blocks), 1):
             record = result.to_dict(source.centre_freq)

@@ -249,6 +249,11 @@ def live(
         str | None,
         typer.Option("--mqtt", help="publish each detection to mqtt://host:port/topic"),
     ] = None,
+    sensor: Annotated[
+        str | None,
+        typer.Option("--sensor", help="this receiver's name, the last level of the MQTT "
+                     "topic (default: each transmitter's MAC)"),
+    ] = None,
     cot: Annotated[
         str | None,
         typer.Option("--cot", help="send each drone and its pilot to TAK as Cursor on Target, "
@@ -265,9 +270,10 @@ def live(
     """Decode drone broadcasts as they arrive on a monitor-mode interface (needs root).
 
     Each detection is printed as a JSON line and, with --mqtt, published to
-    `<topic>/<mac>`; with --cot, each update of a drone's track is sent to TAK as Cursor on
-    Target events, one UDP datagram each (the drone and its pilot). --replay feeds a
-    capture file through the same path, for tests and demonstrations.
+    `<topic>/<sensor>` (`<topic>/<mac>` without --sensor); with --cot, each update of a
+    drone's track is sent to TAK as Cursor on Target events, one UDP datagram each (the
+    drone and its pilot). --replay feeds a capture file through the same path, for tests
+    and demonstrations.
     """
     from dronevet.broadcast.output import RecordWriter
     from dronevet.broadcast.pipeline import StreamDecoder
@@ -279,10 +285,12 @@ def live(
 
     if (interface is None) == (replay is None):
         raise UsageError("give either an interface or --replay FILE (not both).")
+    if sensor is not None and mqtt is None:
+        raise UsageError("--sensor names this receiver on MQTT: give --mqtt too.")
     address = BrokerAddress.parse(mqtt) if mqtt else None
     cot_address = CotAddress.parse(cot) if cot else None
     source: CaptureReader = open_capture(replay) if replay else LiveCapture(str(interface))
-    publisher = DetectionPublisher(address) if address else None
+    publisher = DetectionPublisher(address, sensor=sensor) if address else None
     to_tak = _TakFeed(cot_address) if cot_address else None
     writer = None if quiet else RecordWriter(sys.stdout, "jsonl")
     decoder = StreamDecoder()

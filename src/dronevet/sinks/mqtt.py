@@ -1,14 +1,17 @@
-"""Publish detections to an MQTT broker: one JSON object per message on `<topic>/<mac>`.
+"""Publish detections to an MQTT broker: one JSON object per message on `<topic>/<sensor>`.
 
 `mqtt://host:port/base/topic` names the broker and the base topic (default
-`dronevet/detections`); each detection goes to `<base>/<mac>` at QoS 1 so that ingest
-workers can subscribe to one transmitter or to `<base>/#` (MQTT v5 shared subscriptions
-`$share/group/<base>/#` spread the load).
+`dronevet/detections`); each detection goes at QoS 1 to `<base>/<sensor>`, the name a site
+gives its receiver (`--sensor roof-north`), so that `dronevet airspace ingest` knows which
+sensor heard it; without a name, to `<base>/<mac>`, the transmitter's address. Ingest
+workers subscribe to `<base>/+` (MQTT v5 shared subscriptions `$share/group/<base>/+`
+spread the load).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +23,16 @@ from dronevet.errors import BadInputError
 
 DEFAULT_TOPIC = "dronevet/detections"
 DEFAULT_PORT = 1883
+_SENSOR = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def sensor_name(name: str) -> str:
+    """A receiver's name as the last level of a topic: letters, digits and `._:-`, at most
+    64; BadInputError otherwise (MQTT gives `/`, `+` and `#` meanings of their own)."""
+    if not _SENSOR.match(name):
+        raise BadInputError(f"--sensor {name!r}: name the receiver with letters, digits and "
+                            "._:- only (at most 64), for example roof-north")
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +62,10 @@ class BrokerAddress:
 class DetectionPublisher:
     """A connected MQTT client that publishes detection records; use as a context manager."""
 
-    def __init__(self, address: BrokerAddress, *, client_id: str = "") -> None:
+    def __init__(self, address: BrokerAddress, *, client_id: str = "",
+                 sensor: str | None = None) -> None:
         self.address = address
+        self.sensor = None if sensor is None else sensor_name(sensor)
         self.published = 0
         self._last: mqtt.MQTTMessageInfo | None = None
         self._client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id)
@@ -63,10 +78,10 @@ class DetectionPublisher:
         self._client.loop_start()
 
     def publish(self, record: dict[str, Any]) -> None:
-        """Publish one detection record on `<base>/<mac>`."""
-        mac = str(record.get("mac") or "unknown")
+        """Publish one detection record on `<base>/<sensor>` (`<base>/<mac>` unnamed)."""
+        level = self.sensor or str(record.get("mac") or "unknown")
         payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        self._last = self._client.publish(f"{self.address.topic}/{mac}", payload, qos=1)
+        self._last = self._client.publish(f"{self.address.topic}/{level}", payload, qos=1)
         self.published += 1
 
     def close(self) -> None:
