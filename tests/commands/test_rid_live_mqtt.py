@@ -39,7 +39,9 @@ def test_mqtt_url_gives_host_port_and_base_topic() -> None:
         BrokerAddress.parse("http://broker/x")
 
 
-def test_replayed_capture_detections_arrive_on_the_broker() -> None:
+def _published(*options: str) -> tuple[str, list[tuple[str, dict[str, object]]]]:
+    """Replay the shared Remote ID capture through `rid live --mqtt` with `options`; the
+    base topic used and every (topic, record) a subscriber received."""
     _broker_listening()
     path = shared_path("captures/remoteid/odid_wifi_bcn_sample.pcap")
     base = f"dronevet-test/{uuid.uuid4().hex}"
@@ -61,13 +63,18 @@ def test_replayed_capture_detections_arrive_on_the_broker() -> None:
         assert subscribed.wait(5)
         result = CliRunner().invoke(
             app, ["rid", "live", "--replay", str(path), "--quiet",
-                  "--mqtt", f"mqtt://127.0.0.1:1883/{base}"]
+                  "--mqtt", f"mqtt://127.0.0.1:1883/{base}", *options]
         )
         assert result.exit_code == 0, result.output
         assert done.wait(10), f"{len(received)} of 105 messages arrived"
     finally:
         client.loop_stop()
         client.disconnect()
+    return base, received
+
+
+def test_replayed_capture_detections_arrive_on_the_broker() -> None:
+    base, received = _published()
     topics = {topic for topic, _ in received}
     assert topics == {f"{base}/84:cc:a8:60:43:24"}
     assert sorted(r["frame"] for _, r in received)[::5] == list(range(1, 22))  # type: ignore[type-var]
@@ -76,36 +83,9 @@ def test_replayed_capture_detections_arrive_on_the_broker() -> None:
 def test_a_named_receiver_publishes_under_its_name() -> None:
     """`--sensor roof-north`: every detection on `<base>/roof-north`, the sensor id
     `airspace ingest` records; a name MQTT would read as a wildcard is refused."""
-    _broker_listening()
+    base, received = _published("--sensor", "roof-north")
+    assert {topic for topic, _ in received} == {f"{base}/roof-north"}
     path = shared_path("captures/remoteid/odid_wifi_bcn_sample.pcap")
-    base = f"dronevet-test/{uuid.uuid4().hex}"
-    topics: set[str] = set()
-    subscribed, done = threading.Event(), threading.Event()
-    count = [0]
-
-    def on_message(_c: mqtt.Client, _u: object, message: mqtt.MQTTMessage) -> None:
-        topics.add(message.topic)
-        count[0] += 1
-        if count[0] == 105:
-            done.set()
-
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
-    client.on_message = on_message
-    client.on_subscribe = lambda *_args: subscribed.set()
-    client.connect(*BROKER)
-    client.subscribe(f"{base}/#", qos=1)
-    client.loop_start()
-    try:
-        assert subscribed.wait(5)
-        result = CliRunner().invoke(
-            app, ["rid", "live", "--replay", str(path), "--quiet", "--sensor", "roof-north",
-                  "--mqtt", f"mqtt://127.0.0.1:1883/{base}"])
-        assert result.exit_code == 0, result.output
-        assert done.wait(10), f"{count[0]} of 105 messages arrived"
-    finally:
-        client.loop_stop()
-        client.disconnect()
-    assert topics == {f"{base}/roof-north"}
     for name in ("roof/north", "#", "", "a" * 65):
         refused = CliRunner().invoke(
             app, ["rid", "live", "--replay", str(path), "--quiet", "--sensor", name,

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import orjson
 import typer
@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.status import Status
 from rich.text import Text
 
-from dronevet.errors import BadInputError, DronevetError
+from dronevet.errors import BadInputError, DronevetError, UsageError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,6 +42,22 @@ class TextOrJson(StrEnum):
 
 
 FORMAT_HELP = "text for people, json for scripts"
+
+
+
+SensorOption = Annotated[
+    str | None,
+    typer.Option("--sensor", help="this receiver's name, the last level of the MQTT topic "
+                 "(default: each transmitter's MAC)"),
+]
+"""`--sensor NAME` of the commands that publish detections to MQTT (`rid live`,
+`droneid live`)."""
+
+
+def sensor_with_mqtt(sensor: str | None, mqtt: str | None) -> None:
+    """`--sensor` names a receiver on MQTT: a UsageError without `--mqtt`."""
+    if sensor is not None and mqtt is None:
+        raise UsageError("--sensor names this receiver on MQTT: give --mqtt too.")
 
 
 def say(*parts: str | tuple[str, str] | Text, err: bool = False) -> None:

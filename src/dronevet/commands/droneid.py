@@ -16,8 +16,16 @@ from typing import Annotated, Any
 
 import typer
 
-from dronevet.commands.common import console, dump_json, err_console, finite, guarded, say
-from dronevet.errors import UsageError
+from dronevet.commands.common import (
+    SensorOption,
+    console,
+    dump_json,
+    err_console,
+    finite,
+    guarded,
+    say,
+    sensor_with_mqtt,
+)
 
 app = typer.Typer(
     help="DJI DroneID over OcuSync: drone and pilot positions from radio (IQ) recordings.",
@@ -196,11 +204,7 @@ def live(
         typer.Option("--mqtt", help="publish each drone detection to mqtt://host:port/topic, "
                      "as `rid live --mqtt` does (a sensor for `airspace ingest`)"),
     ] = None,
-    sensor: Annotated[
-        str | None,
-        typer.Option("--sensor", help="this receiver's name, the last level of the MQTT "
-                     "topic (default: each transmitter's MAC)"),
-    ] = None,
+    sensor: SensorOption = None,
 ) -> None:
     """Decode DroneID bursts live from a software-defined radio (SoapySDR) as they come.
 
@@ -217,8 +221,7 @@ def live(
     from dronevet.sinks.mqtt import BrokerAddress, DetectionPublisher
 
     address = BrokerAddress.parse(mqtt) if mqtt else None
-    if sensor is not None and mqtt is None:
-        raise UsageError("--sensor names this receiver on MQTT: give --mqtt too.")
+    sensor_with_mqtt(sensor, mqtt)
     for value, option in ((sample_rate, "--sample-rate"), (center_freq, "--center-freq")):
         finite(value, option, positive=True)
     finite(seconds, "--seconds", positive=True)

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dronevet.commands.common import console, err_console, error_line, guarded, say
+from dronevet.commands.common import (
+    SensorOption,
+    console,
+    err_console,
+    error_line,
+    guarded,
+    say,
+    sensor_with_mqtt,
+)
 from dronevet.errors import DronevetError, UsageError
 
 if TYPE_CHECKING:
@@ -249,11 +257,7 @@ def live(
         str | None,
         typer.Option("--mqtt", help="publish each detection to mqtt://host:port/topic"),
     ] = None,
-    sensor: Annotated[
-        str | None,
-        typer.Option("--sensor", help="this receiver's name, the last level of the MQTT "
-                     "topic (default: each transmitter's MAC)"),
-    ] = None,
+    sensor: SensorOption = None,
     cot: Annotated[
         str | None,
         typer.Option("--cot", help="send each drone and its pilot to TAK as Cursor on Target, "
@@ -285,8 +289,7 @@ def live(
 
     if (interface is None) == (replay is None):
         raise UsageError("give either an interface or --replay FILE (not both).")
-    if sensor is not None and mqtt is None:
-        raise UsageError("--sensor names this receiver on MQTT: give --mqtt too.")
+    sensor_with_mqtt(sensor, mqtt)
     address = BrokerAddress.parse(mqtt) if mqtt else None
     cot_address = CotAddress.parse(cot) if cot else None
     source: CaptureReader = open_capture(replay) if replay else LiveCapture(str(interface))
