@@ -306,3 +306,12 @@ def test_a_bad_planning_file_is_named(agency: Path, home: Path, text: str, named
     assert result.exit_code == 3, result.output
     assert str(path) in result.output and named in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_organisation_not_in_the_store_is_named_before_the_budget_is_asked_for(
+    agency: Path,
+) -> None:
+    result = run("fleet", "plan", "--org", "Test Polise")
+    assert result.exit_code == 3, result.output
+    assert "no organisation named 'Test Polise'" in result.output
+    assert "Test Police" in result.output and "--budget" not in result.output

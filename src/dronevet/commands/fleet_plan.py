@@ -228,6 +228,8 @@ def plan(
     )
     from dronevet.settings import Settings
 
+    store = register()
+    store.organisation(organisation)  # a name not in the store is said before anything else
     kept = on_file(Settings.from_env().home, organisation)
     if quotes is None and kept.quotes:
         say(f"Quotes from {kept.where}.", err=True)
@@ -244,7 +246,7 @@ def plan(
         what_if_budget=tuple(what_if_budget or ()),
         what_if_later_days=what_if_later,
     )
-    report = plan_fleet(register(), load_knowledge(), request)
+    report = plan_fleet(store, load_knowledge(), request)
     if output is not None:
         _write(report.plan, output)
     if fmt is TextOrJson.json:
