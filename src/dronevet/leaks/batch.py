@@ -19,6 +19,7 @@ and skips are those of the streaming path.
 
 from __future__ import annotations
 
+import io
 import struct
 from typing import Protocol
 
@@ -181,6 +182,33 @@ class _Headers:
             self.has_mac = padded[data + (5 if linktype == linktypes.LINUX_SLL else 11)] == 6
 
 
+class _Chunks:
+    """A stream's successive chunks, each starting where the previous one's whole records
+    ended. A file on disk is read again from there (`seek`, a few kilobytes read twice); any
+    other stream carries the previous chunk's rest over (a copy of the chunk). A chunk with
+    no whole record or block in it is followed by one twice as long."""
+
+    def __init__(self, handle: io.BufferedReader, head: bytes) -> None:
+        self.handle, self.rest, self.size = handle, head, CHUNK
+        self.seeks = handle.seekable() and isinstance(handle.raw, io.FileIO)
+        self.start = handle.tell() - len(head) if self.seeks else 0
+
+    def next(self) -> tuple[bytes, bool]:
+        """The next chunk and whether more of the stream follows it."""
+        if self.seeks:
+            self.handle.seek(self.start)
+            chunk = self.handle.read(self.size)
+            return chunk, len(chunk) == self.size
+        more = self.handle.read(CHUNK)
+        return self.rest + more, bool(more)
+
+    def used(self, chunk: bytes, used: int) -> None:
+        """The chunk just read was used up to `used`: the next one starts there."""
+        self.start += used
+        self.size = CHUNK if used else self.size * 2
+        self.rest = b"" if self.seeks else chunk[used:]
+
+
 def _key(row: bytes) -> FlowKey:
     """The scanner's flow key for a 38-byte row (version, protocol, source, port, ...)."""
     size = 4 if row[0] == 4 else 16
@@ -202,11 +230,11 @@ class BatchScan:
         if isinstance(self.reader, PcapngReader):
             self._run_pcapng(self.reader)
             return
-        reader, rest = self.reader, b""
+        reader = self.reader
         with reader.handle as handle:
+            chunks = _Chunks(handle, b"")
             while True:
-                more = handle.read(CHUNK)
-                chunk = rest + more
+                chunk, more = chunks.next()
                 if not chunk:
                     break
                 records = _Records(chunk, reader.byte_order, reader.ns_per_tick,
@@ -225,14 +253,14 @@ class BatchScan:
                         reader.skipped.add(why, self.frames + 1)
                     return
                 self._chunk(chunk, records)
-                rest = chunk[records.used :]
+                chunks.used(chunk, records.used)
 
     def _run_pcapng(self, reader: PcapngReader) -> None:
-        rest, order, offset, chosen = reader.head, "<", 0, None
+        order, offset, chosen = "<", 0, None
         with reader.handle as handle:
+            chunks = _Chunks(handle, reader.head)
             while True:
-                more = handle.read(CHUNK)
-                chunk = rest + more
+                chunk, more = chunks.next()
                 if not chunk:
                     break
                 blocks = Blocks(chunk, reader, order, offset, frozenset(LINK_HEADERS), chosen)
@@ -248,7 +276,8 @@ class BatchScan:
                                else "truncated block at end of file")
                         reader.skipped.add(why, offset + blocks.used)
                     break
-                order, offset, rest = blocks.order, offset + blocks.used, chunk[blocks.used :]
+                order, offset = blocks.order, offset + blocks.used
+                chunks.used(chunk, blocks.used)
         reader.finish()
 
     def _chunk(self, chunk: bytes, records: Records) -> None:
