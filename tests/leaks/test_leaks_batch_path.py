@@ -3,6 +3,7 @@ flows, counts, names, evidence and skips, frame for frame, in pcap and pcapng fi
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import struct
 from pathlib import Path
@@ -163,3 +164,21 @@ def test_damaged_handshakes_and_dns_in_whole_packets_are_skipped_the_same(
         assert sorted(f for where in scan.skipped.examples.values() for f in where) == [
             3, 4, 5, 6]
         assert sorted(f.packets_up + f.packets_down for f in scan.flows) == [1, 4]
+
+
+def test_a_capture_that_starts_after_the_data_reads_the_data(tmp_path: Path) -> None:
+    """The capture opens on a connection's FIN, then holds the segment with data sent before
+    it (a DNS query over TCP): the direction's stream starts at that data, in both paths,
+    and the query's name is read (found by the fuzz test above)."""
+    query = synth.dns_query(7, "dl.djicdn.com")
+    connection = synth.TcpSession(synth.PHONE, 50006, synth.RESOLVER, 53, [synth.START_NS])
+    connection.open()
+    connection.send(True, len(query).to_bytes(2) + query)
+    connection.close()
+    data, fin = connection.frames[3], connection.frames[4]
+    late = [dataclasses.replace(fin, time_ns=data.time_ns),
+            dataclasses.replace(data, time_ns=fin.time_ns)]  # captured in this order
+    for write in (synth.write_pcap, synth.write_pcapng):
+        path = write(tmp_path / "late", linktypes.ETHERNET, late)
+        same(path)
+        assert [name for name, _ in scan_capture(path).dns_questions] == ["dl.djicdn.com"]

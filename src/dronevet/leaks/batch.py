@@ -303,7 +303,7 @@ class BatchScan:
             self._read_one_by_one(chunk, records, heads, keys, inverse, ~heads.ok)
             scanner.last_ns, scanner.last_frame = int(records.time[-1]), int(records.frame[-1])
             return
-        relative = self._relative(heads, keys, first, inverse)
+        relative = self._relative(heads, keys, inverse)
         tcp_look = heads.tcp & (heads.payload > 0)
         syn = heads.tcp & ((heads.flags & 0x02) != 0)
         udp_look = heads.ok & ~heads.tcp & (heads.payload > 0)
@@ -346,17 +346,22 @@ class BatchScan:
             flow.protocols.add(flow.transport)
             flows[key] = flow
 
-    def _relative(self, heads: _Headers, keys: list[FlowKey], first: Array,
-                  inverse: Array) -> Array:
-        """Each TCP frame's offset in its direction's stream, from the direction's start."""
+    def _relative(self, heads: _Headers, keys: list[FlowKey], inverse: Array) -> Array:
+        """Each TCP frame's offset in its direction's stream. A direction starts, as in
+        `StreamPrefix`, after its SYN, else at its first payload: a capture that opens on a
+        bare ACK or FIN mid-connection takes its start from the next segment with data."""
+        basing = np.flatnonzero(heads.tcp & ((heads.payload > 0) | ((heads.flags & 0x02) != 0)))
+        keyed, where = np.unique(inverse[basing], return_index=True)
+        first_basing = dict(zip(keyed.tolist(), basing[where].tolist(), strict=True))
         bases = np.zeros(len(keys), dtype=np.int64)
         for index, key in enumerate(keys):
             base = self.bases.get(key)
             if base is None:
-                at = first[index]
+                at = first_basing.get(index)
+                if at is None:
+                    continue  # no SYN nor data of this direction yet: none of its frames is read
                 base = int(heads.seq[at]) + (1 if heads.flags[at] & 0x02 else 0)
-                if key[0] == 6:
-                    self.bases[key] = base
+                self.bases[key] = base
             bases[index] = base
         return (heads.seq - bases[inverse]) % (1 << 32)
 
