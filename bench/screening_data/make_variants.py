@@ -114,6 +114,9 @@ HAND: dict[str, list[str]] = {
         "Flight Wave Aerospace",
     ],
     "hoverfly": ["Hoverfly Technologies", "HOVERFLY TECHNOLOGIES INC", "Hover Fly Technologies"],
+    # SDK operators behind drone apps' domains (domains.yaml), screened by the leak analyzer
+    "tencent": ["Tencent Holdings Ltd"],
+    "alibaba": ["Alibaba Group Holding Limited"],
 }
 
 # Real companies outside the drone trade, and near misses of built-in names.
@@ -123,8 +126,6 @@ NEGATIVES = [
     "Siemens AG",
     "Huawei Technologies Co., Ltd.",
     "Lenovo Group Limited",
-    "Tencent Holdings Ltd",
-    "Alibaba Group Holding Limited",
     "BYD Company Limited",
     "ZTE Corporation",
     "Hikvision Digital Technology Co., Ltd.",

@@ -60,8 +60,16 @@ def test_dji_destination_is_owned_covered_and_evidenced(capture: Path) -> None:
 
 def test_an_operator_not_in_the_entities_is_unknown_never_guessed(capture: Path) -> None:
     report = dronevet.analyze_capture(capture, as_of=AS_OF).to_dict()
+    firebase = next(d for d in report["destinations"] if d["host"] == "dji-go.firebaseio.com")
+    assert firebase["owner"] == {"entity_id": None, "name": "Google LLC (Firebase)"}
+    assert firebase["covered_status"] == "unknown"
+    broker = next(d for d in report["destinations"] if d["host"] == "3.120.0.50")
+    assert broker["owner"] is None and broker["covered_status"] == "unknown"
+
+
+def test_cleartext_http_to_the_crash_reporter_is_evidenced_and_warned(capture: Path) -> None:
+    report = dronevet.analyze_capture(capture, as_of=AS_OF).to_dict()
     bugly = next(d for d in report["destinations"] if d["host"] == "android.bugly.qq.com")
-    assert bugly["owner"]["entity_id"] is None and bugly["covered_status"] == "unknown"
     assert {(e["kind"], e["value"]) for e in bugly["evidence"]} == {
         ("http-host", "android.bugly.qq.com"), ("http-request", "POST /rqd/async"),
         ("http-user-agent", "DJI GO 4/4.3.0")}
