@@ -71,9 +71,6 @@ class Network:
     asn: int
     organisation: str
 
-    def __str__(self) -> str:
-        return f"AS{self.asn} {self.organisation}".rstrip()
-
 
 @dataclass(frozen=True, slots=True)
 class _Family:
