@@ -13,14 +13,14 @@ Its `asn-ipv4-num.csv` and `asn-ipv6-num.csv` hold one inclusive address range a
 it holds a comma or a quote (the package's README; checked against version
 2.3.2026061719). The first lookup builds an index of them: numpy arrays of range starts,
 ends, ASNs and name numbers per address family, the names in one UTF-8 block. It is kept
-in `cache/asn-<version>-<key>.index` in the home, the key made from the package version
-and the files' sizes and modification times, and a later run maps that file into memory
-rather than reading it (under a millisecond, against about 10 ms to read the same arrays
-from an `.npz`); where the cache cannot be written, the index lives in memory for the
-process. An address belongs to the range with the greatest start at or below it, if that
-range reaches it; where ranges overlap (one pair in that version's IPv4 file) the later
-start answers. The package's README warns that the data it publishes on npm has errors and that
-its npm updates will stop, so the report names the version it used.
+in `cache/asn-<version>-<key>.index` in the home, the key made from the folder, the
+package version and the files' sizes and modification times, and a later run maps that
+file into memory rather than reading it (under a millisecond, against about 10 ms to read
+the same arrays from an `.npz`); where the cache cannot be written, the index lives in
+memory for the process. An address belongs to the range with the greatest start at or
+below it, if that range reaches it; where ranges overlap (one pair in that version's IPv4
+file) the later start answers. The package's README warns that the data it publishes on
+npm has errors and that its npm updates will stop, so the report names the version used.
 """
 
 from __future__ import annotations
@@ -309,7 +309,7 @@ class AsnDatabase:
         return str(version) if version else "unknown"
 
     def _key(self) -> str:
-        parts = [_MAGIC.decode(), self.version]
+        parts = [_MAGIC.decode(), str(self.folder.resolve()), self.version]
         for file in FILES.values():
             stat = (self.folder / file).stat()
             parts += [file, str(stat.st_size), str(stat.st_mtime_ns)]
