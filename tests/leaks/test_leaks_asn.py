@@ -218,6 +218,23 @@ def test_a_malformed_line_names_the_file_and_line(tmp_path: Path, fresh: None, b
     assert says in raised.value.message
 
 
+def test_leading_zeros_are_only_zeros(tmp_path: Path) -> None:
+    path = _only(tmp_path, 4, b"0" * 5000 + b"16777216,016777471,0013335,Cloudflare\n")
+    assert asn.read_ranges(path, 4, {}).starts == [16777216]
+    path.write_bytes(b"1," + b"0" * 5000 + b"4294967296,3,Org\n")
+    with pytest.raises(BadInputError, match=r"range end 0{20,} is larger than 4294967295"):
+        asn.read_ranges(path, 4, {})
+
+
+def test_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    folder = install(tmp_path / "asn", EDGES_V4, EDGES_V6)
+    (folder / FILES[6]).unlink()
+    (folder / FILES[6]).mkdir()
+    with pytest.raises(BadInputError, match="cannot be read") as raised:
+        asn.build(folder)
+    assert raised.value.path == str(folder / FILES[6])
+
+
 def test_the_cli_reports_a_corrupted_install_in_one_sentence(tmp_path: Path, fresh: None,
                                                              capture: Path) -> None:
     folder = _with_line(tmp_path, b"1,2,3")
@@ -227,7 +244,8 @@ def test_the_cli_reports_a_corrupted_install_in_one_sentence(tmp_path: Path, fre
     assert f"{folder / FILES[4]}, line 4: 3 fields where 4 belong" in done.output
 
 
-_FIELD = st.one_of(st.integers(-3, 1 << 129).map(str), st.text(max_size=6))
+_FIELD = st.one_of(st.integers(-3, 1 << 129).map(str), st.text(max_size=6),
+                   st.from_regex(r"0{0,60}[0-9]{1,40}", fullmatch=True))
 
 
 @settings(max_examples=200, deadline=None)

@@ -121,10 +121,11 @@ def _number(text: str, largest: int, what: str, path: Path, line: int) -> int:
     if not (text.isascii() and text.isdigit()):
         raise BadInputError(f"the {what} {text[:40]!r} is not a decimal number.",
                             path=str(path), line=line)
-    if len(text) > len(str(largest)) or int(text) > largest:
+    digits = text.lstrip("0") or "0"  # (int() refuses thousands of digits, zeros included)
+    if len(digits) > len(str(largest)) or int(digits) > largest:
         raise BadInputError(f"the {what} {text[:40]} is larger than {largest}.",
                             path=str(path), line=line)
-    return int(text)
+    return int(digits)
 
 
 @dataclass(slots=True)
@@ -137,7 +138,11 @@ class _Rows:
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Each CSV record with the line it starts on; blank lines are passed over."""
-    with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
+    try:
+        handle = path.open(encoding="utf-8", errors="surrogateescape", newline="")
+    except OSError as error:
+        raise BadInputError(f"cannot be read ({error.strerror}).", path=str(path)) from None
+    with handle:
         reader = csv.reader(handle, strict=True)
         ended = 0
         try:
