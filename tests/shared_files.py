@@ -69,7 +69,7 @@ def require_asn_database() -> Path:
             return found.folder
         reason = f"{PACKAGE} is not installed in {found.folder}"
     message = (f"{reason} (install it with `npm install --prefix DIR {PACKAGE}` and set "
-               "DRONEVET_ASN_DB=DIR/node_modules/@ip-location-db/asn; .ci/run does)")
+               "DRONEVET_ASN_DB=DIR; .ci/run does)")
     if _required():
         pytest.fail(message + "; DRONEVET_REQUIRE_SHARED=1 demands it")
     pytest.skip(message)

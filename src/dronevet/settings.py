@@ -7,8 +7,8 @@ The core never reads the environment: a front (the CLI, the web app, a worker) c
   default `$XDG_DATA_HOME/dronevet`, else `~/.local/share/dronevet`.
 - `DRONEVET_DATABASE_URL`: the store's SQLAlchemy URL; default an SQLite file in the home.
 - `DRONEVET_MQTT_URL`: the broker detections are published to, e.g. `mqtt://127.0.0.1:1883/dronevet`.
-- `DRONEVET_ASN_DB`: the folder of the address-to-network database the leak reports use
-  (`leaks.asn`); default `data/node_modules/@ip-location-db/asn` in the home.
+- `DRONEVET_ASN_DB`: the folder of the address-to-network database the leak reports use, or
+  the npm prefix it was installed under (`leaks.asn`); default the home's `data` folder.
 """
 
 from __future__ import annotations

@@ -291,15 +291,15 @@ def test_a_named_folder_without_the_files_is_refused(tmp_path: Path, capture: Pa
     assert f"{empty}: the ASN database folder lacks {FILES[4]}, {FILES[6]}" in done.output
 
 
-def test_the_option_wins_over_the_environment(tmp_path: Path, capture: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    named = install(tmp_path / "named", SESSION_V4, SESSION_V6)
+def test_the_option_wins_over_the_environment_and_may_name_the_npm_prefix(
+        tmp_path: Path, capture: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    install(tmp_path / "prefix" / "node_modules" / PACKAGE, SESSION_V4, SESSION_V6)
     other = install(tmp_path / "other", [("47.91.0.0", "47.91.255.255", 64511, "Other")], [])
     monkeypatch.setenv("DRONEVET_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("DRONEVET_ASN_DB", str(other))
     hosts = {d.host: d for d in dronevet.analyze_capture(capture, as_of=AS_OF).destinations}
     assert hosts["mydjiflight.dji.com"].network == "AS64511 Other"
-    chosen = dronevet.analyze_capture(capture, as_of=AS_OF, asn_db=named)
+    chosen = dronevet.analyze_capture(capture, as_of=AS_OF, asn_db=tmp_path / "prefix")
     assert {d.host: d.network for d in chosen.destinations}["mydjiflight.dji.com"] == (
         "AS64500 Example Cloud, Inc.")
 

@@ -33,8 +33,8 @@ app = typer.Typer(help="What a drone system's apps send over the network, and to
 _STYLES = {"high": "bold red", "medium": "bold yellow", "low": "", "info": "dim"}
 
 AsnDbOption = Annotated[Path | None, typer.Option(
-    "--asn-db", help="The folder of the @ip-location-db/asn database (default: "
-    "DRONEVET_ASN_DB, else data/node_modules/@ip-location-db/asn in the home).")]
+    "--asn-db", help="The @ip-location-db/asn database: its folder or the npm prefix it was "
+    "installed under (default: DRONEVET_ASN_DB, else the home's data folder).")]
 
 
 class ReportFormat(StrEnum):

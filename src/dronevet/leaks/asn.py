@@ -280,6 +280,10 @@ _LOADED: dict[str, _Index] = {}
 """Indexes this process has loaded, by their key: each is read once per process."""
 
 
+def _holds_files(folder: Path) -> bool:
+    return all((folder / file).is_file() for file in FILES.values())
+
+
 class AsnDatabase:
     """The database installed in `folder`; its index cached in `cache` (None: in memory)."""
 
@@ -290,18 +294,21 @@ class AsnDatabase:
     @classmethod
     def located(cls, settings: Settings, folder: Path | None = None) -> AsnDatabase:
         """The database in `folder` (the `--asn-db` option), else in `DRONEVET_ASN_DB`,
-        else in the home's `data` folder, where it may be absent. A folder named but
-        without the CSV files is a `BadInputError`."""
+        else in the home's `data` folder, where it may be absent. A folder named may be
+        the package's or the npm prefix it was installed under; one without the CSV files
+        is a `BadInputError`."""
         named = folder if folder is not None else settings.asn_db
-        place = Path(named).expanduser() if named is not None else default_folder(
-            settings.home)
-        present = all((place / file).is_file() for file in FILES.values())
-        if named is not None and not present:
-            missing = ", ".join(f for f in FILES.values() if not (place / f).is_file())
-            raise BadInputError(f"the ASN database folder lacks {missing}; install it with "
-                                f"`npm install --prefix DIR {PACKAGE}` and name "
-                                f"DIR/node_modules/{PACKAGE}.", path=str(place))
-        return cls(place, settings.cache_dir, installed=present)
+        if named is None:
+            place = default_folder(settings.home)
+            return cls(place, settings.cache_dir, installed=_holds_files(place))
+        given = Path(named).expanduser()
+        for place in (given, given / "node_modules" / PACKAGE):
+            if _holds_files(place):
+                return cls(place, settings.cache_dir, installed=True)
+        missing = ", ".join(f for f in FILES.values() if not (given / f).is_file())
+        raise BadInputError(f"the ASN database folder lacks {missing}; install it with "
+                            f"`npm install --prefix DIR {PACKAGE}` and name DIR.",
+                            path=str(given))
 
     @functools.cached_property
     def version(self) -> str:
