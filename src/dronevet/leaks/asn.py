@@ -360,5 +360,6 @@ class AsnDatabase:
                     f"openly licensed one with `npm install --prefix \"{prefix}\" {PACKAGE}` "
                     "(or name its folder with --asn-db or DRONEVET_ASN_DB).")
         return (f"Networks (ASNs): {PACKAGE} {self.version} from the npm registry ({LICENCE}),"
-                " built from RouteViews, the regional internet registries' statistics (NRO) "
-                f"and DB-IP's IP to ASN Lite; {ATTRIBUTION} ({ATTRIBUTION_URL}).")
+                " built from RouteViews (routeviews.org), the regional internet registries' "
+                "statistics (NRO, nro.net) and DB-IP's IP to ASN Lite, as their licences ask; "
+                f"{ATTRIBUTION} ({ATTRIBUTION_URL}).")
