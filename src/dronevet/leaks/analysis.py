@@ -16,20 +16,23 @@ from typing import Any, BinaryIO
 from dronevet.knowledge.base import KnowledgeBase
 from dronevet.knowledge.domains import builtin_domains
 from dronevet.leaks import attribution, geo
+from dronevet.leaks.asn import AsnDatabase
 from dronevet.leaks.findings import findings
 from dronevet.leaks.report import LeakReport
 from dronevet.leaks.scan import scan_capture
 
 
 def analyze(source: str | Path | BinaryIO, kb: KnowledgeBase, as_of: date, *,
-            device: str | None = None, label: str | None = None) -> LeakReport:
-    """What the capture shows the device sending, and to whom, as of `as_of`."""
+            networks: AsnDatabase, device: str | None = None, label: str | None = None
+            ) -> LeakReport:
+    """What the capture shows the device sending, and to whom, as of `as_of`; the
+    destinations' networks from `networks`."""
     name = label or str(source if isinstance(source, str | Path) else "<stream>")
     scan = scan_capture(source, label=name)
     local = attribution.devices(scan)
     mine = attribution.device_addresses(scan, device)
-    found = attribution.destinations(scan, mine, kb, builtin_domains(kb), as_of)
-    database = geo.database()
+    found = attribution.destinations(scan, mine, kb, builtin_domains(kb), as_of, networks)
+    database = geo.database(networks)
     return LeakReport(
         capture=name, as_of=as_of, packets=scan.packets, skipped=scan.skipped,
         devices=local, device=mine, destinations=found,

@@ -8,8 +8,8 @@ its frame. The host's registrable domain comes from the public suffix list's ICA
 section (`publicsuffixlist`, offline; only the rules for the host's top-level label are
 handed to it), the one registrars sell under; its operator from the
 knowledge base's domain table (`knowledge.domains`); the operator's covered status from
-screening (`screening.control.determine`) as of the date asked. Flows to one host make one
-destination.
+screening (`screening.control.determine`) as of the date asked; the country and network
+(ASN) of its first address from `geo`. Flows to one host make one destination.
 
 The device under test is the address given (an IP or MAC address), or else the local
 address that sent the most bytes to the internet; its other addresses are those that
@@ -29,6 +29,7 @@ from publicsuffixlist import PSLFILE, PublicSuffixList
 from dronevet.errors import BadInputError
 from dronevet.knowledge.base import KnowledgeBase
 from dronevet.knowledge.domains import DomainOwner
+from dronevet.leaks.asn import AsnDatabase
 from dronevet.leaks.flows import Evidence, FlowRecord
 from dronevet.leaks.geo import is_external, registration
 from dronevet.leaks.report import Destination, Device, Owner
@@ -201,19 +202,20 @@ def _covered(owner: Owner | None, kb: KnowledgeBase, as_of: date) -> str:
 
 def destinations(
     scan: Scan, device: tuple[str, ...], kb: KnowledgeBase, table: Mapping[str, DomainOwner],
-    as_of: date,
+    as_of: date, networks: AsnDatabase,
 ) -> tuple[Destination, ...]:
-    """The device's destinations on the internet, most bytes sent first."""
+    """The device's destinations on the internet, most bytes sent first; the network of
+    each from `networks`."""
     found = []
     for group in gather(scan, device):
         domain = registrable_domain(group.host)
         owner = _owner(domain, table)
         first = sorted(group.addresses)[0]
-        where = registration(first)
+        where = registration(first, networks)
         minutes = sorted(set(group.timeline) | set(group.timeline_down))
         found.append(Destination(
             host=group.host, domain=domain, addresses=tuple(sorted(group.addresses)),
-            owner=owner, country=where.country, asn=where.asn,
+            owner=owner, country=where.country, asn=where.asn, asn_org=where.asn_org,
             covered_status=_covered(owner, kb, as_of), bytes_up=group.bytes_up,
             bytes_down=group.bytes_down, first_ns=group.first_ns, last_ns=group.last_ns,
             protocols=tuple(sorted(group.protocols)),

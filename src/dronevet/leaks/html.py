@@ -1,7 +1,8 @@
 """The leak report as one self-contained HTML page: inline CSS and SVG charts, no scripts.
 
 Two charts: bytes sent and received per destination (bars), and bytes per country over
-the capture's minutes (one line per country). The page loads nothing from the network.
+the capture's minutes (one line per country). The page loads nothing from the network; its
+one link is the credit the ASN database's licence asks for (`leaks.asn.ATTRIBUTION`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
+from dronevet.leaks.asn import ATTRIBUTION, ATTRIBUTION_URL
 from dronevet.leaks.findings import size
 from dronevet.leaks.report import Destination, LeakReport
 
@@ -78,6 +80,12 @@ def _countries(destinations: tuple[Destination, ...]) -> str:
             f'address is registered in: {" ".join(legend)}</p>')
 
 
+def _credited(text: str) -> str:
+    """`text` escaped, the ASN database's credit in it a link to its maker."""
+    return escape(text).replace(
+        escape(ATTRIBUTION), f'<a href="{ATTRIBUTION_URL}">{escape(ATTRIBUTION)}</a>')
+
+
 def _table(destinations: tuple[Destination, ...]) -> str:
     rows = []
     for item in destinations:
@@ -88,19 +96,20 @@ def _table(destinations: tuple[Destination, ...]) -> str:
             f"<tr><td>{escape(item.host)}<br><span class=small>"
             f"{escape(', '.join(item.addresses))}</span></td><td>{owner}</td>"
             f"<td>{escape(item.covered_status.replace('_', ' '))}</td>"
-            f"<td>{escape(item.country or 'unknown')}</td><td>{size(item.bytes_up)}</td>"
+            f"<td>{escape(item.country or 'unknown')}</td>"
+            f"<td>{escape(item.network or 'unknown')}</td><td>{size(item.bytes_up)}</td>"
             f"<td>{size(item.bytes_down)}</td><td>{escape(', '.join(item.protocols))}</td>"
             f"<td class=small>{evidence}</td></tr>"
         )
     head = ("<tr><th>Destination</th><th>Operator</th><th>Covered</th><th>Country</th>"
-            "<th>Sent</th><th>Received</th><th>Protocols</th><th>Evidence</th></tr>")
+            "<th>Network</th><th>Sent</th><th>Received</th><th>Protocols</th><th>Evidence</th></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
 
 def render(report: LeakReport) -> str:
     """The whole report page."""
     findings = "".join(
-        f'<li class="{escape(f.severity)}">{escape(f.text)}</li>' for f in report.findings)
+        f'<li class="{escape(f.severity)}">{_credited(f.text)}</li>' for f in report.findings)
     return (
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
         f"<title>dronevet leak report: {escape(report.capture)}</title><style>{_CSS}</style>"
@@ -110,5 +119,5 @@ def render(report: LeakReport) -> str:
         f"<h2>Bytes per destination</h2>{_bars(report.destinations)}"
         f"<h2>Bytes per country over time</h2>{_countries(report.destinations)}"
         f"<h2>Destinations</h2>{_table(report.destinations)}"
-        f"<p class=small>{escape(report.database)}</p></body></html>\n"
+        f"<p class=small>{_credited(report.database)}</p></body></html>\n"
     )

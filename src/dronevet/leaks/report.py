@@ -3,8 +3,10 @@
 `LeakReport.to_dict()` is `dronevet leaks analyze FILE --format json`, the contract the
 acceptance checks read: `capture, packets, skipped {count, reasons}, devices [{address,
 mac}], destinations [{host, domain, addresses, owner {entity_id, name} | null, country,
-asn, covered_status, bytes_up, bytes_down, first_seen, last_seen, protocols, evidence
-[{kind, value, frame}]}], findings [{severity, text}]`.
+asn, asn_org, covered_status, bytes_up, bytes_down, first_seen, last_seen, protocols,
+evidence [{kind, value, frame}]}], findings [{severity, text}]`. `asn` is the network's
+number (an integer) and `asn_org` its operator's name, both null where no ASN database is
+installed or no range holds the address.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Destination:
     owner: Owner | None
     country: str | None
     asn: int | None
+    asn_org: str | None
     covered_status: str
     bytes_up: int
     bytes_down: int
@@ -67,6 +70,13 @@ class Destination:
     timeline: tuple[tuple[int, int, int], ...]
     """(minute since the epoch, bytes up, bytes down) for the charts."""
 
+    @property
+    def network(self) -> str | None:
+        """`AS13335 Cloudflare, Inc.`: the network of the first address, where known."""
+        if self.asn is None:
+            return None
+        return f"AS{self.asn} {self.asn_org or ''}".rstrip()
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "host": self.host,
@@ -75,6 +85,7 @@ class Destination:
             "owner": self.owner.to_dict() if self.owner else None,
             "country": self.country,
             "asn": self.asn,
+            "asn_org": self.asn_org,
             "covered_status": self.covered_status,
             "bytes_up": self.bytes_up,
             "bytes_down": self.bytes_down,
