@@ -86,14 +86,29 @@ def registrable_domain(host: str) -> str | None:
     return found
 
 
+def _macs(scan: Scan) -> dict[str, str]:
+    """Each address's MAC address where it tells devices apart: not all zeros (PCAPdroid
+    writes those in its Ethernet trailer mode), not a group (broadcast or multicast) one."""
+    return {address: mac for address, mac in scan.macs.items()
+            if mac != "00:00:00:00:00:00" and not int(mac[:2], 16) & 1}
+
+
 def devices(scan: Scan) -> tuple[Device, ...]:
     """The local addresses that sent traffic, with their MAC addresses where known."""
     local = {f.client for f in scan.flows if not is_external(f.client)}
-    return tuple(Device(a, scan.macs.get(a)) for a in sorted(local))
+    macs = _macs(scan)
+    return tuple(Device(a, macs.get(a)) for a in sorted(local))
 
 
 def device_addresses(scan: Scan, wanted: str | None) -> tuple[str, ...]:
-    """The addresses of the device under test (`wanted`: an IP or MAC address, or None)."""
+    """The addresses of the device under test (`wanted`: an IP or MAC address, or None).
+
+    Unnamed, it is the local address that sent the most to the internet and the others
+    with its MAC address. A capture without MAC addresses (raw IP, as PCAPdroid and
+    tcpdump on a VPN or tunnel interface write them: one device's own traffic) gives no
+    way to tell a device's IPv4 and IPv6 addresses apart from another device's, so there
+    every local address that reached the internet is taken as the device's."""
+    macs = _macs(scan)
     if wanted is None:
         sent: Counter[str] = Counter()
         for flow in scan.flows:
@@ -101,13 +116,15 @@ def device_addresses(scan: Scan, wanted: str | None) -> tuple[str, ...]:
                 sent[flow.client] += flow.bytes_up + flow.bytes_down
         if not sent:
             return ()
+        if not macs:
+            return tuple(sorted(sent))
         wanted = sent.most_common(1)[0][0]
     text = wanted.strip().lower()
-    mac = text if text.count(":") == 5 and len(text) == 17 else scan.macs.get(text)
+    mac = text if text.count(":") == 5 and len(text) == 17 else macs.get(text)
     known = {f.client for f in scan.flows} | {f.server for f in scan.flows}
     if mac is None and text not in known:
         raise BadInputError(f"the device {wanted!r} sent or received nothing in this capture.")
-    same = {a for a, m in scan.macs.items() if mac is not None and m == mac}
+    same = {a for a, m in macs.items() if mac is not None and m == mac}
     return tuple(sorted(same | ({text} if text in known else set())))
 
 

@@ -80,6 +80,13 @@ def summary(destinations: Sequence[Destination], device: Sequence[str],
     else:
         found.append(Finding("info", f"The device ({who}) made no connection to the internet "
                              "in this capture."))
+    mine = [d for d in others if d.address in device]
+    if len(mine) > 1 and not any(d.mac for d in mine):
+        found.append(Finding("info", (
+            "The capture shows no MAC addresses (raw IP, or zeros), so the local addresses "
+            f"that reached the internet ({', '.join(d.address for d in mine)}) are all taken "
+            "as the device under test; if some belong to another device, name the device "
+            "with --device.")))
     left = [d.address for d in others if d.address not in device]
     if left:
         found.append(Finding("info", f"Traffic of {len(left)} other local address"
