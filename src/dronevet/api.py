@@ -344,14 +344,17 @@ def compare_captures(
     as_of: When = None,
     kb: KnowledgeBase | None = None,
     asn_db: str | Path | None = None,
+    labels: tuple[str, str] | None = None,
 ) -> LeakComparison:
     """Two captures of one device compared (`dronevet leaks compare A B`), for example
     Local Data Mode off and then on: what appeared, what disappeared, and whether each
-    shows any connection to the internet."""
+    shows any connection to the internet. `labels` name the captures (default: their
+    paths)."""
     from dronevet.leaks.analysis import compare
 
     base, day = _kb(kb), parse_day(as_of)
-    return compare(
-        analyze_capture(first, device=device, as_of=day, kb=base, asn_db=asn_db),
-        analyze_capture(second, device=device, as_of=day, kb=base, asn_db=asn_db),
-    )
+    names = labels or (None, None)
+    return compare(*(
+        analyze_capture(path, device=device, as_of=day, kb=base, asn_db=asn_db, label=name)
+        for path, name in ((first, names[0]), (second, names[1]))
+    ))

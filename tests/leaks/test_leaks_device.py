@@ -29,7 +29,8 @@ def test_ethernet_mac_addresses_join_the_phone_s_ipv4_and_ipv6_and_leave_the_oth
 def test_raw_ip_takes_every_local_address_and_says_why(tmp_path: Path) -> None:
     report = _report(synth.write_pcap(tmp_path / "r.pcap", linktypes.RAW, synth.session()))
     assert set(report.device) == {PHONE, synth.PHONE6, OTHER}
-    assert any("no MAC addresses" in f.text and "--device" in f.text for f in report.findings)
+    assert any("no MAC addresses" in f.text and "device under test" in f.text
+               for f in report.findings)
     narrowed = _report(tmp_path / "r.pcap", device=PHONE)
     assert narrowed.device == (PHONE,)
     assert not any("no MAC addresses" in f.text for f in narrowed.findings)

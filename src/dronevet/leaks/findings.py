@@ -85,13 +85,14 @@ def summary(destinations: Sequence[Destination], device: Sequence[str],
         found.append(Finding("info", (
             "The capture shows no MAC addresses (raw IP, or zeros), so the local addresses "
             f"that reached the internet ({', '.join(d.address for d in mine)}) are all taken "
-            "as the device under test; if some belong to another device, name the device "
-            "with --device.")))
+            "as the device under test; if some belong to another device, name the one to "
+            "check as the device under test.")))
     left = [d.address for d in others if d.address not in device]
     if left:
         found.append(Finding("info", f"Traffic of {len(left)} other local address"
                              f"{'es' if len(left) != 1 else ''} ({', '.join(left)}) is left "
-                             "out; choose the device with --device."))
+                             "out; to check one of them instead, name it as the device under "
+                             "test."))
     return found
 
 

@@ -25,7 +25,8 @@ text-align:left;vertical-align:top;font-size:.9em}
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
 
-def _bars(destinations: tuple[Destination, ...]) -> str:
+def destination_chart(destinations: tuple[Destination, ...]) -> str:
+    """Bytes sent and received per destination (the first 20), as inline SVG."""
     shown = destinations[:20]
     if not shown:
         return "<p>No destination on the internet.</p>"
@@ -47,7 +48,9 @@ def _bars(destinations: tuple[Destination, ...]) -> str:
             '<p class="small">Red: sent by the device; blue: received.</p>')
 
 
-def _countries(destinations: tuple[Destination, ...]) -> str:
+def country_chart(destinations: tuple[Destination, ...]) -> str:
+    """Bytes per minute by the country each server's address is registered in, as inline
+    SVG with its legend drawn inside (no style attribute: the web pages allow none)."""
     per: defaultdict[str, defaultdict[int, int]] = defaultdict(lambda: defaultdict(int))
     for item in destinations:
         for minute, up, down in item.timeline:
@@ -69,15 +72,18 @@ def _countries(destinations: tuple[Destination, ...]) -> str:
         if len(minutes) == 1:
             x, y = points.split(",")
             lines.append(f'<circle cx="{x}" cy="{y}" r="4" fill="{colour}"/>')
-        legend.append(f'<span style="color:{colour}">&#9632; {escape(country)}</span>')
+        left = 40 + 110 * index
+        legend.append(f'<rect x="{left}" y="242" width="10" height="10" fill="{colour}"/>'
+                      f'<text x="{left + 14}" y="251" font-size="11">{escape(country)}</text>')
     axis = ('<line x1="40" y1="210" x2="820" y2="210" stroke="#999"/>'
             f'<text x="40" y="228" font-size="11">minute 0</text>'
             f'<text x="760" y="228" font-size="11">minute {span}</text>'
             f'<text x="0" y="20" font-size="11">{size(top)}/min</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="860" height="235" role="img" '
-            f'aria-label="bytes per country over time">{axis}{"".join(lines)}</svg>'
-            f'<p class="small">Bytes each minute, both ways, by the country the server\'s '
-            f'address is registered in: {" ".join(legend)}</p>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="860" height="260" role="img" '
+            f'aria-label="bytes per country over time">{axis}{"".join(lines)}'
+            f'{"".join(legend)}</svg>'
+            '<p class="small">Bytes each minute, both ways, by the country the server\'s '
+            'address is registered in.</p>')
 
 
 def _credited(text: str) -> str:
@@ -116,8 +122,8 @@ def render(report: LeakReport) -> str:
         f"</head><body><h1>What the capture shows being sent, and to whom</h1>"
         f"<p>{escape(report.capture)}: {report.packets} frames; covered status as of "
         f"{report.as_of.isoformat()}.</p><h2>Findings</h2><ul>{findings}</ul>"
-        f"<h2>Bytes per destination</h2>{_bars(report.destinations)}"
-        f"<h2>Bytes per country over time</h2>{_countries(report.destinations)}"
+        f"<h2>Bytes per destination</h2>{destination_chart(report.destinations)}"
+        f"<h2>Bytes per country over time</h2>{country_chart(report.destinations)}"
         f"<h2>Destinations</h2>{_table(report.destinations)}"
         f"<p class=small>{_credited(report.database)}</p></body></html>\n"
     )

@@ -186,6 +186,7 @@ def create_app(settings: Settings) -> FastAPI:
         pages_auth,
         pages_fleet,
         pages_import,
+        pages_leaks,
         pages_plan,
         pages_reports,
         pages_vet,
@@ -196,6 +197,7 @@ def create_app(settings: Settings) -> FastAPI:
         routes_auth,
         routes_core,
         routes_fleet,
+        routes_leaks,
         routes_plans,
         routes_waivers,
     )
@@ -215,10 +217,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.knowledge = Knowledge(settings)
     app.state.throttle = LoginThrottle()
     for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
-                   routes_audit, routes_airspace, routes_airspace_events):
+                   routes_audit, routes_airspace, routes_airspace_events, routes_leaks):
         app.include_router(module.router, prefix=API)
     for page in (pages_auth, pages_fleet, pages_import, pages_vet, pages_waivers, pages_plan,
-                 pages_reports, pages_admin, pages_airspace):
+                 pages_reports, pages_admin, pages_airspace, pages_leaks):
         app.include_router(page.router, include_in_schema=False)
     leaflet = leaflet_dir()
     if leaflet is not None:  # before /static, which would take its paths

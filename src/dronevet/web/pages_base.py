@@ -42,6 +42,7 @@ NAVIGATION = (
     ("/vet", "Vet a model", Action.read),
     ("/vet/bom", "Vet a parts list", Action.read),
     ("/screen", "Screen a company", Action.read),
+    ("/leaks", "App traffic", Action.read),
     ("/waivers", "Waivers", Action.read),
     ("/airspace", "Airspace", Action.read),
     ("/plan", "Plan", Action.plan),

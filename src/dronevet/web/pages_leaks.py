@@ -1,0 +1,92 @@
+"""Checking what a drone app sends, in the browser: `/leaks` takes a capture of the app's
+traffic (pcap or pcapng) and shows the findings, the charts and every destination with its
+operator, covered status, country, network and evidence; `/leaks/compare` takes two
+captures of one device (Local Data Mode off, then on) and says what appeared, what
+disappeared and whether the second still reaches the internet.
+
+The answers are the core's (`api.analyze_capture`, `api.compare_captures`), the same the
+CLI and `/api/v1/leaks` give; the uploads are handled as there (`routes_leaks`). Nothing is
+kept: the page offers the self-contained HTML report and the JSON as downloads in itself.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import orjson
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from dronevet import api
+from dronevet.web.auth import Caller, CallerDep
+from dronevet.web.pages_base import knowledge, render
+from dronevet.web.routes_leaks import AsOf, Device, saved_capture, upload_name
+
+if TYPE_CHECKING:
+    from dronevet.leaks.analysis import LeakComparison
+    from dronevet.leaks.report import LeakReport
+
+router = APIRouter()
+TITLE = "Check what a drone app sends"
+
+
+def _download(content: bytes, media: str) -> str:
+    """A link target that downloads `content` (the page keeps nothing on the server)."""
+    return f"data:{media};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def _shown(report: LeakReport) -> dict[str, Any]:
+    """A report as the page lays it out: charts, downloads, the device's addresses."""
+    from dronevet.leaks.html import country_chart, destination_chart
+    from dronevet.leaks.html import render as standalone
+
+    stem = report.capture.rsplit(".", 1)[0] or "capture"
+    return {
+        "report": report,
+        "charts": (destination_chart(report.destinations), country_chart(report.destinations)),
+        "html_link": _download(standalone(report).encode("utf-8"), "text/html"),
+        "json_link": _download(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2),
+                               "application/json"),
+        "stem": "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)[:60],
+    }
+
+
+def _page(request: Request, who: Caller, *, today: date | None,
+          shown: dict[str, Any] | None = None, comparison: LeakComparison | None = None
+          ) -> HTMLResponse:
+    from dronevet.leaks.findings import size
+
+    return render(request, "leaks.html", who, title=TITLE, today=today or date.today(),
+                  shown=shown, comparison=comparison, size=size)
+
+
+@router.get("/leaks")
+@router.get("/leaks/compare")  # where the comparison's page was posted: a reload shows the form
+def leaks_form(request: Request, who: CallerDep) -> HTMLResponse:
+    return _page(request, who, today=None)
+
+
+@router.post("/leaks")
+async def leaks_analyze(request: Request, who: CallerDep,
+                        capture: Annotated[UploadFile, File()], device: Device = None,
+                        as_of: AsOf = None) -> HTMLResponse:
+    kb = knowledge(request)
+    async with saved_capture(capture) as path:
+        report = await run_in_threadpool(api.analyze_capture, path, device=device or None,
+                                         as_of=as_of, kb=kb, label=upload_name(capture))
+    return _page(request, who, today=as_of, shown=_shown(report))
+
+
+@router.post("/leaks/compare")
+async def leaks_compare(request: Request, who: CallerDep,
+                        a: Annotated[UploadFile, File()], b: Annotated[UploadFile, File()],
+                        device: Device = None, as_of: AsOf = None) -> HTMLResponse:
+    kb = knowledge(request)
+    async with saved_capture(a) as first, saved_capture(b) as second:
+        comparison = await run_in_threadpool(
+            api.compare_captures, first, second, device=device or None, as_of=as_of, kb=kb,
+            labels=(upload_name(a), upload_name(b)))
+    return _page(request, who, today=as_of, comparison=comparison)
