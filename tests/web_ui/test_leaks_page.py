@@ -52,6 +52,17 @@ def test_a_capture_shows_who_gets_the_data_and_a_second_one_shows_nothing_left(
     check_page(page, artifacts, "leaks-compare")
 
 
+def test_the_sample_capture_downloads_and_checks(browser: Any, server: str) -> None:
+    page = sign_in(browser, server, "viewer")
+    page.goto(server + "/leaks")
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download a sample capture").click()
+    sample = waiting.value.path()
+    page.get_by_label("Capture file (.pcap or .pcapng)").set_input_files(sample)
+    page.get_by_role("button", name="Check the capture").click()
+    assert "mydjiflight.dji.com" in page.get_by_role("table").first.inner_text()
+
+
 def test_a_file_that_is_not_a_capture_is_named_on_the_page(
         browser: Any, server: str, tmp_path: Path) -> None:
     notes = tmp_path / "flight-notes.txt"

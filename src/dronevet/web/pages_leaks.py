@@ -12,12 +12,14 @@ kept: the page offers the self-contained HTML report and the JSON as downloads i
 from __future__ import annotations
 
 import base64
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import APIRouter, File, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from dronevet import api
@@ -67,6 +69,22 @@ def _page(request: Request, who: Caller, *, today: date | None,
 @router.get("/leaks/compare")  # where the comparison's page was posted: a reload shows the form
 def leaks_form(request: Request, who: CallerDep) -> HTMLResponse:
     return _page(request, who, today=None)
+
+
+@router.get("/leaks/sample.pcapng")
+def sample_capture(who: CallerDep) -> Response:
+    """A made-up capture to try the page with: a phone app's session to DJI, Tencent's crash
+    reporter, Mapbox, Firebase and an MQTT broker (`leaks.synth.session`), written here."""
+    del who
+    from dronevet.capture import linktypes
+    from dronevet.leaks import synth
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = synth.write_pcapng(Path(folder) / "sample.pcapng", linktypes.ETHERNET,
+                                  synth.session())
+        data = path.read_bytes()
+    return Response(data, media_type="application/octet-stream", headers={
+        "content-disposition": 'attachment; filename="dronevet-sample-app-session.pcapng"'})
 
 
 @router.post("/leaks")
