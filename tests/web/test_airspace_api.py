@@ -1,4 +1,5 @@
-"""The airspace API: every signed-in role reads the air picture, only a security officer or
+"""The airspace API: every signed-in role reads the air picture and follows the detections
+as they are stored, only a security officer or
 an admin imports zones and authorisations or acknowledges an alert (the audit log records
 it), a bad file is refused naming the feature or line and stores nothing, the tracks export
 as GeoJSON and KML, and the event stream pushes a track as soon as its detection is stored
@@ -68,6 +69,27 @@ def test_a_viewer_reads_the_drones_as_the_cli_shows_them(api: Api) -> None:
     assert track["pilot"] == {"lat": 45.551, "lon": -122.951}
     assert track["ours"] is False and track["authorised"] is None
     assert track["sensors"] == ["gate"]
+
+
+def test_the_detection_feed_follows_the_store_from_a_cursor(api: Api) -> None:
+    first = [record(SERIAL, n) for n in range(3)]
+    _store(api, *first)
+    assert api.get("/api/v1/airspace/detections").status_code == 401
+    page = api.get("/api/v1/airspace/detections", VIEWER, params={"limit": 2}).json()
+    keys = [parse_message("site/detections/gate", orjson.dumps(r)).key for r in first]
+    assert [d["key"] for d in page["detections"]] == keys[:2]
+    assert page["detections"][0]["record"] == first[0]
+    assert page["detections"][0]["sensor_id"] == "gate"
+    assert page["detections"][0]["heard_at"] == START.isoformat()
+    _store(api, record(SERIAL, 9), sensor="roof")
+    rest = api.get("/api/v1/airspace/detections", VIEWER, params={"after": page["next"]}).json()
+    assert [(d["key"] == keys[2], d["sensor_id"]) for d in rest["detections"]] == [
+        (True, "gate"), (False, "roof")]  # fmt: skip
+    quiet = api.get("/api/v1/airspace/detections", VIEWER, params={"after": rest["next"]})
+    assert quiet.json() == {"detections": [], "next": rest["next"]}
+    too_many = api.get("/api/v1/airspace/detections", VIEWER, params={"limit": 5001})
+    assert too_many.status_code == 422
+    assert "/api/v1/airspace/detections" in api.get("/api/v1/openapi.json").json()["paths"]
 
 
 def test_a_time_window_holds_only_what_was_heard_in_it(api: Api) -> None:
