@@ -22,15 +22,15 @@ from dronevet.airspace.detection_store import (
     sensors,
     store_batch,
 )
-from dronevet.airspace.messages import parse_message
+from dronevet.airspace.messages import SensorPosition, parse_message
 from dronevet.airspace.partitions import drop_before, existing_days
 from dronevet.store.airspace_rows import DetectionRow
 from dronevet.store.db import transaction
 
 
-def _message(sensor: str, **fields: object):  # type: ignore[no-untyped-def]
+def _message(sensor_id: str, **fields: object):  # type: ignore[no-untyped-def]
     payload = orjson.dumps(record("SERIAL1", 0, lat=52.0, lon=4.0, **fields))  # type: ignore[arg-type]
-    return parse_message(f"site/detections/{sensor}", payload)
+    return parse_message(f"site/detections/{sensor_id}", payload)
 
 
 def _count(sessions: sessionmaker[Session]) -> int:
@@ -87,6 +87,26 @@ def test_a_sensor_registers_on_its_first_message_and_goes_stale_when_silent(
     assert fresh["gate"].messages == 0 and fresh["gate"].malformed == 1
     assert not fresh["roof"].stale and later["roof"].stale
     assert later["roof"].to_dict()["health"] == "stale"
+
+
+def test_a_sensor_keeps_the_position_it_last_sent(sessions: sessionmaker[Session]) -> None:
+    def placed(frame: int, lat: float):  # type: ignore[no-untyped-def]
+        where = {"position": {"lat": lat, "lon": 4.5, "alt": 3.0}}
+        return _message("roof", frame=frame, sensor=where)
+
+    with transaction(sessions) as session:
+        tally = SensorTally()
+        tally.add([placed(1, 52.0), placed(2, 52.5), _message("gate")], {})
+        count_sensors(session, tally, START)
+    with transaction(sessions) as session:
+        tally = SensorTally()
+        tally.add([_message("roof", frame=3)], {})  # says nothing of where it is: kept
+        count_sensors(session, tally, START + timedelta(seconds=1))
+    with transaction(sessions) as session:
+        found = {s.id: s for s in sensors(session, START + timedelta(seconds=2))}
+    assert found["roof"].position == SensorPosition(52.5, 4.5, 3.0)
+    assert found["roof"].to_dict()["position"] == {"lat": 52.5, "lon": 4.5, "alt": 3.0}
+    assert found["gate"].position is None and found["gate"].to_dict()["position"] is None
 
 
 def _follow(sessions: sessionmaker[Session], after: int = 0) -> tuple[list[str], int]:

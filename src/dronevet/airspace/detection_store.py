@@ -7,7 +7,8 @@ already stored (a redelivered message), and creates the day partitions they need
 counter, whose row stays locked until the transaction commits: batches are numbered in the
 order they commit, so `detections_after` (what was stored after a number, the API's feed)
 never skips one that commits late. `count_sensors` brings the sensors' rows up to date from a
-`SensorTally` (messages, malformed ones, transports, last heard); the ingest path gathers a
+`SensorTally` (messages, malformed ones, transports, last heard, and the position a sensor
+last said it stands at); the ingest path gathers a
 second's tally and writes it in a short transaction of its own, so workers seldom wait on a
 sensor's row. Rows are locked in
 sensor order, so concurrent workers queue instead of deadlocking.
@@ -25,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from dronevet.airspace.messages import SensorMessage
+from dronevet.airspace.messages import SensorMessage, SensorPosition
 from dronevet.airspace.partitions import ensure_days
 from dronevet.store.airspace_rows import DetectionFeedRow, DetectionRow, SensorRow
 
@@ -105,18 +106,21 @@ def detections_after(session: Session, after: int, limit: int) -> list[StoredDet
 
 @dataclass
 class SensorTally:
-    """What sensors reported since the tally was last written: messages, malformed ones and
-    transports, per sensor id."""
+    """What sensors reported since the tally was last written: messages, malformed ones,
+    transports and the latest position each gave, per sensor id."""
 
     heard: Counter[str] = field(default_factory=Counter)
     malformed: Counter[str] = field(default_factory=Counter)
     kinds: dict[str, set[str]] = field(default_factory=dict)
+    positions: dict[str, SensorPosition] = field(default_factory=dict)
 
     def add(self, messages: Sequence[SensorMessage], malformed: Mapping[str, int]) -> None:
         self.heard.update(message.sensor_id for message in messages)
         self.malformed.update(malformed)
         for message in messages:
             self.kinds.setdefault(message.sensor_id, set()).add(message.detection.transport)
+            if message.position is not None:
+                self.positions[message.sensor_id] = message.position
 
     def __bool__(self) -> bool:
         return bool(self.heard or self.malformed)
@@ -140,12 +144,15 @@ def count_sensors(session: Session, tally: SensorTally, at: datetime) -> None:
         row.malformed += tally.malformed[row.id]
         row.kinds = sorted(set(row.kinds) | tally.kinds.get(row.id, set()))
         row.last_heard = max(row.last_heard, at)
+        if (where := tally.positions.get(row.id)) is not None:
+            row.lat, row.lon, row.alt = where.lat, where.lon, where.alt
     session.flush()
 
 
 @dataclass(frozen=True, slots=True)
 class Sensor:
-    """A sensor as the store knows it, and whether it has gone quiet."""
+    """A sensor as the store knows it, where it last said it stands (None: it never said),
+    and whether it has gone quiet."""
 
     id: str
     name: str
@@ -155,10 +162,12 @@ class Sensor:
     messages: int
     malformed: int
     stale: bool
+    position: SensorPosition | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "name": self.name, "kinds": list(self.kinds),
+            "position": self.position.to_dict() if self.position else None,
             "first_heard": self.first_heard.isoformat(), "last_heard": self.last_heard.isoformat(),
             "messages": self.messages, "malformed": self.malformed,
             "health": "stale" if self.stale else "reporting",
@@ -170,7 +179,8 @@ def sensors(session: Session, now: datetime) -> list[Sensor]:
     rows = session.scalars(select(SensorRow).order_by(SensorRow.id))
     return [
         Sensor(r.id, r.name, tuple(r.kinds), r.first_heard, r.last_heard, r.messages,
-               r.malformed, now - r.last_heard > STALE_AFTER)
+               r.malformed, now - r.last_heard > STALE_AFTER,
+               None if r.lat is None or r.lon is None else SensorPosition(r.lat, r.lon, r.alt))
         for r in rows
     ]
 

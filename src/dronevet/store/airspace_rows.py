@@ -70,6 +70,8 @@ class SensorRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     lat: Mapped[float | None] = mapped_column(Double)
     lon: Mapped[float | None] = mapped_column(Double)
+    alt: Mapped[float | None] = mapped_column(Double)
+    """Where it last said it stands (WGS-84 degrees, metres); null until it says."""
     kinds: Mapped[list[str]] = mapped_column(JSON)
     """The transports it has reported (`wifi-beacon`, `bt-extended`, `ocusync`...)."""
     first_heard: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,6 +1,6 @@
 """The air picture over HTTP: tracks (as JSON, GeoJSON or KML), the detections as they are
-stored (a feed to follow with a cursor), protected zones, flight authorisations and alerts
-(their live stream is `routes_airspace_events`).
+stored (a feed to follow with a cursor), the sensors, protected zones, flight authorisations
+and alerts (their live stream is `routes_airspace_events`).
 
 Reading is `read`; importing zones or authorisations (a GeoJSON or CSV file, uploaded or as
 the request's body) and acknowledging an alert is `guard-airspace` (`access.py`). The
@@ -27,6 +27,7 @@ from dronevet.airspace.alert_store import StoredAlert, acknowledge, list_alerts
 from dronevet.airspace.authorisations import Authorisation, authorisations_of
 from dronevet.airspace.correlation import Correlated
 from dronevet.airspace.detection_store import detections_after
+from dronevet.airspace.detection_store import sensors as stored_sensors
 from dronevet.airspace.export import tracks_geojson, tracks_kml
 from dronevet.airspace.picture import correlated_tracks
 from dronevet.airspace.site_store import (
@@ -166,6 +167,16 @@ def import_authorisations(who: Caller, data: bytes, name: str) -> list[Authorisa
     with transaction(who.register.sessions) as session:
         save_authorisations(session, found)
     return found
+
+
+@router.get("/sensors", summary="The sensors: where each stands, and whether it reports")
+def sensors(who: Reader) -> Json:
+    """`{"sensors": [...]}` as `dronevet airspace sensors --format json`: each sensor's id,
+    position as it last sent it (null if it never did), transports, counts, and `health`:
+    `reporting`, or `stale` once unheard for `STALE_AFTER`."""
+    with transaction(who.register.sessions, read_only=True) as session:
+        found = stored_sensors(session, now())
+    return Json({"sensors": [item.to_dict() for item in found]})
 
 
 @router.get("/zones", summary="The protected zones")
