@@ -1,9 +1,9 @@
-"""The airspace API: every signed-in role reads the air picture and follows the detections
-as they are stored, only a security officer or
-an admin imports zones and authorisations or acknowledges an alert (the audit log records
-it), a bad file is refused naming the feature or line and stores nothing, the tracks export
-as GeoJSON and KML, and the event stream pushes a track as soon as its detection is stored
-(read over a real uvicorn server)."""
+"""The airspace API: every signed-in role reads the air picture and follows the detections as
+they are stored and the sensors where they stand (those gone quiet marked), only a security
+officer or an admin imports zones and authorisations or acknowledges an alert (the audit log
+records it), a bad file is refused naming the feature or line and stores nothing, the tracks
+export as GeoJSON and KML, and the event stream pushes a track as soon as its detection is
+stored (read over a real uvicorn server)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,12 @@ import uvicorn
 
 from airspace.records import START, record
 from dronevet.access import Role
-from dronevet.airspace.detection_store import store_batch
+from dronevet.airspace.detection_store import (
+    STALE_AFTER,
+    SensorTally,
+    count_sensors,
+    store_batch,
+)
 from dronevet.airspace.messages import parse_message
 from dronevet.airspace.picture import evaluate
 from dronevet.knowledge import load_builtin
@@ -90,6 +95,33 @@ def test_the_detection_feed_follows_the_store_from_a_cursor(api: Api) -> None:
     too_many = api.get("/api/v1/airspace/detections", VIEWER, params={"limit": 5001})
     assert too_many.status_code == 422
     assert "/api/v1/airspace/detections" in api.get("/api/v1/openapi.json").json()["paths"]
+
+
+def _sensors(api: Api) -> None:
+    """`gate` placed and heard just now; `roof` heard long ago, its position never sent."""
+    placed = {**record(SERIAL, 0), "sensor": {"position": {"lat": 45.5401, "lon": -122.9602,
+                                                            "alt": 31}}}  # fmt: skip
+    for sensor, payload, at in (("gate", placed, now()),
+                                ("roof", record(SERIAL, 1), now() - 2 * STALE_AFTER)):  # fmt: skip
+        tally = SensorTally()
+        tally.add([parse_message(f"site/detections/{sensor}", orjson.dumps(payload))], {})
+        with transaction(api.register.sessions) as session:
+            count_sensors(session, tally, at)
+
+
+def test_the_sensors_say_where_they_stand_and_which_went_quiet(api: Api) -> None:
+    _sensors(api)
+    assert api.get("/api/v1/airspace/sensors").status_code == 401
+    found = {s["id"]: s for s in api.get("/api/v1/airspace/sensors", VIEWER).json()["sensors"]}
+    assert found["gate"]["position"] == {"lat": 45.5401, "lon": -122.9602, "alt": 31.0}
+    assert found["gate"]["health"] == "reporting" and found["gate"]["messages"] == 1
+    assert found["roof"]["position"] is None and found["roof"]["health"] == "stale"
+    page = api.get("/airspace", VIEWER).text
+    assert ('<li data-sensor="gate" class="reporting"><strong>gate</strong>: reporting, at '
+            "45.54010, -122.96020, 31 m;") in page  # fmt: skip
+    assert ('<li data-sensor="roof" class="stale"><strong>roof</strong>: gone quiet, position '
+            "not sent;") in page  # fmt: skip
+    assert "sensor gone quiet" in page  # the map's legend
 
 
 def test_a_time_window_holds_only_what_was_heard_in_it(api: Api) -> None:

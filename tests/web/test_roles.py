@@ -52,6 +52,7 @@ FAMILIES: dict[Action, list[Call]] = {
                                           "use": "operate"}),
         Call("GET", "/api/v1/screen?name=DJI", 200),
         Call("GET", "/api/v1/airspace/detections", 200),
+        Call("GET", "/api/v1/airspace/sensors", 200),
     ],
     Action.edit_fleet: [
         Call("POST", "/api/v1/aircraft", 201, {"serial": "N1", "model": "Skydio X10"}),
