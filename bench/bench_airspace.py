@@ -9,11 +9,11 @@ on a free port, signed in to as an account the benchmark adds). Loopback only.
 1. The broker alone: the burst's messages published as fast as one client can to a plain
    QoS 1 subscriber (no store), messages per second.
 2. Sustained: `--rate` detections a second for `--seconds` from `--sensors` simulated sensors
-   (50 drones, Basic ID and Location); each detection's latency from publication to visible
-   through the API (a reader follows `GET /api/v1/airspace/detections?after=CURSOR` over one
-   kept-alive connection, asking again at once after a full page, else after 20 ms, and
-   matches each detection's key to its publication): p50, p95, p99, max; seen = published,
-   none seen twice.
+   (50 drones, Basic ID and Location; each sensor sends its position with each detection);
+   each detection's latency from publication to visible through the API (a reader follows
+   `GET /api/v1/airspace/detections?after=CURSOR` over one kept-alive connection, asking
+   again at once after a full page, else after 20 ms, and matches each detection's key to
+   its publication): p50, p95, p99, max; seen = published, none seen twice.
 3. A burst of `--burst` detections published at once: time until the API shows every one,
    the rate absorbed, and none lost.
 
@@ -86,7 +86,8 @@ def detection(number: int, sensors: int = 20) -> tuple[str, dict[str, Any]]:
     drone, sensor = number % DRONES, f"sensor-{number % sensors:02d}"
     when = (START + timedelta(milliseconds=number)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     head = {"time": when, "transport": "wifi-beacon", "mac": f"02:00:00:00:00:{drone:02x}",
-            "frame": number}  # fmt: skip
+            "frame": number, "sensor": {"position": {"lat": 52.0 + (number % sensors) * 1e-3,
+                                                     "lon": 4.0, "alt": 10.0}}}  # fmt: skip
     if number % 2:
         return sensor, {**head, "msg_type": "basic_id", "version": 2,
                         "uas_id": f"BENCH{drone:04d}", "id_type": "serial_number"}  # fmt: skip
