@@ -8,10 +8,9 @@ counter, whose row stays locked until the transaction commits: batches are numbe
 order they commit, so `detections_after` (what was stored after a number, the API's feed)
 never skips one that commits late. `count_sensors` brings the sensors' rows up to date from a
 `SensorTally` (messages, malformed ones, transports, last heard, and the position a sensor
-last said it stands at); the ingest path gathers a
-second's tally and writes it in a short transaction of its own, so workers seldom wait on a
-sensor's row. Rows are locked in
-sensor order, so concurrent workers queue instead of deadlocking.
+last said it stands at); the ingest path gathers a second's tally and writes it in a short
+transaction of its own, so workers seldom wait on a sensor's row. Rows are locked in sensor
+order, so concurrent workers queue instead of deadlocking.
 """
 
 from __future__ import annotations
