@@ -1,5 +1,6 @@
-"""A sensor's message is one detection record; anything else is refused with the topic named,
-and a detection's key is the same however often it is delivered."""
+"""A sensor's message is one detection record, with the sensor's position when it sends it;
+anything else is refused with the topic named, and a detection's key is the same however
+often it is delivered."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import orjson
 import pytest
 
 from airspace.records import record
-from dronevet.airspace.messages import EPOCH, MalformedMessage, parse_message
+from dronevet.airspace.messages import EPOCH, MalformedMessage, SensorPosition, parse_message
 from dronevet.broadcast.payload import ASTM, DJI
 
 TOPIC = "site/detections/roof-north"
@@ -37,6 +38,54 @@ def test_dji_droneid_and_undated_records_are_read_too() -> None:
     assert found.detection.protocol == DJI and found.heard_at == EPOCH
     assert found.detection.uas_id == "1581F6N8A23B2ML3Y3KR"
     assert found.detection.operator is not None
+
+
+def test_a_sensor_says_where_it_stands_beside_the_detection() -> None:
+    plain = record("SERIAL1", 0, lat=52.1, lon=4.3)
+    placed = {**plain, "sensor": {"position": {"lat": 52.09, "lon": 4.29, "alt": 12.5}}}
+    found = parse_message(TOPIC, orjson.dumps(placed))
+    assert found.position == SensorPosition(52.09, 4.29, 12.5)
+    assert found.detection == parse_message(TOPIC, orjson.dumps(plain)).detection
+    assert parse_message(TOPIC, orjson.dumps(plain)).position is None
+    no_alt = {**plain, "sensor": {"position": {"lat": -33.9, "lon": 151.2, "alt": None}}}
+    assert parse_message(TOPIC, orjson.dumps(no_alt)).position == SensorPosition(-33.9, 151.2)
+    assert parse_message(TOPIC, orjson.dumps({**plain, "sensor": {}})).position is None
+
+
+@pytest.mark.parametrize(
+    ("sensor", "reason"),
+    [
+        ("roof", "the sensor object is not"),
+        ({"position": [52, 4]}, "the sensor object is not"),
+        ({"position": {"lat": 91, "lon": 4}}, "the latitude 91 is not between -90 and 90"),
+        ({"position": {"lat": 52, "lon": -180.5}}, "longitude -180.5 is not between"),
+        ({"position": {"lat": 52}}, "the longitude None is not a number"),
+        ({"position": {"lat": "52", "lon": 4}}, "the latitude '52' is not a number"),
+        ({"position": {"lat": 52, "lon": 4, "alt": True}}, "the altitude True is not a number"),
+    ],
+)
+def test_a_bad_sensor_position_is_refused_naming_its_topic(sensor: object, reason: str) -> None:
+    payload = orjson.dumps({**record("SERIAL1", 0), "sensor": sensor})
+    with pytest.raises(MalformedMessage) as refused:
+        parse_message(TOPIC, payload)
+    assert TOPIC in str(refused.value) and reason in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("52.1", "write LAT,LON or LAT,LON,ALT"),
+        ("52.1,4,3,2", "write LAT,LON or LAT,LON,ALT"),
+        ("north,4", "the latitude 'north' is not a number"),
+        ("-90.5,4", "the latitude -90.5 is not between -90 and 90"),
+        ("52,181", "the longitude 181 is not between -180 and 180"),
+        ("52,4,inf", "the altitude inf is not between"),
+    ],
+)
+def test_a_typed_position_says_what_is_wrong(text: str, reason: str) -> None:
+    assert SensorPosition.parse(" 52.1, -4.2 ,30") == SensorPosition(52.1, -4.2, 30.0)
+    with pytest.raises(ValueError, match=reason):
+        SensorPosition.parse(text)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """A shared capture replayed by `rid live --replay --mqtt` into a broker reaches the store
 through `airspace ingest`: its drone shows in `airspace tracks` with identity and pilot, and
-a zone drawn around it raises alerts on MQTT and on a signed, retried webhook. A file given
+a zone drawn around it raises alerts on MQTT and on a signed, retried webhook; a receiver
+placed with `--sensor-position` shows where it stands in `airspace sensors`. A file given
 to `ingest --replay` takes the same path."""
 
 from __future__ import annotations
@@ -127,6 +128,31 @@ def test_a_capture_replayed_through_mqtt_gives_its_drone_and_the_zones_alerts(
     still_open = _airspace("alerts", "list", "--open", "--database", database_url)
     assert f"alert {listed[0]['id']} " not in still_open
     assert f"alert {listed[1]['id']} " in still_open
+
+
+def test_a_placed_sensor_is_listed_where_it_stands(
+    mosquitto: Mosquitto, database_url: str
+) -> None:
+    broker = f"mqtt://127.0.0.1:{mosquitto.port}"
+    worker = ["ingest", "--mqtt", f"{broker}/site", "--database", database_url,
+              "--client-id", "test-worker"]  # fmt: skip
+    _airspace(*worker, "--once-idle", "0.2")
+    replayed = CliRunner().invoke(app, [
+        "rid", "live", "--replay", str(shared_path(CAPTURE)), "--quiet", "--mqtt",
+        f"{broker}/site/detections", "--sensor", "north-gate",
+        "--sensor-position", "45.5401,-122.9602,31"])  # fmt: skip
+    assert replayed.exit_code == 0, replayed.output
+    assert "stored 105 new detections" in _airspace(*worker, "--once-idle", "1")
+    [sensor] = json.loads(_airspace("sensors", "--database", database_url, "--format",
+                                    "json"))["sensors"]  # fmt: skip
+    assert sensor["id"] == "north-gate" and sensor["messages"] == 105
+    assert sensor["position"] == {"lat": 45.5401, "lon": -122.9602, "alt": 31.0}
+    assert sensor["health"] == "reporting"
+    text = _airspace("sensors", "--database", database_url)
+    assert "north-gate  reporting, at 45.54010, -122.96020, altitude 31 m" in text
+    [track] = json.loads(_airspace("tracks", "--database", database_url, "--format", "json"))[
+        "tracks"]  # fmt: skip
+    assert track["key"] == SERIAL and track["messages"] == 105  # the drone, not the sensor
 
 
 def test_ingest_replay_files_a_capture_under_one_sensor_once(database_url: str) -> None:

@@ -64,6 +64,10 @@ def test_without_the_bindings_live_says_how_to_get_them_and_exits_2() -> None:
         ([*LIVE[:-1], "nan"], 3, "--sample-rate nan is not a positive number"),
         ([*LIVE, "--seconds", "-1"], 3, "--seconds -1.0 is not a positive number"),
         ([*LIVE, "--gain", "inf"], 3, "--gain inf is not a finite number"),
+        ([*LIVE, "--mqtt", "mqtt://127.0.0.1:1/x", "--sensor-position", "45.5,190"], 3,
+         "--sensor-position '45.5,190': the longitude 190 is not between -180 and 180"),
+        ([*LIVE, "--sensor-position", "45.5,19"], 2, "--sensor-position describes this "
+         "receiver on MQTT: give --mqtt too"),
     ],
 )
 def test_bad_arguments_are_refused_before_any_radio_is_opened(

@@ -1,4 +1,5 @@
-"""`dronevet rid live --replay FILE --mqtt URL` publishes every detection to a real Mosquitto."""
+"""`dronevet rid live --replay FILE --mqtt URL` publishes every detection to a real Mosquitto,
+with the receiver's name and position where they are given."""
 
 from __future__ import annotations
 
@@ -92,4 +93,25 @@ def test_a_named_receiver_publishes_under_its_name() -> None:
                   "--mqtt", f"mqtt://127.0.0.1:1883/{base}"])
         assert refused.exit_code == 3 and "--sensor" in refused.output, refused.output
     alone = CliRunner().invoke(app, ["rid", "live", "--replay", str(path), "--sensor", "x"])
+    assert alone.exit_code == 2 and "give --mqtt too" in alone.output
+
+
+def test_a_placed_receiver_sends_its_position_with_each_detection() -> None:
+    """`--sensor-position LAT,LON[,ALT]`: each record carries `sensor.position`; a position
+    off the globe is refused naming the option and what is wrong, before anything is sent."""
+    _, received = _published("--sensor", "roof", "--sensor-position", "45.54,-122.96,30")
+    assert {json.dumps(r["sensor"]) for _, r in received} == {
+        '{"position": {"lat": 45.54, "lon": -122.96, "alt": 30.0}}'}  # fmt: skip
+    assert {r["msg_type"] for _, r in received} >= {"basic_id", "location"}
+    path = shared_path("captures/remoteid/odid_wifi_bcn_sample.pcap")
+    for text, reason in (("91,4", "the latitude 91 is not between -90 and 90"),
+                         ("45,-200", "the longitude -200 is not between -180 and 180"),
+                         ("45", "write LAT,LON or LAT,LON,ALT")):  # fmt: skip
+        refused = CliRunner().invoke(
+            app, ["rid", "live", "--replay", str(path), "--quiet", "--sensor-position", text,
+                  "--mqtt", "mqtt://127.0.0.1:1/none"])  # fmt: skip
+        assert refused.exit_code == 3, refused.output
+        assert f"--sensor-position {text!r}: {reason}" in refused.output
+    alone = CliRunner().invoke(app, ["rid", "live", "--replay", str(path),
+                                     "--sensor-position", "45,4"])  # fmt: skip
     assert alone.exit_code == 2 and "give --mqtt too" in alone.output

@@ -21,7 +21,7 @@ from dronevet.store.models import Base
 TABLES = {
     "aircraft", "audit_entries", "bindings", "knowledge_imports", "organisations", "sessions",
     "users", "waivers",
-    "alerts", "authorisations", "detections", "sensors", "zones",
+    "alerts", "authorisations", "detection_feed", "detections", "sensors", "zones",
 }
 
 
@@ -142,3 +142,27 @@ def test_the_head_commands_check_is_the_newest_shipped_revision(database_url: st
     migrations.upgrade(database_url)
     assert schema.stored_revision(engine) == schema.HEAD
     engine.dispose()
+
+
+def test_detections_stored_before_the_feed_are_numbered_in_the_order_received(
+    database_url: str,
+) -> None:
+    migrations.upgrade(database_url, "0004")
+    engine = connect(database_url)
+    with transaction(session_factory(engine)) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("CREATE TABLE detections_20261203 PARTITION OF detections "
+                                 "FOR VALUES FROM ('2026-12-03') TO ('2026-12-04')"))  # fmt: skip
+        for key, received in (("b", "10:00:02"), ("a", "10:00:01"), ("c", "10:00:01")):
+            session.execute(text(
+                "INSERT INTO detections (key, heard_at, sensor_id, received_at, transport, mac, "
+                "msg_type, record) VALUES (:key, '2026-12-03 09:00:00+00', 'roof', :received, "
+                "'wifi-beacon', 'aa', 'basic_id', '{}')"
+            ), {"key": key, "received": f"2026-12-03 {received}+00"})  # fmt: skip
+    migrations.upgrade(database_url)
+    with transaction(session_factory(engine)) as session:
+        numbered = session.execute(text("SELECT key, seq FROM detections ORDER BY seq")).all()
+        last = session.execute(text("SELECT id, last FROM detection_feed")).all()
+    engine.dispose()
+    assert [tuple(row) for row in numbered] == [("a", 1), ("c", 2), ("b", 3)]
+    assert [tuple(row) for row in last] == [(1, 3)]

@@ -1,8 +1,9 @@
-"""The airspace API: every signed-in role reads the air picture, only a security officer or
-an admin imports zones and authorisations or acknowledges an alert (the audit log records
-it), a bad file is refused naming the feature or line and stores nothing, the tracks export
-as GeoJSON and KML, and the event stream pushes a track as soon as its detection is stored
-(read over a real uvicorn server)."""
+"""The airspace API: every signed-in role reads the air picture and follows the detections as
+they are stored and the sensors where they stand (those gone quiet marked), only a security
+officer or an admin imports zones and authorisations or acknowledges an alert (the audit log
+records it), a bad file is refused naming the feature or line and stores nothing, the tracks
+export as GeoJSON and KML, and the event stream pushes a track as soon as its detection is
+stored (read over a real uvicorn server)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,12 @@ import uvicorn
 
 from airspace.records import START, record
 from dronevet.access import Role
-from dronevet.airspace.detection_store import store_batch
+from dronevet.airspace.detection_store import (
+    STALE_AFTER,
+    SensorTally,
+    count_sensors,
+    store_batch,
+)
 from dronevet.airspace.messages import parse_message
 from dronevet.airspace.picture import evaluate
 from dronevet.knowledge import load_builtin
@@ -68,6 +74,54 @@ def test_a_viewer_reads_the_drones_as_the_cli_shows_them(api: Api) -> None:
     assert track["pilot"] == {"lat": 45.551, "lon": -122.951}
     assert track["ours"] is False and track["authorised"] is None
     assert track["sensors"] == ["gate"]
+
+
+def test_the_detection_feed_follows_the_store_from_a_cursor(api: Api) -> None:
+    first = [record(SERIAL, n) for n in range(3)]
+    _store(api, *first)
+    assert api.get("/api/v1/airspace/detections").status_code == 401
+    page = api.get("/api/v1/airspace/detections", VIEWER, params={"limit": 2}).json()
+    keys = [parse_message("site/detections/gate", orjson.dumps(r)).key for r in first]
+    assert [d["key"] for d in page["detections"]] == keys[:2]
+    assert page["detections"][0]["record"] == first[0]
+    assert page["detections"][0]["sensor_id"] == "gate"
+    assert page["detections"][0]["heard_at"] == START.isoformat()
+    _store(api, record(SERIAL, 9), sensor="roof")
+    rest = api.get("/api/v1/airspace/detections", VIEWER, params={"after": page["next"]}).json()
+    assert [(d["key"] == keys[2], d["sensor_id"]) for d in rest["detections"]] == [
+        (True, "gate"), (False, "roof")]  # fmt: skip
+    quiet = api.get("/api/v1/airspace/detections", VIEWER, params={"after": rest["next"]})
+    assert quiet.json() == {"detections": [], "next": rest["next"]}
+    too_many = api.get("/api/v1/airspace/detections", VIEWER, params={"limit": 5001})
+    assert too_many.status_code == 422
+    assert "/api/v1/airspace/detections" in api.get("/api/v1/openapi.json").json()["paths"]
+
+
+def _sensors(api: Api) -> None:
+    """`gate` placed and heard just now; `roof` heard long ago, its position never sent."""
+    placed = {**record(SERIAL, 0), "sensor": {"position": {"lat": 45.5401, "lon": -122.9602,
+                                                            "alt": 31}}}  # fmt: skip
+    for sensor, payload, at in (("gate", placed, now()),
+                                ("roof", record(SERIAL, 1), now() - 2 * STALE_AFTER)):  # fmt: skip
+        tally = SensorTally()
+        tally.add([parse_message(f"site/detections/{sensor}", orjson.dumps(payload))], {})
+        with transaction(api.register.sessions) as session:
+            count_sensors(session, tally, at)
+
+
+def test_the_sensors_say_where_they_stand_and_which_went_quiet(api: Api) -> None:
+    _sensors(api)
+    assert api.get("/api/v1/airspace/sensors").status_code == 401
+    found = {s["id"]: s for s in api.get("/api/v1/airspace/sensors", VIEWER).json()["sensors"]}
+    assert found["gate"]["position"] == {"lat": 45.5401, "lon": -122.9602, "alt": 31.0}
+    assert found["gate"]["health"] == "reporting" and found["gate"]["messages"] == 1
+    assert found["roof"]["position"] is None and found["roof"]["health"] == "stale"
+    page = api.get("/airspace", VIEWER).text
+    assert ('<li data-sensor="gate" class="reporting"><strong>gate</strong>: reporting, at '
+            "45.54010, -122.96020, 31 m;") in page  # fmt: skip
+    assert ('<li data-sensor="roof" class="stale"><strong>roof</strong>: gone quiet, position '
+            "not sent;") in page  # fmt: skip
+    assert "sensor gone quiet" in page  # the map's legend
 
 
 def test_a_time_window_holds_only_what_was_heard_in_it(api: Api) -> None:

@@ -51,6 +51,8 @@ FAMILIES: dict[Action, list[Call]] = {
         Call("POST", "/api/v1/vet", 200, {"product": "DJI M30T", "policy": "asda",
                                           "use": "operate"}),
         Call("GET", "/api/v1/screen?name=DJI", 200),
+        Call("GET", "/api/v1/airspace/detections", 200),
+        Call("GET", "/api/v1/airspace/sensors", 200),
     ],
     Action.edit_fleet: [
         Call("POST", "/api/v1/aircraft", 201, {"serial": "N1", "model": "Skydio X10"}),

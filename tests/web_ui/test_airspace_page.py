@@ -1,10 +1,10 @@
-"""The airspace page in Chromium, offline: a security officer draws a protected zone around
-the field of a shared Remote ID capture, the capture is replayed through an MQTT broker
-(`rid live --replay --mqtt`) to an ingest worker, and its drone appears on the open page
-by the event stream, map and table, with its identity; the zone's alert is acknowledged
-from the page; a replayed time window shows that flight and an earlier one none; the
-tracks download as GeoJSON and KML. Every request the browser tries to send off this
-machine is refused and counted: there must be none."""
+"""The airspace page in Chromium, offline: a security officer draws a protected zone around the
+field of a shared Remote ID capture, the capture is replayed through an MQTT broker (`rid
+live --replay --mqtt`) to an ingest worker, and its drone appears on the open page by the
+event stream, map and table, with its identity, and the sensor where it stands; the zone's
+alert is acknowledged from the page; a replayed time window shows that flight and an earlier
+one none; the tracks download as GeoJSON and KML. Every request the browser tries to send
+off this machine is refused and counted: there must be none."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def _through_mqtt(agency: Agency, broker: str) -> None:
               agency.settings.database_url, "--client-id", "page-worker"]  # fmt: skip
     _run(*worker, "--once-idle", "0.2")  # the worker's session and subscription, kept
     _run("rid", "live", "--replay", str(shared_path(CAPTURE)), "--quiet", "--mqtt",
-         f"{broker}/site/detections")
+         f"{broker}/site/detections", "--sensor-position", "45.5401,-122.9602,31")
     _run(*worker, "--once-idle", "1")
 
 
@@ -114,6 +114,11 @@ def test_a_replayed_drone_shows_live_raises_the_zones_alert_and_is_acknowledged(
     check_page(page, artifacts, "airspace-live")
 
     page.reload()
+    page.wait_for_selector("#map[data-loaded=yes]")
+    sensor = page.locator("#map .sensor-marker")
+    assert sensor.count() == 1 and sensor.get_attribute("title") == "Sensor 84:cc:a8:60:43:24"
+    assert "reporting, at 45.54010, -122.96020, 31 m" in page.inner_text("#sensor-list")
+    check_page(page, artifacts, "airspace-sensor")
     alerts = page.locator("#alert-list li")
     assert "unknown in zone in Test field" in " ".join(alerts.all_inner_texts())
     button = page.get_by_role("button", name="Acknowledge alert").first

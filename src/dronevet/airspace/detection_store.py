@@ -3,11 +3,14 @@ on its first message and its health told from when it was last heard.
 
 `store_batch` inserts a batch of detections in the caller's transaction, skipping any key
 already stored (a redelivered message), and creates the day partitions they need first
-(those not in `known_days`). `count_sensors` brings the sensors' rows up to date from a
-`SensorTally` (messages, malformed ones, transports, last heard); the ingest path gathers a
-second's tally and writes it in a short transaction of its own, so workers seldom wait on a
-sensor's row. Rows are locked in
-sensor order, so concurrent workers queue instead of deadlocking.
+(those not in `known_days`). It numbers the batch's detections from the `detection_feed`
+counter, whose row stays locked until the transaction commits: batches are numbered in the
+order they commit, so `detections_after` (what was stored after a number, the API's feed)
+never skips one that commits late. `count_sensors` brings the sensors' rows up to date from a
+`SensorTally` (messages, malformed ones, transports, last heard, and the position a sensor
+last said it stands at); the ingest path gathers a second's tally and writes it in a short
+transaction of its own, so workers seldom wait on a sensor's row. Rows are locked in sensor
+order, so concurrent workers queue instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from dronevet.airspace.messages import SensorMessage
+from dronevet.airspace.messages import SensorMessage, SensorPosition
 from dronevet.airspace.partitions import ensure_days
-from dronevet.store.airspace_rows import DetectionRow, SensorRow
+from dronevet.store.airspace_rows import DetectionFeedRow, DetectionRow, SensorRow
 
 STALE_AFTER = timedelta(minutes=2)
 """A sensor unheard for longer than this is shown as stale."""
@@ -48,14 +51,15 @@ def store_batch(
     ensure_days(session, {m.heard_at.date() for m in unique.values()} - known_days)
     added = 0
     if unique:
+        first = _numbers(session, len(unique))
         rows = [
             {
                 "key": m.key, "heard_at": m.heard_at, "sensor_id": m.sensor_id,
                 "received_at": received_at, "transport": m.detection.transport,
                 "mac": m.detection.source, "uas_id": m.detection.uas_id,
-                "msg_type": m.detection.kind, "record": dict(m.record),
+                "msg_type": m.detection.kind, "record": dict(m.record), "seq": first + n,
             }
-            for m in unique.values()
+            for n, m in enumerate(unique.values())
         ]
         table = DetectionRow.__table__
         statement = _insert(session, table).on_conflict_do_nothing().returning(table.c.key)
@@ -64,20 +68,58 @@ def store_batch(
     return added
 
 
+def _numbers(session: Session, count: int) -> int:
+    """The first of `count` new consecutive `seq` numbers; the counter's row stays locked
+    until the session's transaction ends."""
+    statement = (update(DetectionFeedRow).where(DetectionFeedRow.id == 1)
+                 .values(last=DetectionFeedRow.last + count).returning(DetectionFeedRow.last))
+    last = session.execute(statement).scalar_one()
+    return int(last) - count + 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDetection:
+    """A detection as stored: its place in the store's order, key, sensor and record."""
+
+    seq: int
+    key: str
+    sensor_id: str
+    heard_at: datetime
+    received_at: datetime
+    record: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "key": self.key, "sensor_id": self.sensor_id,
+                "heard_at": self.heard_at.isoformat(),
+                "received_at": self.received_at.isoformat(), "record": self.record}  # fmt: skip
+
+
+def detections_after(session: Session, after: int, limit: int) -> list[StoredDetection]:
+    """The first `limit` detections stored after number `after`, in the order stored. Every
+    detection a later call can return has a number above the last one returned here."""
+    query = (select(DetectionRow.seq, DetectionRow.key, DetectionRow.sensor_id,
+                    DetectionRow.heard_at, DetectionRow.received_at, DetectionRow.record)
+             .where(DetectionRow.seq > after).order_by(DetectionRow.seq).limit(limit))  # fmt: skip
+    return [StoredDetection(*row) for row in session.execute(query)]
+
+
 @dataclass
 class SensorTally:
-    """What sensors reported since the tally was last written: messages, malformed ones and
-    transports, per sensor id."""
+    """What sensors reported since the tally was last written: messages, malformed ones,
+    transports and the latest position each gave, per sensor id."""
 
     heard: Counter[str] = field(default_factory=Counter)
     malformed: Counter[str] = field(default_factory=Counter)
     kinds: dict[str, set[str]] = field(default_factory=dict)
+    positions: dict[str, SensorPosition] = field(default_factory=dict)
 
     def add(self, messages: Sequence[SensorMessage], malformed: Mapping[str, int]) -> None:
         self.heard.update(message.sensor_id for message in messages)
         self.malformed.update(malformed)
         for message in messages:
             self.kinds.setdefault(message.sensor_id, set()).add(message.detection.transport)
+            if message.position is not None:
+                self.positions[message.sensor_id] = message.position
 
     def __bool__(self) -> bool:
         return bool(self.heard or self.malformed)
@@ -101,12 +143,15 @@ def count_sensors(session: Session, tally: SensorTally, at: datetime) -> None:
         row.malformed += tally.malformed[row.id]
         row.kinds = sorted(set(row.kinds) | tally.kinds.get(row.id, set()))
         row.last_heard = max(row.last_heard, at)
+        if (where := tally.positions.get(row.id)) is not None:
+            row.lat, row.lon, row.alt = where.lat, where.lon, where.alt
     session.flush()
 
 
 @dataclass(frozen=True, slots=True)
 class Sensor:
-    """A sensor as the store knows it, and whether it has gone quiet."""
+    """A sensor as the store knows it, where it last said it stands (None: it never said),
+    and whether it has gone quiet."""
 
     id: str
     name: str
@@ -116,10 +161,12 @@ class Sensor:
     messages: int
     malformed: int
     stale: bool
+    position: SensorPosition | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "name": self.name, "kinds": list(self.kinds),
+            "position": self.position.to_dict() if self.position else None,
             "first_heard": self.first_heard.isoformat(), "last_heard": self.last_heard.isoformat(),
             "messages": self.messages, "malformed": self.malformed,
             "health": "stale" if self.stale else "reporting",
@@ -131,7 +178,8 @@ def sensors(session: Session, now: datetime) -> list[Sensor]:
     rows = session.scalars(select(SensorRow).order_by(SensorRow.id))
     return [
         Sensor(r.id, r.name, tuple(r.kinds), r.first_heard, r.last_heard, r.messages,
-               r.malformed, now - r.last_heard > STALE_AFTER)
+               r.malformed, now - r.last_heard > STALE_AFTER,
+               None if r.lat is None or r.lon is None else SensorPosition(r.lat, r.lon, r.alt))
         for r in rows
     ]
 

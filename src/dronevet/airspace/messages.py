@@ -2,9 +2,11 @@
 
 Sensors publish to `<prefix>/detections/<sensor_id>`; the last level of the topic names the
 sensor. The payload is one detection record: `time` (ISO 8601 UTC, or null when the capture
-had none), `transport`, `mac`, `frame`, `msg_type`, then the message's fields. Anything else
-is malformed and refused with a reason that names the topic; nothing in a payload can make
-the parser raise anything but `MalformedMessage`.
+had none), `transport`, `mac`, `frame`, `msg_type`, then the message's fields; and, from a
+sensor that knows where it stands (`--sensor-position`), `sensor`: `{"position": {"lat",
+"lon", "alt"}}` (WGS-84 degrees, metres or null), which is about the receiver, not the
+drone. Anything else is malformed and refused with a reason that names the topic; nothing in
+a payload can make the parser raise anything but `MalformedMessage`.
 
 A detection's key is the SHA-256 of the sensor and the record in canonical form, so the same
 message delivered twice (QoS 1 redelivery, a replayed file) has one key, and the store keeps
@@ -14,6 +16,7 @@ it once; two sensors hearing the same broadcast give two detections.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +36,49 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DJI_TRANSPORTS = frozenset({OCUSYNC, DJI_WIFI})
 """Transports that carry DJI DroneID rather than Remote ID."""
 _REQUIRED = (("transport", str), ("mac", str), ("frame", int), ("msg_type", str))
-_ENVELOPE = ("time", "transport", "mac", "frame")
+_ENVELOPE = ("time", "transport", "mac", "frame", "sensor")
+
+
+def _within(name: str, value: object, high: float, low: float | None = None) -> float:
+    """`value` as a float from `low` (default: -`high`) to `high`; ValueError otherwise."""
+    low = -high if low is None else low
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"the {name} {value!r} is not a number")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"the {name} {value:g} is not between {low:g} and {high:g}")
+    return float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class SensorPosition:
+    """Where a receiver stands: WGS-84 latitude and longitude (degrees), altitude (metres)."""
+
+    lat: float
+    lon: float
+    alt: float | None = None
+
+    @classmethod
+    def checked(cls, lat: object, lon: object, alt: object = None) -> SensorPosition:
+        """The position of these values; ValueError saying which is wrong otherwise."""
+        return cls(_within("latitude", lat, 90), _within("longitude", lon, 180),
+                   None if alt is None else _within("altitude", alt, 100_000, -1000))  # fmt: skip
+
+    @classmethod
+    def parse(cls, text: str) -> SensorPosition:
+        """`LAT,LON` or `LAT,LON,ALT` (degrees, metres); ValueError saying what is wrong."""
+        parts = [part.strip() for part in text.split(",")]
+        if len(parts) not in (2, 3):
+            raise ValueError("write LAT,LON or LAT,LON,ALT, for example 52.0907,5.1214,12")
+        numbers: list[float] = []
+        for name, part in zip(("latitude", "longitude", "altitude"), parts, strict=False):
+            try:
+                numbers.append(float(part))
+            except ValueError:
+                raise ValueError(f"the {name} {part!r} is not a number") from None
+        return cls.checked(*numbers)
+
+    def to_dict(self) -> dict[str, float | None]:
+        return {"lat": self.lat, "lon": self.lon, "alt": self.alt}
 
 
 class MalformedMessage(BadInputError):
@@ -49,6 +94,8 @@ class SensorMessage:
     heard_at: datetime
     record: Mapping[str, Any]
     detection: Detection
+    position: SensorPosition | None = None
+    """Where the sensor said it stands (its `sensor` object), if it said."""
 
 
 def sensor_of(topic: str) -> str:
@@ -115,12 +162,30 @@ def _checked(topic: str, payload: bytes) -> dict[str, Any]:
     return record
 
 
+def _position(topic: str, record: Mapping[str, Any]) -> SensorPosition | None:
+    """The sensor's position a record carries, None when it carries none."""
+    if "sensor" not in record:
+        return None
+    about = record["sensor"]
+    if not isinstance(about, dict) or not isinstance(about.get("position", {}), dict):
+        raise MalformedMessage(f"topic {topic}: the sensor object is not "
+                               '{"position": {"lat", "lon", "alt"}}')  # fmt: skip
+    where = about.get("position")
+    if where is None:
+        return None
+    try:
+        return SensorPosition.checked(where.get("lat"), where.get("lon"), where.get("alt"))
+    except ValueError as error:
+        raise MalformedMessage(f"topic {topic}: the sensor's position: {error}") from None
+
+
 def parse_message(topic: str, payload: bytes) -> SensorMessage:
     """The detection a message on `topic` carries; MalformedMessage naming the topic if none."""
     sensor = sensor_of(topic)
     if not sensor:
         raise MalformedMessage(f"topic {topic!r} does not end with a sensor id")
     record = _checked(topic, payload)
+    position = _position(topic, record)
     try:
         heard = parse_time(record.get("time"))
         detection = detection_of(record)
@@ -128,4 +193,4 @@ def parse_message(topic: str, payload: bytes) -> SensorMessage:
         raise MalformedMessage(f"topic {topic}: the detection's time is not ISO 8601 UTC "
                                f"({error})") from None  # fmt: skip
     return SensorMessage(sensor, detection_key(sensor, record), heard or EPOCH, record,
-                         detection)  # fmt: skip
+                         detection, position)  # fmt: skip

@@ -269,7 +269,8 @@ def _send_cot(kb: KnowledgeBase, address: CotAddress,
 @app.command()
 @guarded
 def sensors(database: Database = None, fmt: Format = TextOrJson.text) -> None:
-    """The sensors that have reported, and whether each is still reporting or gone quiet."""
+    """The sensors that have reported, where each stands (as it last said), and whether each
+    is still reporting or gone quiet."""
     from dronevet.airspace.detection_store import sensors as stored_sensors
     from dronevet.store.db import transaction
     from dronevet.store.models import now
@@ -279,8 +280,15 @@ def sensors(database: Database = None, fmt: Format = TextOrJson.text) -> None:
     if fmt is TextOrJson.json:
         print(dump_json({"sensors": found}))
         return
+    if not found:
+        say("No sensor has reported yet.")
     for item in found:
-        say((item["id"], "bold"), f"  {item['health']}, last heard {item['last_heard']}, "
+        where = item["position"]
+        at = "position not sent"
+        if where:
+            at = f"at {where['lat']:.5f}, {where['lon']:.5f}" + (
+                f", altitude {where['alt']:g} m" if where["alt"] is not None else "")
+        say((item["id"], "bold"), f"  {item['health']}, {at}, last heard {item['last_heard']}, "
             f"{item['messages']} messages ({item['malformed']} malformed), "
             f"{', '.join(item['kinds']) or 'no detections yet'}")  # fmt: skip
 

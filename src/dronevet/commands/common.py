@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import orjson
 import typer
@@ -26,6 +26,9 @@ from rich.status import Status
 from rich.text import Text
 
 from dronevet.errors import BadInputError, DronevetError, UsageError
+
+if TYPE_CHECKING:
+    from dronevet.airspace.messages import SensorPosition
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,12 +55,30 @@ SensorOption = Annotated[
 ]
 """`--sensor NAME` of the commands that publish detections to MQTT (`rid live`,
 `droneid live`)."""
+SensorPositionOption = Annotated[
+    str | None,
+    typer.Option("--sensor-position", metavar="LAT,LON[,ALT]",
+                 help="where this receiver stands (WGS-84 degrees, altitude in metres), sent "
+                 "with each detection to MQTT"),
+]  # fmt: skip
+"""`--sensor-position LAT,LON[,ALT]` of the same commands."""
 
 
-def sensor_with_mqtt(sensor: str | None, mqtt: str | None) -> None:
-    """`--sensor` names a receiver on MQTT: a UsageError without `--mqtt`."""
-    if sensor is not None and mqtt is None:
-        raise UsageError("--sensor names this receiver on MQTT: give --mqtt too.")
+def sensor_with_mqtt(sensor: str | None, mqtt: str | None,
+                     position: str | None = None) -> SensorPosition | None:  # fmt: skip
+    """`--sensor` and `--sensor-position` describe a receiver on MQTT: a UsageError without
+    `--mqtt`; the position read (None when not given), or bad input saying what is wrong."""
+    for option, value in (("--sensor", sensor), ("--sensor-position", position)):
+        if value is not None and mqtt is None:
+            raise UsageError(f"{option} describes this receiver on MQTT: give --mqtt too.")
+    if position is None:
+        return None
+    from dronevet.airspace.messages import SensorPosition
+
+    try:
+        return SensorPosition.parse(position)
+    except ValueError as error:
+        raise BadInputError(f"--sensor-position {position!r}: {error}.") from None
 
 
 def say(*parts: str | tuple[str, str] | Text, err: bool = False) -> None:

@@ -18,6 +18,7 @@ import typer
 
 from dronevet.commands.common import (
     SensorOption,
+    SensorPositionOption,
     console,
     dump_json,
     err_console,
@@ -205,6 +206,7 @@ def live(
                      "as `rid live --mqtt` does (a sensor for `airspace ingest`)"),
     ] = None,
     sensor: SensorOption = None,
+    sensor_position: SensorPositionOption = None,
 ) -> None:
     """Decode DroneID bursts live from a software-defined radio (SoapySDR) as they come.
 
@@ -221,7 +223,7 @@ def live(
     from dronevet.sinks.mqtt import BrokerAddress, DetectionPublisher
 
     address = BrokerAddress.parse(mqtt) if mqtt else None
-    sensor_with_mqtt(sensor, mqtt)
+    position = sensor_with_mqtt(sensor, mqtt, sensor_position)
     for value, option in ((sample_rate, "--sample-rate"), (center_freq, "--center-freq")):
         finite(value, option, positive=True)
     finite(seconds, "--seconds", positive=True)
@@ -235,7 +237,8 @@ def live(
     started = datetime.now(UTC)
     say(f"{device}: listening at {source.centre_freq:g} Hz (Ctrl-C stops)", err=True)
     tally = DroneTally()
-    publisher = DetectionPublisher(address, sensor=sensor) if address else None
+    publisher = (DetectionPublisher(address, sensor=sensor, position=position)
+                 if address else None)  # fmt: skip
     try:
         for number, result in enumerate(receiver.results(blocks), 1):
             record = result.to_dict(source.centre_freq)

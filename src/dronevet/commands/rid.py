@@ -20,6 +20,7 @@ import typer
 
 from dronevet.commands.common import (
     SensorOption,
+    SensorPositionOption,
     console,
     err_console,
     error_line,
@@ -258,6 +259,7 @@ def live(
         typer.Option("--mqtt", help="publish each detection to mqtt://host:port/topic"),
     ] = None,
     sensor: SensorOption = None,
+    sensor_position: SensorPositionOption = None,
     cot: Annotated[
         str | None,
         typer.Option("--cot", help="send each drone and its pilot to TAK as Cursor on Target, "
@@ -289,11 +291,12 @@ def live(
 
     if (interface is None) == (replay is None):
         raise UsageError("give either an interface or --replay FILE (not both).")
-    sensor_with_mqtt(sensor, mqtt)
+    position = sensor_with_mqtt(sensor, mqtt, sensor_position)
     address = BrokerAddress.parse(mqtt) if mqtt else None
     cot_address = CotAddress.parse(cot) if cot else None
     source: CaptureReader = open_capture(replay) if replay else LiveCapture(str(interface))
-    publisher = DetectionPublisher(address, sensor=sensor) if address else None
+    publisher = (DetectionPublisher(address, sensor=sensor, position=position)
+                 if address else None)  # fmt: skip
     to_tak = _TakFeed(cot_address) if cot_address else None
     writer = None if quiet else RecordWriter(sys.stdout, "jsonl")
     decoder = StreamDecoder()

@@ -3,7 +3,9 @@
 `mqtt://host:port/base/topic` names the broker and the base topic (default
 `dronevet/detections`); each detection goes at QoS 1 to `<base>/<sensor>`, the name a site
 gives its receiver (`--sensor roof-north`), so that `dronevet airspace ingest` knows which
-sensor heard it; without a name, to `<base>/<mac>`, the transmitter's address. Ingest
+sensor heard it; without a name, to `<base>/<mac>`, the transmitter's address. A receiver
+that knows where it stands (`--sensor-position`) sends that with each detection, as the
+record's `sensor` object (`airspace.messages`). Ingest
 workers subscribe to `<base>/+` (MQTT v5 shared subscriptions `$share/group/<base>/+`
 spread the load).
 """
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from dronevet.airspace.messages import SensorPosition
 from dronevet.errors import BadInputError
 
 DEFAULT_TOPIC = "dronevet/detections"
@@ -63,9 +66,10 @@ class DetectionPublisher:
     """A connected MQTT client that publishes detection records; use as a context manager."""
 
     def __init__(self, address: BrokerAddress, *, client_id: str = "",
-                 sensor: str | None = None) -> None:
+                 sensor: str | None = None, position: SensorPosition | None = None) -> None:
         self.address = address
         self.sensor = None if sensor is None else sensor_name(sensor)
+        self._about = None if position is None else {"position": position.to_dict()}
         self.published = 0
         self._last: mqtt.MQTTMessageInfo | None = None
         self._client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id)
@@ -78,8 +82,11 @@ class DetectionPublisher:
         self._client.loop_start()
 
     def publish(self, record: dict[str, Any]) -> None:
-        """Publish one detection record on `<base>/<sensor>` (`<base>/<mac>` unnamed)."""
+        """Publish one detection record on `<base>/<sensor>` (`<base>/<mac>` unnamed), with
+        the sensor's position when it has one."""
         level = self.sensor or str(record.get("mac") or "unknown")
+        if self._about is not None:
+            record = {**record, "sensor": self._about}
         payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         self._last = self._client.publish(f"{self.address.topic}/{level}", payload, qos=1)
         self.published += 1

@@ -6,7 +6,12 @@ message, so a QoS 1 message delivered twice is stored once: inserts skip a key a
 there. On PostgreSQL the detections table is partitioned by the day the message was heard
 (`heard_at`, the capture time it carries), so the key and that day together are the primary
 key and old days go by dropping their partition (`airspace.partitions`); on SQLite it is a
-plain table with the same columns. Geometry is kept as GeoJSON; the shapes are built with
+plain table with the same columns.
+
+Each detection also has a place in the order it was stored, `seq`: numbers handed out by the
+one-row `detection_feed` table, whose row a storing transaction locks until it commits, so a
+reader that sees a number sees every smaller one too (`detection_store.detections_after`).
+Geometry is kept as GeoJSON; the shapes are built with
 shapely when read.
 """
 
@@ -15,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Double, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Double, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dronevet.store.models import Base, UtcDateTime, now
@@ -29,6 +34,7 @@ class DetectionRow(Base):
         Index(None, "heard_at"),
         Index(None, "received_at"),
         Index(None, "uas_id"),
+        Index(None, "seq"),
         {"postgresql_partition_by": "RANGE (heard_at)"},
     )
 
@@ -42,6 +48,17 @@ class DetectionRow(Base):
     uas_id: Mapped[str | None] = mapped_column(String(100))
     msg_type: Mapped[str] = mapped_column(String(40))
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    """Its place in the order detections were stored (see the module docstring)."""
+
+
+class DetectionFeedRow(Base):
+    """The last `DetectionRow.seq` handed out; one row."""
+
+    __tablename__ = "detection_feed"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger)
 
 
 class SensorRow(Base):
@@ -53,6 +70,8 @@ class SensorRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     lat: Mapped[float | None] = mapped_column(Double)
     lon: Mapped[float | None] = mapped_column(Double)
+    alt: Mapped[float | None] = mapped_column(Double)
+    """Where it last said it stands (WGS-84 degrees, metres); null until it says."""
     kinds: Mapped[list[str]] = mapped_column(JSON)
     """The transports it has reported (`wifi-beacon`, `bt-extended`, `ocusync`...)."""
     first_heard: Mapped[datetime] = mapped_column(UtcDateTime)

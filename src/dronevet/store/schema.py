@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-HEAD = "0004"
+HEAD = "0006"
 """The newest revision in `store/migrations/versions/`."""
 
 

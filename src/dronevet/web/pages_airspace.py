@@ -4,8 +4,10 @@ the protected zones and flight authorisations, and the alerts beside it.
 The server renders the tracks as a table (the map's text alternative, and what the page
 shows without JavaScript), the alerts with an acknowledge button for those who may guard
 the airspace, and a form to import zones. `static/airspace.js` draws the same tracks on a
-Leaflet map over the offline basemap (`map_assets`), and keeps map and table up to date
-from the event stream (`/api/v1/airspace/events`): the drones whose detections arrived in
+Leaflet map over the offline basemap (`map_assets`), with the sensors where they said they
+stand (those gone quiet marked so; the page lists them too), and keeps map and table up to
+date from the event stream (`/api/v1/airspace/events`; the sensors every `SENSORS_EVERY`
+seconds from `/api/v1/airspace/sensors`): the drones whose detections arrived in
 the last hour (`routes_airspace.LIVE_WINDOW`). A time window (`from`, `to`) replays what
 was heard then, without live updates. `DRONEVET_TILE_URL` (read by the settings) names
 a site's own tile server drawn under the basemap; the page's content security policy then
@@ -23,8 +25,10 @@ from starlette.concurrency import run_in_threadpool
 
 from dronevet.access import Action
 from dronevet.airspace.alert_store import list_alerts
+from dronevet.airspace.detection_store import sensors as stored_sensors
 from dronevet.airspace.site_store import load_authorisations, load_zones
 from dronevet.store.db import transaction
+from dronevet.store.models import now
 from dronevet.web.app import CSP
 from dronevet.web.auth import Caller, CallerDep, allowed
 from dronevet.web.map_assets import basemap_geojson, leaflet_dir
@@ -42,6 +46,8 @@ from dronevet.web.routes_airspace import (
 router = APIRouter()
 
 Guard = Annotated[Caller, Depends(allowed(Action.guard_airspace))]
+SENSORS_EVERY = 30
+"""Seconds between two looks the live page takes at the sensors (for those gone quiet)."""
 
 
 def _policy(tile_url: str | None) -> str:
@@ -64,10 +70,12 @@ def airspace(request: Request, who: CallerDep,
             found = live_tracks(request, session)
         zones, authorisations = load_zones(session), load_authorisations(session)
         alerts = list_alerts(session)
+        sensors = [sensor.to_dict() for sensor in stored_sensors(session, now())]
     tile_url = request.app.state.settings.tile_url
     page = render(request, "airspace.html", who, title="Who is flying here?",
                   tracks=[item.to_dict() for item in found], zones=zones,
-                  authorisations=authorisations, alerts=alerts,
+                  authorisations=authorisations, alerts=alerts, sensors=sensors,
+                  sensors_every=SENSORS_EVERY,
                   may_guard=who.user.may(Action.guard_airspace),
                   replay=replay,
                   start=frm or "", end=to or "", tile_url=tile_url or "",

@@ -1,5 +1,6 @@
-"""The air picture over HTTP: tracks (as JSON, GeoJSON or KML), protected zones, flight
-authorisations and alerts (their live stream is `routes_airspace_events`).
+"""The air picture over HTTP: tracks (as JSON, GeoJSON or KML), the detections as they are
+stored (a feed to follow with a cursor), the sensors, protected zones, flight authorisations
+and alerts (their live stream is `routes_airspace_events`).
 
 Reading is `read`; importing zones or authorisations (a GeoJSON or CSV file, uploaded or as
 the request's body) and acknowledging an alert is `guard-airspace` (`access.py`). The
@@ -25,6 +26,8 @@ from dronevet.access import Action
 from dronevet.airspace.alert_store import StoredAlert, acknowledge, list_alerts
 from dronevet.airspace.authorisations import Authorisation, authorisations_of
 from dronevet.airspace.correlation import Correlated
+from dronevet.airspace.detection_store import detections_after
+from dronevet.airspace.detection_store import sensors as stored_sensors
 from dronevet.airspace.export import tracks_geojson, tracks_kml
 from dronevet.airspace.picture import correlated_tracks
 from dronevet.airspace.site_store import (
@@ -107,6 +110,29 @@ def tracks(request: Request, who: Reader, since: Since = None, until: Until = No
     return Json({"tracks": [item.to_dict() for item in found]})
 
 
+FEED_PAGE = 5000
+"""The most detections one page of the feed holds."""
+
+
+@router.get("/detections", summary="The detections stored after a cursor, in stored order")
+def detections(
+    who: Reader,
+    after: Annotated[int, Query(ge=0, le=2**62, description="the cursor: `next` of the page "
+                                "before (0: from the first detection kept)")] = 0,
+    limit: Annotated[int, Query(ge=1, le=FEED_PAGE, description="the most to return")] = 1000,
+) -> Json:
+    """`{"detections": [{"seq", "key", "sensor_id", "heard_at", "received_at", "record"}],
+    "next": cursor}`: the detections stored after `after`, oldest first. `key` is the
+    detection key of `airspace.messages` (the digest of the sensor and the record), `record`
+    the detection JSON the sensor sent. Ask again with `after=next` for what was stored
+    since: no detection stored later can come before the cursor, so following it misses
+    none and repeats none. A page of `limit` detections means more may be waiting."""
+    with transaction(who.register.sessions, read_only=True) as session:
+        found = detections_after(session, after, limit)
+    return Json({"detections": [item.to_dict() for item in found],
+                 "next": found[-1].seq if found else after})  # fmt: skip
+
+
 async def sent_file(request: Request, file: UploadFile | None, default_name: str) -> tuple[
         bytes, str]:  # fmt: skip
     """The bytes of an uploaded file (a form's `file`) or else the request's body, and the
@@ -141,6 +167,16 @@ def import_authorisations(who: Caller, data: bytes, name: str) -> list[Authorisa
     with transaction(who.register.sessions) as session:
         save_authorisations(session, found)
     return found
+
+
+@router.get("/sensors", summary="The sensors: where each stands, and whether it reports")
+def sensors(who: Reader) -> Json:
+    """`{"sensors": [...]}` as `dronevet airspace sensors --format json`: each sensor's id,
+    position as it last sent it (null if it never did), transports, counts, and `health`:
+    `reporting`, or `stale` once unheard for `STALE_AFTER`."""
+    with transaction(who.register.sessions, read_only=True) as session:
+        found = stored_sensors(session, now())
+    return Json({"sensors": [item.to_dict() for item in found]})
 
 
 @router.get("/zones", summary="The protected zones")

@@ -2,12 +2,13 @@
 
 A `text/event-stream` of the live picture (`routes_airspace.live_tracks`: the tracks of the
 detections received in the last `LIVE_WINDOW`): once a second it asks the store for its
-newest detection and alert (two small queries); when either changed it sends a `track`
-event for each track that changed since the last event it sent (at first, each track), and
-an `alert` event for each alert raised or acknowledged since, each `data` the JSON the other
-airspace routes send. A comment line every `KEEPALIVE` seconds keeps proxies from closing a
-quiet stream; it stops when the client goes. It is left out of the OpenAPI document, which
-cannot describe an endless stream (and whose generated clients would wait for its end).
+newest detection (the highest `seq` stored) and alert (two small queries); when either
+changed it sends a `track` event for each track that changed since the last event it sent
+(at first, each track), and an `alert` event for each alert raised or acknowledged since,
+each `data` the JSON the other airspace routes send. A comment line every `KEEPALIVE`
+seconds keeps proxies from closing a quiet stream; it stops when the client goes. It is left
+out of the OpenAPI document, which cannot describe an endless stream (and whose generated
+clients would wait for its end).
 
 Each change rebuilds the live picture from the store for each stream open, so its cost
 grows with the detections of the last hour times the pages watching.
@@ -51,8 +52,7 @@ class _Watch:
 
 
 def _mark(session: Session) -> tuple[Any, ...]:
-    detections = session.execute(select(func.max(DetectionRow.received_at),
-                                        func.count())).one()  # fmt: skip
+    detections = session.execute(select(func.max(DetectionRow.seq))).one()
     alerts = session.execute(select(func.max(AlertRow.id),
                                     func.max(AlertRow.acknowledged_at))).one()  # fmt: skip
     return (*detections, *alerts)

@@ -1,6 +1,9 @@
 /* The airspace page's map: the offline basemap (and a site's tile server, if it set one),
-   the protected zones and authorised areas, each drone with its pilot and a line between
-   them, kept up to date from the server's event stream. The table under the map is the
+   the protected zones and authorised areas, the sensors where they said they stand (those
+   gone quiet greyed), each drone with its pilot and a line between them, kept up to date
+   from the server's event stream (the sensors, and the page's list of them, are asked for
+   again every data-sensors-every seconds, and at once when a drone is heard by a sensor
+   the page does not know yet). The table under the map is the
    same drones in words; it is updated with the map. Every text shown comes from the API and
    is set as text, never as markup. */
 (function () {
@@ -55,6 +58,52 @@
   }
 
   function words(text) { return String(text || "").replace(/[-_]/g, " "); }
+
+  var sensorLayers = [];
+  var knownSensors = {};
+
+  function sensorText(s) {
+    var text = s.id + ": " + (s.health === "stale" ? "gone quiet" : "reporting") + ", ";
+    text += s.position ? "at " + where(s.position, true) : "position not sent";
+    return text + "; last heard " + s.last_heard.slice(0, 19).replace("T", " ") + " UTC";
+  }
+
+  function drawSensors(found) {
+    sensorLayers.forEach(function (layer) { map.removeLayer(layer); });
+    sensorLayers = [];
+    knownSensors = {};
+    found.forEach(function (s) {
+      knownSensors[s.id] = true;
+      if (!s.position) { return; }
+      var stale = s.health === "stale";
+      var marker = L.marker([s.position.lat, s.position.lon], {
+        icon: L.divIcon({ className: "sensor-marker" + (stale ? " stale" : ""), iconSize: [14, 14],
+          html: "<span></span>" }),
+        title: "Sensor " + s.id + (stale ? " (gone quiet)" : ""), alt: "Sensor " + s.id,
+        keyboard: true
+      });
+      marker.bindPopup(lines(["Sensor " + s.id, sensorText(s), "Hears " + (s.kinds.join(", ") || "nothing yet")]));
+      marker.addTo(map);
+      sensorLayers.push(marker);
+      bounds.extend(marker.getLatLng());
+    });
+  }
+
+  function listSensors(found) {
+    var list = document.getElementById("sensor-list");
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    found.forEach(function (s) {
+      var item = document.createElement("li");
+      item.dataset.sensor = s.id;
+      item.className = s.health === "stale" ? "stale" : "reporting";
+      var name = document.createElement("strong");
+      name.textContent = s.id;
+      item.appendChild(name);
+      item.appendChild(document.createTextNode(sensorText(s).slice(s.id.length)));
+      list.appendChild(item);
+    });
+    document.getElementById("no-sensors").hidden = found.length > 0;
+  }
 
   function drawTrack(t) {
     var old = drawn[t.key];
@@ -172,7 +221,8 @@
 
   // live, the event stream's first events are the tracks; a replay asks for its window's
   var tracks = replay ? get(box.dataset.tracks + "?" + query.join("&")) : { tracks: [] };
-  Promise.all([get("/api/v1/airspace/zones"), get("/api/v1/airspace/authorisations"), tracks])
+  Promise.all([get("/api/v1/airspace/zones"), get("/api/v1/airspace/authorisations"), tracks,
+    get("/api/v1/airspace/sensors")])
     .then(function (found) {
       found[0].zones.forEach(function (z) {
         area(z.geometry, { color: "#c0392b", weight: 2, fillOpacity: 0.15 },
@@ -184,10 +234,19 @@
             "From " + a.start + " to " + a.end]);
       });
       found[2].tracks.forEach(drawTrack);
+      drawSensors(found[3].sensors);
       fit();
       box.dataset.loaded = "yes";
       if (!replay) { listen(); }
     });
+
+  function sensors() {
+    get("/api/v1/airspace/sensors").then(function (found) {
+      drawSensors(found.sensors);
+      listSensors(found.sensors);
+      fit();
+    });
+  }
 
   function listen() {
     var stream = new EventSource("/api/v1/airspace/events");
@@ -196,7 +255,9 @@
       drawTrack(t);
       listTrack(t);
       fit();
+      if (t.sensors.some(function (id) { return !knownSensors[id]; })) { sensors(); }
     });
     stream.addEventListener("alert", function (event) { listAlert(JSON.parse(event.data)); });
+    window.setInterval(sensors, 1000 * Number(box.dataset.sensorsEvery || 30));
   }
 }());
