@@ -251,6 +251,23 @@ def test_the_event_stream_pushes_a_track_once_its_detection_is_stored(
     assert api.client.get("/api/v1/airspace/events").status_code == 401
 
 
+def test_two_pages_watching_share_one_build_of_the_picture(api: Api, served: str) -> None:
+    """Each change of the store builds the live picture once, however many streams watch."""
+    headers = api.auth(VIEWER)
+    picture = api.client.app.state.live_picture
+    with httpx.Client(base_url=served, timeout=10) as client, client.stream(
+        "GET", "/api/v1/airspace/events", headers=headers
+    ) as first, client.stream("GET", "/api/v1/airspace/events", headers=headers) as second:
+        streams = [first.iter_lines(), second.iter_lines()]
+        for lines in streams:
+            assert next(lines).startswith(":")
+        time.sleep(2.5)  # both have looked at the empty store
+        _drone(api)
+        for lines in streams:
+            assert _events(lines, "track", within=8)["key"] == SERIAL
+    assert picture.builds == 2  # the empty store, then the drone: not once per stream
+
+
 def test_the_page_offers_acknowledging_only_to_who_may(api: Api) -> None:
     assert _zones(api).status_code == 200
     _drone(api)

@@ -216,6 +216,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.register = open_register(settings)
     app.state.knowledge = Knowledge(settings)
     app.state.throttle = LoginThrottle()
+    app.state.live_picture = routes_airspace_events.LivePicture()
     for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
                    routes_audit, routes_airspace, routes_airspace_events, routes_leaks):
         app.include_router(module.router, prefix=API)

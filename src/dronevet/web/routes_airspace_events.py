@@ -10,13 +10,15 @@ seconds keeps proxies from closing a quiet stream; it stops when the client goes
 out of the OpenAPI document, which cannot describe an endless stream (and whose generated
 clients would wait for its end).
 
-Each change rebuilds the live picture from the store for each stream open, so its cost
-grows with the detections of the last hour times the pages watching.
+The picture is built once per change of the store, whatever the number of pages
+watching: every stream reads it from the app's `LivePicture` and sends only what differs
+from what it sent before. Each build still reads the detections of the last hour.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +53,29 @@ class _Watch:
     alerts: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
+@dataclass
+class LivePicture:
+    """The live picture as last built, shared by every event stream of the app: its tracks
+    and alerts as JSON, oldest first, and the store's mark they were built at."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    mark: tuple[Any, ...] = ()
+    tracks: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    builds: int = 0
+    """How many times it was built (one per change of the store, not per stream)."""
+
+    def at(self, request: Request, session: Session, mark: tuple[Any, ...]
+           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The picture at `mark`, built from `session` unless it already is."""
+        with self.lock:
+            if mark != self.mark:
+                self.tracks = [item.to_dict() for item in reversed(live_tracks(request, session))]
+                self.alerts = [alert.to_dict() for alert in reversed(list_alerts(session))]
+                self.mark, self.builds = mark, self.builds + 1
+            return self.tracks, self.alerts
+
+
 def _mark(session: Session) -> tuple[Any, ...]:
     detections = session.execute(select(func.max(DetectionRow.seq))).one()
     alerts = session.execute(select(func.max(AlertRow.id),
@@ -65,19 +90,15 @@ def _changes(request: Request, who: Caller, watch: _Watch) -> list[str]:
         if mark == watch.mark:
             return []
         watch.mark = mark
-        found = live_tracks(request, session)
-        stored = list_alerts(session)
+        tracks, alerts = request.app.state.live_picture.at(request, session, mark)
     events = []
-    for item in reversed(found):  # oldest first: a page puts each newer one above
-
-        entry = item.to_dict()
+    for entry in tracks:  # oldest first: a page puts each newer one above
         if watch.tracks.get(entry["key"]) != entry:
             watch.tracks[entry["key"]] = entry
             events.append(_event("track", entry))
-    for alert in reversed(stored):
-        entry = alert.to_dict()
-        if watch.alerts.get(alert.id) != entry:
-            watch.alerts[alert.id] = entry
+    for entry in alerts:
+        if watch.alerts.get(entry["id"]) != entry:
+            watch.alerts[entry["id"]] = entry
             events.append(_event("alert", entry))
     return events
 
