@@ -158,3 +158,5 @@ def test_cli_device_that_is_not_in_the_capture_is_one_sentence(capture: Path) ->
     done = CliRunner().invoke(app, ["leaks", "analyze", str(capture), "--device", hostile])
     assert done.exit_code == 3 and "sent or received nothing" in done.output
     assert "Traceback" not in done.output and len(done.output.strip().splitlines()) == 1
+    # it names the capture and the local devices it does hold
+    assert capture.name in done.output and "192.168.1.23" in done.output

@@ -69,8 +69,9 @@ def print_comparison(comparison: LeakComparison) -> None:
     """Two captures side by side for a person, ending in the verdict."""
     for side, report in (("A", comparison.first), ("B", comparison.second)):
         state = "connects to the internet" if report.external_connections else "no connection"
-        say((f"{side}: {report.capture}", "bold"), f": {len(report.destinations)} destinations, "
-            f"{state}")
+        count = len(report.destinations)
+        say((f"{side}: {report.capture}", "bold"),
+            f": {count} destination{'s' if count != 1 else ''}, {state}")
     for word, hosts in (("Appeared in B", comparison.appeared),
                         ("Disappeared in B", comparison.disappeared)):
         say(f"{word}: {', '.join(hosts) if hosts else 'none'}")

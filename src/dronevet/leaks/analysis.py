@@ -30,7 +30,7 @@ def analyze(source: str | Path | BinaryIO, kb: KnowledgeBase, as_of: date, *,
     name = label or str(source if isinstance(source, str | Path) else "<stream>")
     scan = scan_capture(source, label=name)
     local = attribution.devices(scan)
-    mine = attribution.device_addresses(scan, device)
+    mine = attribution.device_addresses(scan, device, capture=name)
     found = attribution.destinations(scan, mine, kb, builtin_domains(kb), as_of, networks)
     database = geo.database(networks)
     return LeakReport(

@@ -100,8 +100,11 @@ def devices(scan: Scan) -> tuple[Device, ...]:
     return tuple(Device(a, macs.get(a)) for a in sorted(local))
 
 
-def device_addresses(scan: Scan, wanted: str | None) -> tuple[str, ...]:
-    """The addresses of the device under test (`wanted`: an IP or MAC address, or None).
+def device_addresses(scan: Scan, wanted: str | None, *, capture: str | None = None
+                     ) -> tuple[str, ...]:
+    """The addresses of the device under test (`wanted`: an IP or MAC address, or None) in
+    the capture named `capture`; a device it does not hold is an error naming the local
+    ones it does.
 
     Unnamed, it is the local address that sent the most to the internet and the others
     with its MAC address. A capture without MAC addresses (raw IP, as PCAPdroid and
@@ -123,7 +126,8 @@ def device_addresses(scan: Scan, wanted: str | None) -> tuple[str, ...]:
     mac = text if text.count(":") == 5 and len(text) == 17 else macs.get(text)
     known = {f.client for f in scan.flows} | {f.server for f in scan.flows}
     if mac is None and text not in known:
-        raise BadInputError(f"the device {wanted!r} sent or received nothing in this capture.")
+        raise BadInputError(f"the device {wanted!r} sent or received nothing in this capture.",
+                            path=capture, suggestions=[d.address for d in devices(scan)])
     same = {a for a, m in macs.items() if mac is not None and m == mac}
     return tuple(sorted(same | ({text} if text in known else set())))
 
