@@ -38,6 +38,8 @@ def test_a_capture_shows_who_gets_the_data_and_a_second_one_shows_nothing_left(
     table = page.get_by_role("table", name=re.compile("Every destination")).inner_text()
     assert "mydjiflight.dji.com" in table and "Tencent" in table
     assert page.locator("svg[aria-label='bytes per destination']").count() == 1
+    if "DB-IP" in main:  # the ASN database is installed: its licence asks for a link back
+        assert page.locator("a[href='https://db-ip.com']").count() >= 1
     check_page(page, artifacts, "leaks-report")
     with page.expect_download() as waiting:
         page.get_by_role("link", name=re.compile("Download this report")).click()

@@ -86,7 +86,7 @@ def country_chart(destinations: tuple[Destination, ...]) -> str:
             'address is registered in.</p>')
 
 
-def _credited(text: str) -> str:
+def credited(text: str) -> str:
     """`text` escaped, the ASN database's credit in it a link to its maker."""
     return escape(text).replace(
         escape(ATTRIBUTION), f'<a href="{ATTRIBUTION_URL}">{escape(ATTRIBUTION)}</a>')
@@ -115,7 +115,7 @@ def _table(destinations: tuple[Destination, ...]) -> str:
 def render(report: LeakReport) -> str:
     """The whole report page."""
     findings = "".join(
-        f'<li class="{escape(f.severity)}">{_credited(f.text)}</li>' for f in report.findings)
+        f'<li class="{escape(f.severity)}">{credited(f.text)}</li>' for f in report.findings)
     return (
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
         f"<title>dronevet leak report: {escape(report.capture)}</title><style>{_CSS}</style>"
@@ -125,5 +125,5 @@ def render(report: LeakReport) -> str:
         f"<h2>Bytes per destination</h2>{destination_chart(report.destinations)}"
         f"<h2>Bytes per country over time</h2>{country_chart(report.destinations)}"
         f"<h2>Destinations</h2>{_table(report.destinations)}"
-        f"<p class=small>{_credited(report.database)}</p></body></html>\n"
+        f"<p class=small>{credited(report.database)}</p></body></html>\n"
     )

@@ -42,7 +42,9 @@ def _download(content: bytes, media: str) -> str:
 
 def _shown(report: LeakReport) -> dict[str, Any]:
     """A report as the page lays it out: charts, downloads, the device's addresses."""
-    from dronevet.leaks.html import country_chart, destination_chart
+    from markupsafe import Markup
+
+    from dronevet.leaks.html import country_chart, credited, destination_chart
     from dronevet.leaks.html import render as standalone
 
     stem = report.capture.rsplit(".", 1)[0] or "capture"
@@ -52,6 +54,7 @@ def _shown(report: LeakReport) -> dict[str, Any]:
         "html_link": _download(standalone(report).encode("utf-8"), "text/html"),
         "json_link": _download(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2),
                                "application/json"),
+        "database": Markup(credited(report.database)),  # `credited` escapes the text
         "stem": "".join(c if c.isalnum() or c in "-_" else "-" for c in stem)[:60],
     }
 
