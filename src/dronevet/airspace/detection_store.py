@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -92,6 +92,24 @@ class StoredDetection:
         return {"seq": self.seq, "key": self.key, "sensor_id": self.sensor_id,
                 "heard_at": self.heard_at.isoformat(),
                 "received_at": self.received_at.isoformat(), "record": self.record}  # fmt: skip
+
+
+def received_since(session: Session, start: datetime) -> Iterator[StoredDetection]:
+    """The detections received from `start` on, in the order the tracks are built in (heard,
+    then key: `stored_records`), streamed; a detection is in it only once every detection
+    numbered below it is (one statement, and numbers follow commit order)."""
+    query = (select(DetectionRow.seq, DetectionRow.key, DetectionRow.sensor_id,
+                    DetectionRow.heard_at, DetectionRow.received_at, DetectionRow.record)
+             .where(DetectionRow.received_at >= start)
+             .order_by(DetectionRow.heard_at, DetectionRow.key))  # fmt: skip
+    for row in session.execute(query.execution_options(yield_per=5000)):
+        yield StoredDetection(*row)
+
+
+def newest_heard(session: Session, start: datetime) -> datetime | None:
+    """When the newest detection received from `start` on was heard."""
+    query = select(func.max(DetectionRow.heard_at)).where(DetectionRow.received_at >= start)
+    return session.execute(query).scalar_one_or_none()
 
 
 def detections_after(session: Session, after: int, limit: int) -> list[StoredDetection]:

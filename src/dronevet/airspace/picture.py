@@ -14,6 +14,7 @@ from dronevet.airspace.alert_store import StoredAlert, raise_alerts
 from dronevet.airspace.alerts import alerts_for
 from dronevet.airspace.correlation import Correlated, correlate
 from dronevet.airspace.detection_store import stored_records
+from dronevet.airspace.live import LiveTracks
 from dronevet.airspace.site_store import fleet_serials, load_authorisations, load_zones
 from dronevet.airspace.tracks import build_tracks
 from dronevet.knowledge.base import KnowledgeBase
@@ -27,6 +28,15 @@ def correlated_tracks(
     `received_since`), most recently heard first, with its standing."""
     records = stored_records(session, since=since, until=until, received_since=received_since)
     tracks = build_tracks(kb, records, now)
+    ours, authorisations = fleet_serials(session), load_authorisations(session)
+    return [correlate(track, ours, authorisations) for track in tracks]
+
+
+def live_picture(session: Session, kb: KnowledgeBase, now: datetime, live: LiveTracks
+                 ) -> list[Correlated]:
+    """The live picture (`live.LiveTracks`: the tracks of the detections received since
+    `live.window_start(now)`), most recently heard first, with its standing."""
+    tracks = live.tracks(session, kb, now)
     ours, authorisations = fleet_serials(session), load_authorisations(session)
     return [correlate(track, ours, authorisations) for track in tracks]
 

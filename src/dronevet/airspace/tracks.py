@@ -97,24 +97,46 @@ def _track(
     )  # fmt: skip
 
 
+class TrackFold:
+    """Detections filed into tracks one by one, in time order, with the sensors that heard
+    each name; `copy` gives an independent fold to file more into (`airspace.live`)."""
+
+    def __init__(self) -> None:
+        self.tracker = Tracker(max_age=ENDED_AFTER)
+        self.heard_by: dict[str, set[str]] = {}
+
+    def add(self, sensor: str, record: dict[str, Any]) -> None:
+        """File the detection `record` heard by `sensor`."""
+        detection = detection_of(record)
+        self.tracker.update(detection)
+        for name in (detection.uas_id, detection.source):
+            if name:
+                self.heard_by.setdefault(name, set()).add(sensor)
+
+    def copy(self) -> TrackFold:
+        twin = TrackFold()
+        twin.tracker = self.tracker.copy()
+        twin.heard_by = {name: set(sensors) for name, sensors in self.heard_by.items()}
+        return twin
+
+    def tracks(self, kb: KnowledgeBase, now: datetime) -> list[AirspaceTrack]:
+        """The tracks so far, most recently heard first (the fold is left as it is)."""
+        every = [*self.tracker.tracks(), *self.tracker.retired()]
+        every.sort(key=lambda t: t.last_seen, reverse=True)
+        found = []
+        for track in every:
+            names = (*track.uas_ids, *track.macs)
+            sensors = set().union(*(self.heard_by.get(name, set()) for name in names))
+            found.append(_track(kb, track, tuple(sorted(sensors)), now))
+        return found
+
+
 def build_tracks(
     kb: KnowledgeBase, records: Iterable[tuple[str, dict[str, Any]]], now: datetime
 ) -> list[AirspaceTrack]:
     """The tracks of (sensor id, detection record) pairs in time order, most recently heard
     first."""
-    tracker = Tracker(max_age=ENDED_AFTER)
-    heard_by: dict[str, set[str]] = {}
+    fold = TrackFold()
     for sensor, record in records:
-        detection = detection_of(record)
-        tracker.update(detection)
-        for name in (detection.uas_id, detection.source):
-            if name:
-                heard_by.setdefault(name, set()).add(sensor)
-    every = [*tracker.tracks(), *tracker.take_retired()]
-    every.sort(key=lambda t: t.last_seen, reverse=True)
-    found = []
-    for track in every:
-        names = (*track.uas_ids, *track.macs)
-        sensors = set().union(*(heard_by.get(name, set()) for name in names))
-        found.append(_track(kb, track, tuple(sorted(sensors)), now))
-    return found
+        fold.add(sensor, record)
+    return fold.tracks(kb, now)

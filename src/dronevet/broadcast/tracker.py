@@ -20,7 +20,6 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import count
 from typing import Any
 
 from dronevet.broadcast.detection import Detection
@@ -123,6 +122,17 @@ class _State:
         self.history.clear()
         self.history.extend(merged)  # the deque keeps the newest `maxlen`
 
+    def copy(self) -> _State:
+        """An independent state with the same contents."""
+        twin = _State(self.first_seen, self.history.maxlen or 0)
+        twin.ids, twin.macs = list(self.ids), list(self.macs)
+        twin.identity, twin.position = dict(self.identity), dict(self.position)
+        twin.position_time, twin.operator, twin.home = self.position_time, self.operator, self.home
+        twin.last_seen = self.last_seen
+        twin.messages, twin.transports = Counter(self.messages), Counter(self.transports)
+        twin.history.extend(self.history)
+        return twin
+
     def snapshot(self) -> Track:
         key = (self.ids or self.macs or ["unknown"])[0]
         return Track(
@@ -146,7 +156,7 @@ class Tracker:
         self._tracks: dict[int, _State] = {}
         self._by_id: dict[str, int] = {}
         self._by_mac: dict[str, int] = {}
-        self._numbers = count()
+        self._next = 0
         self._retired: list[Track] = []
         self.undated = 0
         """Detections left out for want of a capture time."""
@@ -199,6 +209,19 @@ class Tracker:
             self._by_mac.pop(mac, None)
         return state.snapshot()
 
+    def copy(self) -> Tracker:
+        """An independent tracker in the same state: updating one leaves the other as it was
+        (the live air picture files its newest detections into a copy)."""
+        twin = Tracker(self.max_age, self.history)
+        twin._tracks = {number: state.copy() for number, state in self._tracks.items()}
+        twin._by_id, twin._by_mac = dict(self._by_id), dict(self._by_mac)
+        twin._next, twin._retired, twin.undated = self._next, list(self._retired), self.undated
+        return twin
+
+    def retired(self) -> list[Track]:
+        """Tracks retired because their drone came back after a silence (kept)."""
+        return list(self._retired)
+
     def take_retired(self) -> list[Track]:
         """Tracks retired because their drone came back after a silence; the list is emptied."""
         retired, self._retired = self._retired, []
@@ -211,7 +234,7 @@ class Tracker:
             self._merge(into=by_id, other=by_mac)
         number = by_id if by_id is not None else by_mac
         if number is None:
-            number = next(self._numbers)
+            number, self._next = self._next, self._next + 1
             self._tracks[number] = _State(time, self.history)
         return number
 

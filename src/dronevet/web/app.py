@@ -179,6 +179,7 @@ def create_app(settings: Settings) -> FastAPI:
     from fastapi.staticfiles import StaticFiles
 
     from dronevet import __version__
+    from dronevet.airspace.live import LiveTracks
     from dronevet.fleet.register import open_register
     from dronevet.web import (
         pages_admin,
@@ -217,6 +218,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.knowledge = Knowledge(settings)
     app.state.throttle = LoginThrottle()
     app.state.live_picture = routes_airspace_events.LivePicture()
+    app.state.live_tracks = LiveTracks()
     for module in (routes_auth, routes_core, routes_fleet, routes_waivers, routes_plans,
                    routes_audit, routes_airspace, routes_airspace_events, routes_leaks):
         app.include_router(module.router, prefix=API)

@@ -8,7 +8,7 @@ Leaflet map over the offline basemap (`map_assets`), with the sensors where they
 stand (those gone quiet marked so; the page lists them too), and keeps map and table up to
 date from the event stream (`/api/v1/airspace/events`; the sensors every `SENSORS_EVERY`
 seconds from `/api/v1/airspace/sensors`): the drones whose detections arrived in
-the last hour (`routes_airspace.LIVE_WINDOW`). A time window (`from`, `to`) replays what
+the last hour (`airspace.live.LIVE_WINDOW`). A time window (`from`, `to`) replays what
 was heard then, without live updates. `DRONEVET_TILE_URL` (read by the settings) names
 a site's own tile server drawn under the basemap; the page's content security policy then
 allows images from that server, and nothing else outside this one.

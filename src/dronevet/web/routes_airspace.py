@@ -7,13 +7,14 @@ the request's body) and acknowledging an alert is `guard-airspace` (`access.py`)
 airspace belongs to the site (the store), not to an organisation: the sensors, zones and
 alerts have none, so every signed-in account sees the same picture.
 
-The live picture, `live_tracks`, is the tracks of the detections received in the last
-`LIVE_WINDOW`; `routes_airspace_events` streams it.
+The live picture, `live_tracks`, is the tracks of the detections received in the last hour
+(`airspace.live`: kept up to date from what the store adds, one for the application);
+`routes_airspace_events` streams it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -29,7 +30,7 @@ from dronevet.airspace.correlation import Correlated
 from dronevet.airspace.detection_store import detections_after
 from dronevet.airspace.detection_store import sensors as stored_sensors
 from dronevet.airspace.export import tracks_geojson, tracks_kml
-from dronevet.airspace.picture import correlated_tracks
+from dronevet.airspace.picture import correlated_tracks, live_picture
 from dronevet.airspace.site_store import (
     load_authorisations,
     load_zones,
@@ -51,9 +52,6 @@ Guard = Annotated[Caller, Depends(allowed(Action.guard_airspace))]
 Reader = Annotated[Caller, Depends(allowed(Action.read))]
 MAX_UPLOAD = 20 * 1024 * 1024
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-LIVE_WINDOW = timedelta(hours=1)
-"""The live picture: the tracks of the detections received this recently (received, not
-heard: a replayed recording is live when it is replayed)."""
 
 
 class TrackFormat(StrEnum):
@@ -84,9 +82,8 @@ def window_tracks(request: Request, who: Caller, since: datetime | None,
 
 
 def live_tracks(request: Request, session: Session) -> list[Correlated]:
-    """The live picture's tracks (see `LIVE_WINDOW`)."""
-    at = now()
-    return correlated_tracks(session, knowledge(request), at, received_since=at - LIVE_WINDOW)
+    """The live picture's tracks (`airspace.live`), from the application's `LiveTracks`."""
+    return live_picture(session, knowledge(request), now(), request.app.state.live_tracks)
 
 
 Since = Annotated[str | None, Query(max_length=40, description="only detections heard from "

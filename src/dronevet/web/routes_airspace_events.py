@@ -1,7 +1,7 @@
 """The live air picture as server-sent events: `GET /api/v1/airspace/events`.
 
 A `text/event-stream` of the live picture (`routes_airspace.live_tracks`: the tracks of the
-detections received in the last `LIVE_WINDOW`): once a second it asks the store for its
+detections received in the last hour, `airspace.live`): once a second it asks the store for its
 newest detection (the highest `seq` stored) and alert (two small queries); when either
 changed it sends a `track` event for each track that changed since the last event it sent
 (at first, each track), and an `alert` event for each alert raised or acknowledged since,
@@ -10,9 +10,10 @@ seconds keeps proxies from closing a quiet stream; it stops when the client goes
 out of the OpenAPI document, which cannot describe an endless stream (and whose generated
 clients would wait for its end).
 
-The picture is built once per change of the store, whatever the number of pages
+The picture is made once per change of the store, whatever the number of pages
 watching: every stream reads it from the app's `LivePicture` and sends only what differs
-from what it sent before. Each build still reads the detections of the last hour.
+from what it sent before. Making it reads only the detections stored since the last time
+(`airspace.live.LiveTracks`), not the whole hour.
 """
 
 from __future__ import annotations
