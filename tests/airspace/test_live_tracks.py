@@ -84,8 +84,10 @@ def test_the_kept_picture_is_the_whole_windows_picture(
 def test_a_steady_feed_builds_the_window_once(sessions: sessionmaker[Session],
                                               kb: KnowledgeBase) -> None:
     """Four drones heard every half second by three sensors whose clocks differ by up to a
-    second: 120 looks, each filing only the newest detections."""
+    second, and once by a sensor whose clock runs a year ahead: 120 looks, each filing only
+    the newest detections."""
     batches = [(0.5, 0.0, [(d, d, bool(t % 2), (t * 7 + d) % 10 / 10, d % 3)
                            for d in range(4)]) for t in range(120)]
+    batches[3][2].append((0, 0, True, -3.15e7, 2))
     live = _check(sessions, kb, batches)
     assert live.rebuilds == 1  # the first look; after it only the new detections are read

@@ -9,10 +9,11 @@ detections_after`, by their commit-ordered numbers).
 
 Sensors' clocks and links differ, so detections do not arrive in the order they were heard.
 `LiveTracks` files into its kept fold (`tracks.TrackFold`) only the detections heard more
-than `SETTLE` before the newest one; the newer ones wait in a tail, filed into a copy of the
-fold at each look. A detection that arrives after others heard later than it were filed
-(later than `SETTLE`), and each new step of the window, make it build the fold again from the
-whole window: the answer never differs from the whole window's, only its cost does.
+than `SETTLE` before the newest one (or before now, should a sensor's clock run ahead); the
+newer ones wait in a tail, filed into a copy of the fold at each look. A detection that
+arrives after others heard later than it were filed (later than `SETTLE`), and each new
+step of the window, make it build the fold again from the whole window: the answer never
+differs from the whole window's, only its cost does.
 """
 
 from __future__ import annotations
@@ -73,18 +74,23 @@ class LiveTracks:
         """The live picture at `now`, most recently heard first, from `session`'s store."""
         with self._lock:
             start = window_start(now)
-            if start != self.start or not self._advance(session):
-                self._rebuild(session, start)
+            if start != self.start or not self._advance(session, now):
+                self._rebuild(session, start, now)
             fold = self.settled.copy()
             for item in sorted(self.tail, key=_order):
                 fold.add(item.sensor_id, item.record)
         return fold.tracks(kb, now)
 
-    def _rebuild(self, session: Session, start: datetime) -> None:
+    def _boundary(self, now: datetime) -> datetime | None:
+        """Detections heard before this are filed for good: `SETTLE` before the newest one
+        heard (or before `now`, should a sensor's clock run ahead)."""
+        return None if self.newest is None else min(self.newest, now) - SETTLE
+
+    def _rebuild(self, session: Session, start: datetime, now: datetime) -> None:
         self.start, self.settled, self.last, self.tail = start, TrackFold(), None, []
         self.rebuilds += 1
         self.newest = newest_heard(session, start)
-        boundary = None if self.newest is None else self.newest - SETTLE
+        boundary = self._boundary(now)
         for item in received_since(session, start):
             self.mark = max(self.mark, item.seq)
             if boundary is not None and item.heard_at < boundary:
@@ -94,7 +100,7 @@ class LiveTracks:
                 self.tail.append(item)
                 self.newest = max(self.newest or item.heard_at, item.heard_at)
 
-    def _advance(self, session: Session) -> bool:
+    def _advance(self, session: Session, now: datetime) -> bool:
         """File what the store added since the last look; False when a detection arrived
         too late to be filed in order (the fold must be built again)."""
         assert self.start is not None
@@ -110,8 +116,8 @@ class LiveTracks:
                 self.newest = max(self.newest or item.heard_at, item.heard_at)
             if len(page) < PAGE:
                 break
-        if self.newest is not None:
-            boundary = self.newest - SETTLE
+        boundary = self._boundary(now)
+        if boundary is not None:
             ready = sorted((i for i in self.tail if i.heard_at < boundary), key=_order)
             self.tail = [i for i in self.tail if i.heard_at >= boundary]
             for item in ready:
