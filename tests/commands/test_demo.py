@@ -156,3 +156,31 @@ def test_demo_serves_and_its_sign_in_works_until_ctrl_c(
         assert SHERIFF in orgs.text
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
+
+
+def test_the_demo_site_shows_three_flights_the_jail_alerts_and_its_sensors(
+        run: Run, tmp_path: Path) -> None:
+    from dronevet.airspace.alert_store import list_alerts
+    from dronevet.airspace.demo import DJI_SERIAL, STRANGER, ZONE, patrol_aircraft
+    from dronevet.airspace.detection_store import sensors
+    from dronevet.airspace.picture import correlated_tracks
+    from dronevet.store.db import transaction
+    from dronevet.store.models import now
+
+    assert run("demo", "--no-serve", "--data-dir", str(tmp_path)).exit_code == 0
+    register = open_register(Settings.at(tmp_path))
+    with transaction(register.sessions, read_only=True) as session:
+        found = {c.track.key: c for c in correlated_tracks(session, load_builtin(), now())}
+        alerts = {(a.alert.rule, a.alert.track_key) for a in list_alerts(session)}
+        heard = {s.id: s for s in sensors(session, now())}
+    ours = patrol_aircraft(register)
+    assert set(found) == {DJI_SERIAL, STRANGER, ours}
+    assert found[DJI_SERIAL].track.covered_status == "covered"
+    assert found[DJI_SERIAL].track.pilot is not None
+    assert (found[ours].ours, found[ours].authorised) == (True, True)
+    assert alerts == {("unknown_in_zone", DJI_SERIAL), ("covered_make_in_zone", DJI_SERIAL),
+                      ("droneid_without_remoteid", DJI_SERIAL)}
+    assert set(heard) == {"jail-roof", "north-gate"} and all(
+        s.position is not None and not s.stale for s in heard.values())
+    assert ZONE in run("airspace", "zones", "list", "--database",
+                       Settings.at(tmp_path).database_url).output

@@ -109,10 +109,12 @@ def demo_command(
         return
     if as_of is not None:
         raise UsageError("--as-of is for the text walkthrough: add --text.")
+    from dronevet.airspace.demo import add_air_picture
     from dronevet.api import load_knowledge
     from dronevet.fleet.demo_data import create_demo
     from dronevet.fleet.register import open_register
     from dronevet.settings import Settings
+    from dronevet.store.models import now
 
     home = data_dir if data_dir is not None else Settings.from_env().home
     settings = Settings.at(home)
@@ -120,7 +122,9 @@ def demo_command(
         register = open_register(settings)
     except OSError as error:
         raise BadInputError(f"cannot use it ({error.strerror}).", path=str(home)) from None
-    agency = create_demo(register, load_knowledge(home), settings.home, today=date.today())
+    kb = load_knowledge(home)
+    agency = create_demo(register, kb, settings.home, today=date.today())
+    add_air_picture(register, kb, now())
     _print_agency(agency, settings.home)
     if not no_serve:
         _serve(settings, agency, port)
