@@ -1,14 +1,15 @@
 """The live air picture as server-sent events: `GET /api/v1/airspace/events`.
 
 A `text/event-stream` of the live picture (`routes_airspace.live_tracks`: the tracks of the
-detections received in the last hour, `airspace.live`): once a second it asks the store for its
-newest detection (the highest `seq` stored) and alert (two small queries); when either
-changed it sends a `track` event for each track that changed since the last event it sent
-(at first, each track), and an `alert` event for each alert raised or acknowledged since,
-each `data` the JSON the other airspace routes send. A comment line every `KEEPALIVE`
-seconds keeps proxies from closing a quiet stream; it stops when the client goes. It is left
-out of the OpenAPI document, which cannot describe an endless stream (and whose generated
-clients would wait for its end).
+detections received in the last hour, `airspace.live`): once a second it asks the store for
+its newest detection (the highest `seq` stored) and alert (two small queries); when either
+changed, or `STATES_EVERY` seconds went by (a silent drone's state moves on), it sends a
+`track` event for each track that changed since the last event it sent (at first, each
+track), and an `alert` event for each alert raised or acknowledged since, each `data` the
+JSON the other airspace routes send. A comment line every `KEEPALIVE` seconds keeps proxies
+from closing a quiet stream; it stops when the client goes. It is left out of the OpenAPI
+document, which cannot describe an endless stream (and whose generated clients would wait
+for its end).
 
 The picture is made once per change of the store, whatever the number of pages
 watching: every stream reads it from the app's `LivePicture` and sends only what differs
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +44,9 @@ router = APIRouter(prefix="/airspace", tags=["airspace"])
 POLL_EVERY = 1.0
 """Seconds between two looks at the store for new detections and alerts."""
 KEEPALIVE = 15.0
+STATES_EVERY = 10.0
+"""Seconds after which the picture is made again even with nothing new stored: a drone that
+falls silent turns `lost`, then `ended`, on the open pages without another detection."""
 
 
 @dataclass
@@ -87,7 +92,7 @@ def _mark(session: Session) -> tuple[Any, ...]:
 def _changes(request: Request, who: Caller, watch: _Watch) -> list[str]:
     """The events of what changed since the stream last looked (none: nothing)."""
     with transaction(who.register.sessions, read_only=True) as session:
-        mark = _mark(session)
+        mark = (*_mark(session), int(time.monotonic() // STATES_EVERY))
         if mark == watch.mark:
             return []
         watch.mark = mark
