@@ -16,7 +16,7 @@ from dronevet.airspace.correlation import Correlated, correlate
 from dronevet.airspace.detection_store import stored_records
 from dronevet.airspace.live import LiveTracks
 from dronevet.airspace.site_store import fleet_serials, load_authorisations, load_zones
-from dronevet.airspace.tracks import build_tracks
+from dronevet.airspace.tracks import AirspaceTrack, build_tracks
 from dronevet.knowledge.base import KnowledgeBase
 
 
@@ -27,7 +27,11 @@ def correlated_tracks(
     """Every track of the detections heard from `since` up to `until` (and received since
     `received_since`), most recently heard first, with its standing."""
     records = stored_records(session, since=since, until=until, received_since=received_since)
-    tracks = build_tracks(kb, records, now)
+    return _standing(session, build_tracks(kb, records, now))
+
+
+def _standing(session: Session, tracks: list[AirspaceTrack]) -> list[Correlated]:
+    """Each track joined with the fleet register and the flight authorisations."""
     ours, authorisations = fleet_serials(session), load_authorisations(session)
     return [correlate(track, ours, authorisations) for track in tracks]
 
@@ -36,9 +40,7 @@ def live_picture(session: Session, kb: KnowledgeBase, now: datetime, live: LiveT
                  ) -> list[Correlated]:
     """The live picture (`live.LiveTracks`: the tracks of the detections received since
     `live.window_start(now)`), most recently heard first, with its standing."""
-    tracks = live.tracks(session, kb, now)
-    ours, authorisations = fleet_serials(session), load_authorisations(session)
-    return [correlate(track, ours, authorisations) for track in tracks]
+    return _standing(session, live.tracks(session, kb, now))
 
 
 def evaluate(

@@ -20,12 +20,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import orjson
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from dronevet import api
 from dronevet.web.auth import Caller, CallerDep
 from dronevet.web.pages_base import knowledge, render
-from dronevet.web.routes_leaks import AsOf, Device, saved_capture, upload_name
+from dronevet.web.routes_leaks import AsOf, Device, analyzed, compared
 
 if TYPE_CHECKING:
     from dronevet.leaks.analysis import LeakComparison
@@ -94,10 +92,7 @@ def sample_capture(who: CallerDep) -> Response:
 async def leaks_analyze(request: Request, who: CallerDep,
                         capture: Annotated[UploadFile, File()], device: Device = None,
                         as_of: AsOf = None) -> HTMLResponse:
-    kb = knowledge(request)
-    async with saved_capture(capture) as path:
-        report = await run_in_threadpool(api.analyze_capture, path, device=device or None,
-                                         as_of=as_of, kb=kb, label=upload_name(capture))
+    report = await analyzed(knowledge(request), capture, device, as_of)
     return _page(request, who, today=as_of, shown=_shown(report))
 
 
@@ -105,9 +100,5 @@ async def leaks_analyze(request: Request, who: CallerDep,
 async def leaks_compare(request: Request, who: CallerDep,
                         a: Annotated[UploadFile, File()], b: Annotated[UploadFile, File()],
                         device: Device = None, as_of: AsOf = None) -> HTMLResponse:
-    kb = knowledge(request)
-    async with saved_capture(a) as first, saved_capture(b) as second:
-        comparison = await run_in_threadpool(
-            api.compare_captures, first, second, device=device or None, as_of=as_of, kb=kb,
-            labels=(upload_name(a), upload_name(b)))
+    comparison = await compared(knowledge(request), a, b, device, as_of)
     return _page(request, who, today=as_of, comparison=comparison)

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path, PurePath
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
@@ -28,6 +28,11 @@ from starlette.concurrency import run_in_threadpool
 from dronevet import api
 from dronevet.web.auth import CallerDep
 from dronevet.web.responses import Json
+
+if TYPE_CHECKING:
+    from dronevet.knowledge.base import KnowledgeBase
+    from dronevet.leaks.analysis import LeakComparison
+    from dronevet.leaks.report import LeakReport
 
 router = APIRouter(tags=["leaks"])
 
@@ -70,6 +75,24 @@ async def saved_capture(upload: UploadFile) -> AsyncIterator[Path]:
         yield path
 
 
+async def analyzed(kb: KnowledgeBase, capture: UploadFile, device: str | None,
+                   as_of: date | None) -> LeakReport:
+    """The core's report of an uploaded capture, named by the upload's own name (an empty
+    device field is no device)."""
+    async with saved_capture(capture) as path:
+        return await run_in_threadpool(api.analyze_capture, path, device=device or None,
+                                       as_of=as_of, kb=kb, label=upload_name(capture))
+
+
+async def compared(kb: KnowledgeBase, a: UploadFile, b: UploadFile, device: str | None,
+                   as_of: date | None) -> LeakComparison:
+    """The core's comparison of two uploaded captures, named by their uploads' names."""
+    async with saved_capture(a) as first, saved_capture(b) as second:
+        return await run_in_threadpool(
+            api.compare_captures, first, second, device=device or None, as_of=as_of, kb=kb,
+            labels=(upload_name(a), upload_name(b)))
+
+
 @router.post("/leaks/analyze", summary="What a capture shows a device sending, and to whom",
              response_model=None,
              responses={200: {"content": {"application/json": {}, "text/html": {}},
@@ -82,10 +105,7 @@ async def analyze(request: Request, who: CallerDep,
     """Destinations with their operators, countries, networks and covered status, and
     findings in plain words, as `dronevet leaks analyze --format json` gives them."""
     del who
-    kb = request.app.state.knowledge.get()
-    async with saved_capture(capture) as path:
-        report = await run_in_threadpool(api.analyze_capture, path, device=device,
-                                         as_of=as_of, kb=kb, label=upload_name(capture))
+    report = await analyzed(request.app.state.knowledge.get(), capture, device, as_of)
     if fmt is ReportFormat.html:
         from dronevet.leaks.html import render
 
@@ -104,9 +124,5 @@ async def compare(request: Request, who: CallerDep,
     made any connection to the internet, and the verdict, as `dronevet leaks compare
     --format json` gives them."""
     del who
-    kb = request.app.state.knowledge.get()
-    async with saved_capture(a) as first, saved_capture(b) as second:
-        comparison = await run_in_threadpool(
-            api.compare_captures, first, second, device=device, as_of=as_of, kb=kb,
-            labels=(upload_name(a), upload_name(b)))
+    comparison = await compared(request.app.state.knowledge.get(), a, b, device, as_of)
     return Json(comparison.to_dict())
