@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dronevet.capture import linktypes
 from dronevet.capture.packets import LinkLayerError, Packet
+from dronevet.errors import CaptureFormatError
 from dronevet.leaks import dns, http, quic, synth, tls
 from dronevet.leaks.scan import Scanner, scan_capture
 
@@ -65,3 +67,11 @@ def test_a_dns_answer_that_points_at_itself_is_counted() -> None:
     scanner.feed(Packet(3, 0, linktypes.ETHERNET, data, len(data)))
     scan = scanner.finish()
     assert scan.skipped.total == 1 and len(scan.flows) == 1
+
+
+def test_an_empty_file_is_named_and_said_to_be_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "phone.pcap"
+    empty.write_bytes(b"")
+    with pytest.raises(CaptureFormatError) as raised:
+        scan_capture(empty)
+    assert str(raised.value) == f"{empty}: not a pcap or pcapng capture (the file is empty)"

@@ -62,6 +62,7 @@ def open_capture(
         handle.close()
         raise
     handle.close()
+    what = f"first bytes {magic.hex(' ')}" if magic else "the file is empty"
     raise CaptureFormatError(
-        f"not a pcap or pcapng capture (first bytes {magic.hex(' ') or 'none'})", path=name
+        f"not a pcap or pcapng capture ({what})", path=name
     )
